@@ -1,0 +1,1 @@
+"""Connectors: one package per app (client, streams, mapping, rules)."""

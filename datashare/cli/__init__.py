@@ -1,0 +1,1 @@
+"""The ``datashare`` command: the composition root that wires config, store, connectors and flows."""

@@ -1,0 +1,122 @@
+"""``datashare``: list tenants, inspect hub stores, run the demo."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from datashare.config import Config, ConfigError, load_config
+from datashare.store import Hub
+
+__all__ = ["app"]
+
+app = typer.Typer(help="datashare: keep Xero and the apps around it in step.", no_args_is_help=True)
+store_app = typer.Typer(help="Inspect tenants' hub stores.", no_args_is_help=True)
+app.add_typer(store_app, name="store")
+
+
+def _print(*objects: Any, **options: Any) -> None:
+    """Print with rich, sized to the terminal (or COLUMNS) of the moment."""
+    Console().print(*objects, **options)
+
+
+ConfigOption = Annotated[
+    Path,
+    typer.Option("--config", "-c", envvar="DATASHARE_CONFIG", help="Tenant config file (TOML)."),
+]
+DEFAULT_CONFIG = Path("datashare.toml")
+DEMO_CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo.toml"
+
+# The sandbox's public sample credentials: what the demo's config names, filled in for it.
+DEMO_ENVIRONMENT = {
+    "DEMO_XERO_CLIENT_SECRET": "sandbox-client-secret",
+    "DEMO_AU_XERO_TOKEN": "sandbox-token-au",
+    "DEMO_US_XERO_TOKEN": "sandbox-token-us",
+    "DEMO_NZ_XERO_TOKEN": "sandbox-token-nz",
+    "DEMO_AU_VTIGER_ACCESS_KEY": "sandbox-vtiger-key",
+    "DEMO_US_VTIGER_ACCESS_KEY": "sandbox-vtiger-key",
+}
+
+
+def _load(path: Path, *, check_env: bool = True) -> Config:
+    try:
+        return load_config(path, check_env=check_env)
+    except ConfigError as error:
+        _print(f"[red]config error:[/red] {error}", highlight=False)
+        raise typer.Exit(2) from None
+
+
+def _stats_table(title: str, stats: dict[str, int]) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, count in stats.items():
+        table.add_row(name, f"{count:,}")
+    return table
+
+
+@app.command()
+def tenants(config: ConfigOption = DEFAULT_CONFIG) -> None:
+    """What the config says: each tenant, its Xero organisation, linked apps and share directions."""
+    cfg = _load(config, check_env=False)
+    table = Table(title=f"tenants in {config}", title_justify="left")
+    for column in ("tenant", "xero organisation", "apps", "payroll", "history from", "store"):
+        table.add_column(column)
+    for tenant in cfg.tenants:
+        apps = []
+        for name, link in tenant.apps.items():
+            limited = {e: s.value for e, s in link.share.items()}
+            apps.append(f"{name} ({link.base_url})" + (f" {limited}" if limited else ""))
+        table.add_row(
+            tenant.name,
+            tenant.xero_organisation,
+            "\n".join(apps),
+            "yes" if tenant.payroll_access else "no",
+            str(tenant.historical_data_from or "all"),
+            str(tenant.store_path()),
+        )
+    _print(table)
+
+
+@store_app.command("stats")
+def store_stats(tenant: str, config: ConfigOption = DEFAULT_CONFIG) -> None:
+    """Rows per table in a tenant's hub store."""
+    cfg = _load(config, check_env=False)
+    try:
+        path = cfg.tenant(tenant).store_path()
+    except ConfigError as error:
+        _print(f"[red]{error}[/red]", highlight=False)
+        raise typer.Exit(2) from None
+    if not path.exists():
+        _print(f"[yellow]{tenant}: no hub store yet at {path}[/yellow]")
+        raise typer.Exit(1)
+    with Hub.open(path) as hub:
+        _print(_stats_table(f"{tenant}: {path}", hub.stats()))
+
+
+@app.command()
+def demo(config: ConfigOption = DEMO_CONFIG) -> None:
+    """Run the main job on the built-in sandbox apps: no account, no network."""
+    for name, value in DEMO_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
+    cfg = _load(config)
+    for tenant in cfg.tenants:
+        path = tenant.store_path()
+        with Hub.open(path) as hub:
+            changes = hub.migrations_applied
+            _print(
+                f"[bold]{tenant.name}[/bold]: hub store {path} "
+                + (f"created ({len(changes)} schema steps)" if changes else "up to date")
+            )
+            stats = {k: v for k, v in hub.stats().items() if v} or {"(empty)": 0}
+            _print(_stats_table(f"{tenant.name}: rows", stats))
+    _print(f"hub stores are in {Path('data').resolve()}")
+
+
+if __name__ == "__main__":
+    app()

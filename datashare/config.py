@@ -1,0 +1,250 @@
+"""Tenant configuration: which businesses, which apps they linked, what is shared which way.
+
+A TOML file lists tenants::
+
+    [[tenants]]
+    name = "acme-au"
+    xero_organisation = "Acme Pty Ltd"        # the Xero organisation (name or tenant id)
+    historical_data_from = 2024-07-01         # records older than this are not synced
+    payroll_access = true
+    store = "data/acme-au.duckdb"             # optional; default data/<name>.duckdb
+
+    [tenants.apps.xero]
+    base_url = "http://127.0.0.1:8750/xero"
+    client_id = "sample-client"
+    secrets = { client_secret = "env:ACME_XERO_SECRET", token_store = "prefect:acme-xero-token" }
+
+    [tenants.apps.vtiger]
+    base_url = "http://127.0.0.1:8750/vtiger"
+    username = "admin"
+    secrets = { access_key = "env:ACME_VTIGER_KEY" }
+    share = { organizations = "both", items = "app_to_hub" }
+
+Secrets are references by name, never values: ``env:NAME`` (an environment
+variable) or ``prefect:NAME`` (a Prefect Secret block). A bad file fails at
+load with one message naming the file, the tenant and the field.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from datashare.apps import APPS
+from datashare.model import ENTITIES
+
+__all__ = [
+    "AppLink",
+    "Config",
+    "ConfigError",
+    "SecretRef",
+    "Share",
+    "Tenant",
+    "load_config",
+]
+
+DEFAULT_STORE_DIR = Path("data")
+
+
+class ConfigError(ValueError):
+    """The tenant config cannot be used; the message says where and why."""
+
+
+class Share(StrEnum):
+    """Which way an entity flows between an app and the hub."""
+
+    BOTH = "both"
+    APP_TO_HUB = "app_to_hub"
+    HUB_TO_APP = "hub_to_app"
+    OFF = "off"
+
+    @property
+    def to_hub(self) -> bool:
+        """Records of the app are read into the hub."""
+        return self in (Share.BOTH, Share.APP_TO_HUB)
+
+    @property
+    def to_app(self) -> bool:
+        """Hub records are written to the app."""
+        return self in (Share.BOTH, Share.HUB_TO_APP)
+
+
+class SecretRef(BaseModel):
+    """A secret named by where it lives, e.g. ``env:ACME_VTIGER_KEY`` or ``prefect:acme-xero-token``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: str
+    name: str
+
+    @classmethod
+    def parse(cls, text: str) -> SecretRef:
+        """Read ``kind:name``; anything else is refused (a value pasted in by mistake is not echoed back)."""
+        kind, sep, name = text.partition(":")
+        if not sep or kind not in ("env", "prefect") or not name.strip():
+            raise ValueError("must be a reference 'env:VARIABLE' or 'prefect:block-name', not a secret value")
+        return cls(kind=kind, name=name.strip())
+
+    def resolve(self) -> str:
+        """The secret's value (never log it)."""
+        if self.kind == "env":
+            value = os.environ.get(self.name)
+            if value is None:
+                raise ConfigError(f"secret {self}: environment variable {self.name} is not set")
+            return value
+        from prefect.blocks.system import Secret  # imported here: reading the config needs no Prefect
+
+        return str(Secret.load(self.name).get())
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.name}"
+
+
+def _parse_ref(value: Any) -> Any:
+    return SecretRef.parse(value) if isinstance(value, str) else value
+
+
+SecretRefText = Annotated[SecretRef, BeforeValidator(_parse_ref)]
+"""A secret reference written as text in the file."""
+
+
+class AppLink(BaseModel):
+    """One app a tenant linked: where it is, how to log in, what is shared which way."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    base_url: str
+    client_id: str | None = None
+    username: str | None = None
+    api_version: str | None = None
+    secrets: dict[str, SecretRefText] = Field(default_factory=dict)
+    share: dict[str, Share] = Field(default_factory=dict)
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"must be an http:// or https:// URL, not {value!r}")
+        return value.rstrip("/")
+
+    @field_validator("share")
+    @classmethod
+    def _known_entities(cls, value: dict[str, Share]) -> dict[str, Share]:
+        unknown = sorted(set(value) - set(ENTITIES))
+        if unknown:
+            raise ValueError(f"unknown entity {unknown[0]!r} (known: {', '.join(ENTITIES)})")
+        return value
+
+    def direction(self, entity: str) -> Share:
+        """How ``entity`` is shared with this app (both ways unless the config says otherwise)."""
+        return self.share.get(entity, Share.BOTH)
+
+
+class Tenant(BaseModel):
+    """One business: its Xero organisation and the apps it linked."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
+    xero_organisation: str
+    historical_data_from: date | None = None
+    payroll_access: bool = False
+    store: Path | None = None
+    apps: dict[str, AppLink]
+
+    @model_validator(mode="after")
+    def _apps_known_and_complete(self) -> Tenant:
+        for app, link in self.apps.items():
+            if app not in APPS:
+                raise ValueError(f"apps.{app}: unknown app {app!r} (known: {', '.join(APPS)})")
+            missing = [s for s in APPS[app].secrets if s not in link.secrets]
+            if missing:
+                raise ValueError(f"apps.{app}.secrets: missing secret {missing[0]!r}")
+        if "xero" not in self.apps:
+            raise ValueError("apps: every tenant links Xero ([tenants.apps.xero] is missing)")
+        return self
+
+    def store_path(self, root: Path | None = None) -> Path:
+        """Where this tenant's hub file is (relative paths from ``root``, default the working directory)."""
+        path = self.store or DEFAULT_STORE_DIR / f"{self.name}.duckdb"
+        return path if path.is_absolute() or root is None else root / path
+
+
+class Config(BaseModel):
+    """Every tenant of one datashare installation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: Path
+    tenants: list[Tenant]
+
+    def tenant(self, name: str) -> Tenant:
+        """A tenant by name, or a ConfigError listing the known ones."""
+        for tenant in self.tenants:
+            if tenant.name == name:
+                return tenant
+        known = ", ".join(t.name for t in self.tenants) or "none"
+        raise ConfigError(f"{self.path}: no tenant {name!r} (known: {known})")
+
+
+def _tenant_error(path: Path, raw: dict[str, Any], error: ValidationError) -> ConfigError:
+    problems = []
+    for problem in error.errors(include_url=False):
+        loc = list(problem["loc"])
+        tenant = "?"
+        if len(loc) >= 2 and loc[0] == "tenants" and isinstance(loc[1], int):
+            entry = raw.get("tenants", [])[loc[1]]
+            tenant = str(entry.get("name", f"#{loc[1] + 1}")) if isinstance(entry, dict) else f"#{loc[1] + 1}"
+            loc = loc[2:]
+        field = ".".join(str(p) for p in loc if not str(p).startswith("function-"))
+        message = problem["msg"].removeprefix("Value error, ").replace("Input should be", "must be")
+        if problem["type"] == "missing":
+            message = "missing"
+        if message.startswith(("apps.", "apps:")):  # the tenant-level check names its own field
+            field, _, message = message.partition(": ")
+        problems.append(f"tenant {tenant!r}: {field}: {message}" if field else f"tenant {tenant!r}: {message}")
+    return ConfigError(f"{path}: " + "; ".join(problems))
+
+
+def load_config(path: str | Path, *, check_env: bool = True) -> Config:
+    """Read and check a tenant config file.
+
+    With ``check_env``, every ``env:`` secret must be set in the environment now,
+    so a missing secret is found at load and not halfway through a run.
+    """
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such config file") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    unknown = sorted(set(raw) - {"tenants"})
+    if unknown:
+        raise ConfigError(f"{path}: unknown top-level key {unknown[0]!r} (expected [[tenants]])")
+    seen: set[str] = set()
+    for entry in raw.get("tenants", []):
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if name in seen:
+            raise ConfigError(f"{path}: tenant {name!r}: duplicate tenant (each name once)")
+        seen.add(str(name))
+    try:
+        config = Config.model_validate({"path": path, "tenants": raw.get("tenants", [])})
+    except ValidationError as error:
+        raise _tenant_error(path, raw, error) from None
+    if check_env:
+        for tenant in config.tenants:
+            for app, link in tenant.apps.items():
+                for secret_name, ref in link.secrets.items():
+                    if ref.kind == "env" and ref.name not in os.environ:
+                        raise ConfigError(
+                            f"{path}: tenant {tenant.name!r}: apps.{app}.secrets.{secret_name}: "
+                            f"missing secret: environment variable {ref.name} is not set"
+                        )
+    return config

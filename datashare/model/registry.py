@@ -1,0 +1,78 @@
+"""Every canonical entity, in reference order, and the domains they belong to."""
+
+from __future__ import annotations
+
+from datashare.model.accounting import Account, Journal, Payment, TaxCode, Transfer
+from datashare.model.base import CanonicalModel
+from datashare.model.crm import Company, Item, Organization, Person
+from datashare.model.documents import CreditNote, Invoice, PurchaseOrder
+from datashare.model.hr import (
+    Employee,
+    EmployeeSalary,
+    LeaveApplication,
+    PayItem,
+    PayRun,
+    PaySchedule,
+    TimeSheet,
+    WorkLocation,
+)
+
+__all__ = ["DOMAINS", "ENTITIES", "UnknownEntityError", "model_for"]
+
+# Reference order: a record comes after every entity it may point at.
+_IN_ORDER: tuple[type[CanonicalModel], ...] = (
+    Company,
+    TaxCode,
+    Account,
+    Organization,
+    Person,
+    Item,
+    Invoice,
+    PurchaseOrder,
+    CreditNote,
+    Payment,
+    Journal,
+    Transfer,
+    WorkLocation,
+    PayItem,
+    PaySchedule,
+    Employee,
+    EmployeeSalary,
+    TimeSheet,
+    LeaveApplication,
+    PayRun,
+)
+
+ENTITIES: dict[str, type[CanonicalModel]] = {model.entity: model for model in _IN_ORDER}
+"""Entity name (the hub table) -> model, in reference order."""
+
+DOMAINS: dict[str, tuple[str, ...]] = {
+    "crm_sales": ("company", "organizations", "people", "items", "invoices", "purchase_orders"),
+    "accounting": ("tax_codes", "accounts", "credit_notes", "payments", "journals", "transfers"),
+    "hr_payroll": (
+        "work_locations",
+        "pay_items",
+        "pay_schedules",
+        "employees",
+        "employee_salaries",
+        "time_sheets",
+        "leave_applications",
+        "pay_runs",
+    ),
+}
+"""Which entities each domain flow syncs."""
+
+
+class UnknownEntityError(KeyError):
+    """An entity name that is not part of the canonical model."""
+
+    def __str__(self) -> str:
+        return f"unknown entity {self.args[0]!r} (known: {', '.join(ENTITIES)})"
+
+
+def model_for(entity: str) -> type[CanonicalModel]:
+    """The model of an entity name, or ``UnknownEntityError``."""
+    try:
+        return ENTITIES[entity]
+    except KeyError:
+        raise UnknownEntityError(entity) from None

@@ -1,0 +1,273 @@
+"""A tenant's hub: one DuckDB file with raw staging, canonical tables and the sync bookkeeping."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import duckdb
+import pyarrow as pa
+
+from datashare.apps import APPS
+from datashare.model import CanonicalModel, model_for
+from datashare.redact import redact
+from datashare.store.merge import UpsertCounts, merge_arrow
+from datashare.store.migrations import migrate
+from datashare.store.schema import arrow_schema, canonical_columns, content_fields, quote
+
+__all__ = ["ID_MAP_COLUMNS", "Hub", "Reject", "raw_table_name"]
+
+# The id map's columns and types; the key is (entity, hub_id, app).
+ID_MAP_COLUMNS: dict[str, str] = {
+    "entity": "VARCHAR",
+    "hub_id": "UUID",
+    "app": "VARCHAR",
+    "remote_id": "VARCHAR",
+    "remote_version": "VARCHAR",
+    "pulled_hash": "VARCHAR",
+    "pushed_hash": "VARCHAR",
+    "pulled_at": "TIMESTAMPTZ",
+    "pushed_at": "TIMESTAMPTZ",
+    "status": "VARCHAR",
+    "last_error": "VARCHAR",
+}
+_ID_MAP_KEYS = ("entity", "hub_id", "app")
+_RAW_COLUMNS = {"remote_id": "VARCHAR", "payload": "JSON", "remote_updated_at": "TIMESTAMPTZ", "run_id": "VARCHAR"}
+
+
+def raw_table_name(app: str, entity: str) -> str:
+    """The raw staging table of an (app, entity) pair; both names must be known ones."""
+    if app not in APPS:
+        raise ValueError(f"unknown app {app!r} (known: {', '.join(APPS)})")
+    model_for(entity)
+    return f"raw_{app}_{entity}"
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A record that could not be taken, and why."""
+
+    app: str
+    entity: str
+    stage: str
+    reason: str
+    remote_id: str | None = None
+    payload: dict[str, Any] | None = field(default=None, repr=False)
+
+
+class Hub:
+    """One tenant's DuckDB file. Open it with ``Hub.open(path)``; it migrates itself."""
+
+    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection) -> None:
+        self.path = path
+        self.con = con
+
+    @classmethod
+    def open(cls, path: str | Path) -> Hub:
+        """Open (creating if needed) and migrate the hub file at ``path``."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        hub = cls(path, duckdb.connect(str(path)))
+        hub.migrations_applied = migrate(hub.con)
+        return hub
+
+    migrations_applied: list[str]
+
+    def close(self) -> None:
+        """Close the file."""
+        self.con.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def query(self, sql: str, *params: object) -> list[tuple[Any, ...]]:
+        """Run a read query and fetch every row (DuckDB wants results consumed)."""
+        return self.con.execute(sql, list(params)).fetchall()
+
+    # -- canonical records ------------------------------------------------------------
+
+    def upsert_records(self, records: Sequence[CanonicalModel], *, source: str) -> UpsertCounts:
+        """Upsert canonical records (all of one entity, each with its hub id) in one set-based write."""
+        if not records:
+            return UpsertCounts()
+        model = type(records[0])
+        if any(type(r) is not model for r in records):
+            raise TypeError("upsert_records takes records of one entity at a time")
+        missing = sum(1 for r in records if r.id is None)
+        if missing:
+            raise ValueError(f"{missing} {model.entity} record(s) have no hub id; assign ids before loading")
+        rows = [r.model_dump(mode="python") for r in records]
+        return self.upsert_arrow(model.entity, pa.Table.from_pylist(rows, schema=arrow_schema(model)), source=source)
+
+    def upsert_arrow(self, entity: str, table: pa.Table, *, source: str) -> UpsertCounts:
+        """Upsert an Arrow table of canonical rows (columns as the model's fields) by hub id.
+
+        Rows whose content hash is unchanged are left alone and counted as unchanged.
+        """
+        model = model_for(entity)
+        if source not in APPS and source != "hub":
+            raise ValueError(f"unknown source {source!r}")
+        fields = [c for c in canonical_columns(model) if c.name in model.model_fields]
+        given = set(table.column_names)
+        select = {
+            c.name: f"CAST(i.{quote(c.name)} AS {c.ddl})" if c.name in given else f"CAST(NULL AS {c.ddl})"
+            for c in fields
+        }
+        content = ", ".join(f"{quote(f)} := {select[f]}" for f in content_fields(model))
+        select["hub_hash"] = f"md5(CAST(struct_pack({content}) AS VARCHAR))"
+        select["hub_source"] = f"'{source}'"  # an app name from the allowlist above, never data
+        select["hub_loaded_at"] = "now()"
+        return merge_arrow(self.con, entity, table, keys=["id"], select=select, compare=["hub_hash"], whole_rows=True)
+
+    # -- id map ----------------------------------------------------------------------
+
+    def upsert_id_map(self, table: pa.Table) -> UpsertCounts:
+        """Upsert id-map rows keyed by (entity, hub_id, app); only the columns given are written."""
+        unknown = set(table.column_names) - set(ID_MAP_COLUMNS)
+        if unknown:
+            raise ValueError(f"unknown id-map columns: {', '.join(sorted(unknown))}")
+        absent = [k for k in _ID_MAP_KEYS if k not in table.column_names]
+        if absent:
+            raise ValueError(f"id-map rows need {', '.join(absent)}")
+        select = {c: f"CAST(i.{quote(c)} AS {ID_MAP_COLUMNS[c]})" for c in table.column_names}
+        compare = [c for c in table.column_names if c not in _ID_MAP_KEYS]
+        select["updated_at"] = "now()"
+        return merge_arrow(
+            self.con, "id_map", table, keys=_ID_MAP_KEYS, select=select, compare=compare, whole_rows=False
+        )
+
+    # -- raw staging -----------------------------------------------------------------
+
+    def stage_raw(self, app: str, entity: str, run_id: str, records: Iterable[tuple[str, dict[str, Any]]]) -> int:
+        """Store raw payloads (``(remote_id, payload)`` pairs) of one page; the latest payload per id wins."""
+        table = raw_table_name(app, entity)
+        columns = ", ".join(f"{quote(name)} {kind}" for name, kind in _RAW_COLUMNS.items())
+        self.con.execute(
+            f"CREATE TABLE IF NOT EXISTS {quote(table)} ({columns}, staged_at TIMESTAMPTZ, PRIMARY KEY (remote_id))"
+        ).fetchall()
+        pairs = list(records)
+        arrow = pa.table(
+            {
+                "remote_id": pa.array([rid for rid, _ in pairs], pa.string()),
+                "payload": pa.array([json.dumps(p, default=str) for _, p in pairs], pa.string()),
+            }
+        )
+        select = {
+            "remote_id": "i.remote_id",
+            "payload": "CAST(i.payload AS JSON)",
+            "run_id": f"CAST({_sql_literal(run_id)} AS VARCHAR)",
+            "staged_at": "now()",
+        }
+        counts = merge_arrow(
+            self.con, table, arrow, keys=["remote_id"], select=select, compare=["payload", "run_id"], whole_rows=True
+        )
+        return counts.total
+
+    # -- cursors ----------------------------------------------------------------------
+
+    def get_cursor(self, app: str, entity: str) -> str | None:
+        """Where the last extract of (app, entity) stopped, or None for a full read."""
+        rows = self.query("SELECT cursor FROM cursors WHERE app = ? AND entity = ?", app, entity)
+        return str(rows[0][0]) if rows and rows[0][0] is not None else None
+
+    def set_cursor(self, app: str, entity: str, cursor: str) -> None:
+        """Move the cursor of (app, entity): only after the data it covers is stored."""
+        self.query(
+            "INSERT INTO cursors (app, entity, cursor, updated_at) VALUES (?, ?, ?, now()) "
+            "ON CONFLICT (app, entity) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
+            app,
+            entity,
+            cursor,
+        )
+
+    def reset_cursors(self, *, apps: Sequence[str] | None = None, entities: Sequence[str] | None = None) -> int:
+        """Forget cursors (all, or of some apps or entities) so the next extract reads everything."""
+        rows = self.query(
+            "DELETE FROM cursors WHERE (? IS NULL OR list_contains(?, app)) "
+            "AND (? IS NULL OR list_contains(?, entity)) RETURNING app",
+            apps,
+            apps,
+            entities,
+            entities,
+        )
+        return len(rows)
+
+    # -- rejects, runs, conflicts ------------------------------------------------------
+
+    def add_rejects(self, rejects: Sequence[Reject], run_id: str | None = None) -> int:
+        """Record rejected records in one write; payloads are stored with secrets masked."""
+        if not rejects:
+            return 0
+        arrow = pa.table(
+            {
+                "app": [r.app for r in rejects],
+                "entity": [r.entity for r in rejects],
+                "remote_id": pa.array([r.remote_id for r in rejects], pa.string()),
+                "stage": [r.stage for r in rejects],
+                "reason": [r.reason for r in rejects],
+                "payload": pa.array(
+                    [None if r.payload is None else json.dumps(redact(r.payload), default=str) for r in rejects],
+                    pa.string(),
+                ),
+            }
+        )
+        self.con.register("__rejects", arrow)
+        try:
+            self.query(
+                "INSERT INTO rejects (run_id, app, entity, remote_id, stage, reason, payload) "
+                "SELECT ?, app, entity, remote_id, stage, reason, CAST(payload AS JSON) FROM __rejects",
+                run_id,
+            )
+        finally:
+            self.con.unregister("__rejects")
+        return len(rejects)
+
+    def start_run(self, run_id: str, flow: str, parameters: dict[str, Any]) -> None:
+        """Record that a run started."""
+        self.query(
+            "INSERT INTO runs (run_id, flow, parameters, status) VALUES (?, ?, ?, 'RUNNING') "
+            "ON CONFLICT (run_id) DO UPDATE SET status = 'RUNNING', finished_at = NULL",
+            run_id,
+            flow,
+            json.dumps(redact(parameters), default=str),
+        )
+
+    def finish_run(self, run_id: str, status: str, summary: Any) -> None:
+        """Record how a run ended, with its summary."""
+        self.query(
+            "UPDATE runs SET status = ?, summary = ?, finished_at = now() WHERE run_id = ?",
+            status,
+            json.dumps(summary, default=str),
+            run_id,
+        )
+
+    # -- stats ------------------------------------------------------------------------
+
+    def tables(self) -> list[str]:
+        """Every table in the hub file, sorted."""
+        return [
+            str(r[0])
+            for r in self.query(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+                "AND table_type = 'BASE TABLE' ORDER BY table_name"
+            )
+        ]
+
+    def stats(self) -> dict[str, int]:
+        """Rows per table."""
+        tables = self.tables()
+        if not tables:
+            return {}
+        union = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM {quote(t)}" for t in tables)
+        return {str(name): int(count) for name, count in self.query(union)}
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

@@ -1,0 +1,169 @@
+"""Versioned migrations of a tenant's hub file; running them twice changes nothing.
+
+Two kinds:
+- numbered SQL migrations for the hub's own tables (``MIGRATIONS``), applied
+  once each and recorded in ``schema_migrations``;
+- the canonical tables, generated from the models: a missing table is created
+  and a new model field becomes a new column. A changed column type is not
+  guessed at: it stops with a message asking for a numbered migration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from datashare.model import ENTITIES
+from datashare.store.schema import canonical_columns, quote
+
+__all__ = ["MIGRATIONS", "Migration", "MigrationError", "migrate"]
+
+
+class MigrationError(RuntimeError):
+    """The hub file's schema cannot be brought up to date automatically."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One numbered change to the hub's own tables."""
+
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "hub tables: id map, cursors, rejects, runs, conflicts",
+        (
+            # The id map: a hub record and its copy in one app. Keyed by hub id so a record
+            # that is still waiting to be created in an app (no remote id yet) has its row too.
+            """CREATE TABLE id_map (
+                entity VARCHAR NOT NULL,
+                hub_id UUID NOT NULL,
+                app VARCHAR NOT NULL,
+                remote_id VARCHAR,
+                remote_version VARCHAR,
+                pulled_hash VARCHAR,
+                pushed_hash VARCHAR,
+                pulled_at TIMESTAMPTZ,
+                pushed_at TIMESTAMPTZ,
+                status VARCHAR NOT NULL DEFAULT 'linked',
+                last_error VARCHAR,
+                updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                PRIMARY KEY (entity, hub_id, app)
+            )""",
+            """CREATE TABLE cursors (
+                app VARCHAR NOT NULL,
+                entity VARCHAR NOT NULL,
+                cursor VARCHAR,
+                updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                PRIMARY KEY (app, entity)
+            )""",
+            """CREATE TABLE rejects (
+                run_id VARCHAR,
+                app VARCHAR NOT NULL,
+                entity VARCHAR NOT NULL,
+                remote_id VARCHAR,
+                stage VARCHAR NOT NULL,
+                reason VARCHAR NOT NULL,
+                payload JSON,
+                created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+            )""",
+            """CREATE TABLE runs (
+                run_id VARCHAR PRIMARY KEY,
+                flow VARCHAR NOT NULL,
+                parameters JSON,
+                status VARCHAR NOT NULL,
+                summary JSON,
+                started_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                finished_at TIMESTAMPTZ
+            )""",
+            """CREATE TABLE conflicts (
+                run_id VARCHAR,
+                entity VARCHAR NOT NULL,
+                hub_id UUID NOT NULL,
+                field VARCHAR NOT NULL,
+                base_value JSON,
+                hub_value JSON,
+                app VARCHAR NOT NULL,
+                app_value JSON,
+                policy VARCHAR NOT NULL,
+                winner VARCHAR NOT NULL,
+                decided_at TIMESTAMPTZ NOT NULL DEFAULT now()
+            )""",
+        ),
+    ),
+)
+
+
+def _fetch(con: duckdb.DuckDBPyConnection, sql: str, *params: object) -> list[tuple[object, ...]]:
+    return con.execute(sql, list(params)).fetchall()
+
+
+def _apply_numbered(con: duckdb.DuckDBPyConnection) -> list[str]:
+    done = {int(str(row[0])) for row in _fetch(con, "SELECT version FROM schema_migrations")}
+    applied = []
+    for migration in MIGRATIONS:
+        if migration.version in done:
+            continue
+        con.execute("BEGIN TRANSACTION").fetchall()
+        try:
+            for statement in migration.statements:
+                con.execute(statement).fetchall()
+            _fetch(con, "INSERT INTO schema_migrations VALUES (?, ?, now())", migration.version, migration.name)
+            con.execute("COMMIT").fetchall()
+        except Exception:
+            con.execute("ROLLBACK").fetchall()
+            raise
+        applied.append(f"migration {migration.version}: {migration.name}")
+    return applied
+
+
+def _existing_columns(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
+    rows = _fetch(
+        con,
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
+        table,
+    )
+    return {str(name): str(kind) for name, kind in rows}
+
+
+def _as_duckdb_names_it(con: duckdb.DuckDBPyConnection, ddl: str) -> str:
+    """DuckDB's own spelling of a type (``TIMESTAMPTZ`` is reported as ``TIMESTAMP WITH TIME ZONE``)."""
+    return str(_fetch(con, f"SELECT typeof(CAST(NULL AS {ddl}))")[0][0])
+
+
+def _sync_canonical(con: duckdb.DuckDBPyConnection) -> list[str]:
+    changes = []
+    for entity, model in ENTITIES.items():
+        columns = canonical_columns(model)
+        existing = _existing_columns(con, entity)
+        if not existing:
+            body = ", ".join(f"{quote(c.name)} {c.ddl}{' PRIMARY KEY' if c.name == 'id' else ''}" for c in columns)
+            con.execute(f"CREATE TABLE {quote(entity)} ({body})").fetchall()
+            changes.append(f"created table {entity}")
+            continue
+        for column in columns:
+            have = existing.get(column.name)
+            if have is None:
+                con.execute(f"ALTER TABLE {quote(entity)} ADD COLUMN {quote(column.name)} {column.ddl}").fetchall()
+                changes.append(f"added column {entity}.{column.name}")
+            elif have != _as_duckdb_names_it(con, column.ddl):
+                raise MigrationError(
+                    f"column {entity}.{column.name} is {have} in the hub file but the model wants {column.ddl}; "
+                    "write a numbered migration that converts it"
+                )
+    return changes
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Bring a hub file up to date; returns what changed (nothing on a second run)."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+    ).fetchall()
+    return _apply_numbered(con) + _sync_canonical(con)

@@ -1,0 +1,1 @@
+"""Prefect flows: one per domain, reimport and sync_all."""

@@ -1,0 +1,70 @@
+"""The ``datashare`` command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from datashare.cli.main import DEMO_CONFIG, app
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATASHARE_CONFIG", raising=False)
+    monkeypatch.setenv("COLUMNS", "250")
+    return tmp_path
+
+
+def test_help_lists_the_commands() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("tenants", "store", "demo"):
+        assert command in result.output
+
+
+def test_tenants_shows_what_the_config_says() -> None:
+    result = runner.invoke(app, ["tenants", "--config", str(DEMO_CONFIG)])
+    assert result.exit_code == 0, result.output
+    for text in ("demo-au", "demo-us", "demo-nz", "Demo Company (AU)", "vtiger", "2024-01-01"):
+        assert text in result.output
+
+
+def test_bad_config_exits_with_its_message(in_tmp: Path) -> None:
+    (in_tmp / "bad.toml").write_text("[[tenants]]\nname = 'x'\n", encoding="utf-8")
+    result = runner.invoke(app, ["tenants", "--config", "bad.toml"])
+    assert result.exit_code == 2
+    assert "bad.toml: tenant 'x': xero_organisation: missing" in result.output
+
+
+def test_missing_default_config_is_named() -> None:
+    result = runner.invoke(app, ["tenants"])
+    assert result.exit_code == 2
+    assert "datashare.toml: no such config file" in result.output
+
+
+def test_demo_creates_each_tenants_store_and_store_stats_reads_it(in_tmp: Path) -> None:
+    result = runner.invoke(app, ["demo"])
+    assert result.exit_code == 0, result.output
+    for tenant in ("demo-au", "demo-us", "demo-nz"):
+        assert (in_tmp / "data" / f"{tenant}.duckdb").exists()
+    stats = runner.invoke(app, ["store", "stats", "demo-au", "--config", str(DEMO_CONFIG)])
+    assert stats.exit_code == 0, stats.output
+    assert "id_map" in stats.output
+    assert "invoices" in stats.output
+
+
+def test_store_stats_of_a_tenant_without_a_store_says_so() -> None:
+    result = runner.invoke(app, ["store", "stats", "demo-au", "--config", str(DEMO_CONFIG)])
+    assert result.exit_code == 1
+    assert "no hub store yet" in result.output
+
+
+def test_store_stats_of_an_unknown_tenant_lists_the_known_ones() -> None:
+    result = runner.invoke(app, ["store", "stats", "nope", "--config", str(DEMO_CONFIG)])
+    assert result.exit_code == 2
+    assert "no tenant 'nope'" in result.output
