@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+import typing as t
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -100,7 +101,8 @@ class SecretRef(BaseModel):
             return value
         from prefect.blocks.system import Secret  # imported here: reading the config needs no Prefect
 
-        return str(Secret.load(self.name).get())
+        block = t.cast(Secret[str], Secret.load(self.name))  # sync call: Prefect's loader returns the block
+        return str(block.get())
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.name}"
