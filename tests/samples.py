@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID, uuid5
@@ -209,4 +210,5 @@ SAMPLES: dict[str, dict[str, Any]] = {
 
 def sample(entity: str, **changes: Any) -> dict[str, Any]:
     """The sample record of ``entity`` as plain data, with a hub id and timestamps, plus ``changes``."""
-    return {"id": hub_id(entity), "created_at": STAMP, "updated_at": STAMP, **SAMPLES[entity], **changes}
+    data = {"id": hub_id(entity), "created_at": STAMP, "updated_at": STAMP, **SAMPLES[entity], **changes}
+    return copy.deepcopy(data)  # tests change nested parts; the samples stay as they are
