@@ -13,6 +13,7 @@ A TOML file lists tenants::
     base_url = "http://127.0.0.1:8750/xero"
     client_id = "sample-client"
     secrets = { client_secret = "env:ACME_XERO_SECRET", token_store = "prefect:acme-xero-token" }
+    # auth_url = "https://identity.xero.com"; login_url = "https://login.xero.com" for the real Xero
 
     [tenants.apps.vtiger]
     base_url = "http://127.0.0.1:8750/vtiger"
@@ -77,7 +78,7 @@ class Share(StrEnum):
 
 
 class SecretRef(BaseModel):
-    """A secret named by where it lives, e.g. ``env:ACME_VTIGER_KEY`` or ``prefect:acme-xero-token``."""
+    """A secret named by where it lives: ``env:ACME_VTIGER_KEY``, ``prefect:acme-xero-token`` or ``file:path``."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -88,8 +89,10 @@ class SecretRef(BaseModel):
     def parse(cls, text: str) -> SecretRef:
         """Read ``kind:name``; anything else is refused (a value pasted in by mistake is not echoed back)."""
         kind, sep, name = text.partition(":")
-        if not sep or kind not in ("env", "prefect") or not name.strip():
-            raise ValueError("must be a reference 'env:VARIABLE' or 'prefect:block-name', not a secret value")
+        if not sep or kind not in ("env", "prefect", "file") or not name.strip():
+            raise ValueError(
+                "must be a reference 'env:VARIABLE', 'prefect:block-name' or 'file:path', not a secret value"
+            )
         return cls(kind=kind, name=name.strip())
 
     def resolve(self) -> str:
@@ -99,6 +102,11 @@ class SecretRef(BaseModel):
             if value is None:
                 raise ConfigError(f"secret {self}: environment variable {self.name} is not set")
             return value
+        if self.kind == "file":
+            try:
+                return Path(self.name).read_text(encoding="utf-8").strip()
+            except FileNotFoundError:
+                raise ConfigError(f"secret {self}: no such file") from None
         from prefect.blocks.system import Secret  # imported here: reading the config needs no Prefect
 
         block = t.cast(Secret[str], Secret.load(self.name))  # sync call: Prefect's loader returns the block
@@ -122,15 +130,19 @@ class AppLink(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     base_url: str
+    auth_url: str | None = None
+    login_url: str | None = None
     client_id: str | None = None
     username: str | None = None
     api_version: str | None = None
     secrets: dict[str, SecretRefText] = Field(default_factory=dict)
     share: dict[str, Share] = Field(default_factory=dict)
 
-    @field_validator("base_url")
+    @field_validator("base_url", "auth_url", "login_url")
     @classmethod
-    def _http_url(cls, value: str) -> str:
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         if not value.startswith(("http://", "https://")):
             raise ValueError(f"must be an http:// or https:// URL, not {value!r}")
         return value.rstrip("/")
@@ -168,6 +180,10 @@ class Tenant(BaseModel):
             missing = [s for s in APPS[app].secrets if s not in link.secrets]
             if missing:
                 raise ValueError(f"apps.{app}.secrets: missing secret {missing[0]!r}")
+            store = link.secrets.get("token_store")
+            if store is not None and store.kind == "env":
+                # A rotating token is written back on every refresh: an environment variable cannot be.
+                raise ValueError(f"apps.{app}.secrets.token_store: must be 'prefect:NAME' or 'file:PATH'")
         if "xero" not in self.apps:
             raise ValueError("apps: every tenant links Xero ([tenants.apps.xero] is missing)")
         return self

@@ -109,7 +109,7 @@ BAD_CONFIGS = [
     ),
     pytest.param(
         _tenant(XERO.replace("env:T_XERO_SECRET", "hunter2")),
-        "tenant 'acme': apps.xero.secrets.client_secret: must be a reference 'env:VARIABLE' or 'prefect:block-name'",
+        "tenant 'acme': apps.xero.secrets.client_secret: must be a reference 'env:VARIABLE', 'prefect:block-name' or 'file:path'",
         id="secret-value-instead-of-reference",
     ),
     pytest.param(
@@ -141,6 +141,11 @@ BAD_CONFIGS = [
         _tenant(XERO.replace("T_XERO_SECRET", "T_NOT_SET_ANYWHERE")),
         "tenant 'acme': apps.xero.secrets.client_secret: missing secret: environment variable T_NOT_SET_ANYWHERE is not set",
         id="secret-not-in-environment",
+    ),
+    pytest.param(
+        _tenant(XERO.replace("prefect:acme-xero-token", "env:T_XERO_SECRET")),
+        "tenant 'acme': apps.xero.secrets.token_store: must be 'prefect:NAME' or 'file:PATH'",
+        id="token-store-that-cannot-be-written",
     ),
     pytest.param("[[tenants]\nname=", "not valid TOML", id="bad-toml"),
     pytest.param("[settings]\nx = 1\n", "unknown top-level key 'settings'", id="unknown-top-level"),

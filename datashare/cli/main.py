@@ -35,9 +35,6 @@ DEMO_CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo.toml"
 # The sandbox's public sample credentials: what the demo's config names, filled in for it.
 DEMO_ENVIRONMENT = {
     "DEMO_XERO_CLIENT_SECRET": "sandbox-client-secret",
-    "DEMO_AU_XERO_TOKEN": "sandbox-token-au",
-    "DEMO_US_XERO_TOKEN": "sandbox-token-us",
-    "DEMO_NZ_XERO_TOKEN": "sandbox-token-nz",
     "DEMO_AU_VTIGER_ACCESS_KEY": "sandbox-vtiger-key",
     "DEMO_US_VTIGER_ACCESS_KEY": "sandbox-vtiger-key",
 }

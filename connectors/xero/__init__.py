@@ -1,0 +1,1 @@
+"""The Xero connector: Accounting API client, endpoint catalogue, mapping and Xero's own rules."""

@@ -1,0 +1,72 @@
+"""What the Xero connector reads and writes, declared as data: one entry per Accounting API collection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+__all__ = ["API_PREFIX", "STREAMS", "Paging", "XeroStream", "stream_for_entity"]
+
+API_PREFIX = "/api.xro/2.0"
+MAX_PAGE_SIZE = 1000
+JOURNALS_PER_CALL = 100
+WRITE_BATCH = 50  # Xero's advice: at most 50 elements per request
+
+
+class Paging(StrEnum):
+    """How a collection pages, as Xero does it."""
+
+    PAGE = "page"  # page=1,2,… with pageSize, and a pagination object
+    OFFSET = "offset"  # Journals: offset = the last JournalNumber read
+    NONE = "none"  # everything in one answer
+
+
+@dataclass(frozen=True)
+class XeroStream:
+    """One collection: where it is, how it pages and filters, what it maps to."""
+
+    name: str
+    id_field: str
+    entities: tuple[str, ...]
+    paging: Paging = Paging.PAGE
+    modified_since: bool = True
+    include_archived: bool = False
+    include_deleted: bool = False
+    writable: bool = True
+    # A stable order so records never shift between pages while we read them.
+    order: str | None = None
+
+    @property
+    def path(self) -> str:
+        """The collection's path under the API base."""
+        return f"{API_PREFIX}/{self.name}"
+
+    @property
+    def collection_key(self) -> str:
+        """The JSON key holding the records (same as the name in Xero)."""
+        return self.name
+
+
+STREAMS: dict[str, XeroStream] = {
+    s.name: s
+    for s in (
+        XeroStream("Organisation", "OrganisationID", ("company",), Paging.NONE, modified_since=False, writable=False),
+        XeroStream("TaxRates", "TaxType", ("tax_codes",), Paging.NONE, modified_since=False),
+        XeroStream("Accounts", "AccountID", ("accounts",), Paging.NONE),
+        XeroStream("Contacts", "ContactID", ("organizations", "people"), include_archived=True, order="ContactID ASC"),
+        XeroStream("Items", "ItemID", ("items",), Paging.NONE),
+        XeroStream("Invoices", "InvoiceID", ("invoices",), order="InvoiceID ASC"),
+        XeroStream("PurchaseOrders", "PurchaseOrderID", ("purchase_orders",), order="PurchaseOrderID ASC"),
+        XeroStream("CreditNotes", "CreditNoteID", ("credit_notes",), order="CreditNoteID ASC"),
+        XeroStream("Payments", "PaymentID", ("payments",), order="PaymentID ASC"),
+        XeroStream("ManualJournals", "ManualJournalID", ("journals",), order="ManualJournalID ASC"),
+        XeroStream("Journals", "JournalID", ("journals",), Paging.OFFSET, writable=False),
+        XeroStream("BankTransfers", "BankTransferID", ("transfers",), Paging.NONE, include_deleted=True),
+    )
+}
+"""Every collection the connector uses, in reference order."""
+
+
+def stream_for_entity(entity: str) -> list[XeroStream]:
+    """The collections that hold a canonical entity (journals come from two)."""
+    return [s for s in STREAMS.values() if entity in s.entities]
