@@ -10,6 +10,7 @@ draws are seeded so a test sees the same faults every run.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import re
 import threading
@@ -27,7 +28,7 @@ class Fault:
     ``timeout_rate``: share that hang for ``timeout_seconds`` and then drop the
     connection without an answer (the client sees a timeout or a broken read).
     ``delay_seconds``: added to every matching request (a slow endpoint).
-    ``error_body``: what an injected error answers, in the vendor's error shape.
+    ``error_body``/``error_content_type``: what an injected error answers, in the vendor's shape.
     """
 
     path: str = ".*"
@@ -38,6 +39,7 @@ class Fault:
     timeout_seconds: float = 30.0
     delay_seconds: float = 0.0
     error_body: bytes = b'{"Title":"Service Unavailable","Detail":"fault injected"}'
+    error_content_type: str = "application/json"
 
     def matches(self, method: str, path: str) -> bool:
         """Whether this rule applies to a request."""
@@ -107,15 +109,28 @@ class FaultMiddleware:
             await asyncio.sleep(rule.delay_seconds)
             await self.app(scope, receive, send)
         elif kind == "timeout":
-            await asyncio.sleep(rule.timeout_seconds)
-            # Drop the request without answering: the server closes the connection.
+            await _hold(receive, rule.timeout_seconds)
+            # Start an answer and abandon it: the server drops the connection, so a client that
+            # waited this long sees a broken read, never a well-formed error it could mistake for data.
+            await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1024")]})
             raise ConnectionAbortedError("fault injected: timeout")
         else:
             body = rule.error_body
             headers: list[tuple[bytes, bytes]] = [
-                (b"content-type", b"application/json"),
+                (b"content-type", rule.error_content_type.encode()),
                 (b"content-length", str(len(body)).encode()),
             ]
             start: dict[str, Any] = {"type": "http.response.start", "status": rule.error_status, "headers": headers}
             await send(start)
             await send({"type": "http.response.body", "body": body})
+
+
+async def _hold(receive: Receive, seconds: float) -> None:
+    """Wait ``seconds``, or less if the client gives up and disconnects first."""
+
+    async def disconnected() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(disconnected(), timeout=seconds)
