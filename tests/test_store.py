@@ -12,7 +12,7 @@ import pyarrow as pa
 import pytest
 
 from datashare.model import ENTITIES, Invoice, Organization, model_for
-from datashare.store import ID_MAP_COLUMNS, Hub, MigrationError, Reject, migrate, raw_table_name
+from datashare.store import ID_MAP_COLUMNS, MIGRATIONS, Hub, MigrationError, Reject, migrate, raw_table_name
 from datashare.store.schema import HUB_COLUMNS, canonical_columns
 from tests.samples import sample
 
@@ -39,6 +39,21 @@ def test_open_creates_the_file_and_every_table(tmp_path: Path) -> None:
     assert {"id_map", "cursors", "rejects", "runs", "conflicts", "schema_migrations"} <= tables
 
 
+def test_migration_2_keeps_existing_cursors(tmp_path: Path) -> None:
+    con = duckdb.connect(str(tmp_path / "old.duckdb"))
+    con.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+    ).fetchall()
+    for statement in MIGRATIONS[0].statements:
+        con.execute(statement).fetchall()
+    con.execute("INSERT INTO schema_migrations VALUES (1, 'v1', now())").fetchall()
+    con.execute("INSERT INTO cursors (app, entity, cursor) VALUES ('xero', 'invoices', 'c1')").fetchall()
+    con.close()
+    with Hub.open(tmp_path / "old.duckdb") as hub:
+        assert "migration 2: cursors per stream" in hub.migrations_applied[0]
+        assert hub.get_cursor("xero", "invoices") == "c1"
+
+
 def test_migrations_run_twice_change_nothing(tmp_path: Path) -> None:
     path = tmp_path / "acme.duckdb"
     with Hub.open(path) as first:
@@ -48,7 +63,7 @@ def test_migrations_run_twice_change_nothing(tmp_path: Path) -> None:
         assert second.migrations_applied == []
         assert _schema(second.con) == before
         assert migrate(second.con) == []
-        assert second.query("SELECT count(*) FROM schema_migrations") == [(1,)]
+        assert second.query("SELECT count(*) FROM schema_migrations") == [(2,)]
 
 
 def test_canonical_table_columns_come_from_the_model(hub: Hub) -> None:
@@ -219,6 +234,14 @@ def test_raw_staging_keeps_the_latest_payload_per_remote_id(hub: Hub) -> None:
     hub.stage_raw("xero", "invoices", "run-2", [("a", {"n": 3})])
     rows = hub.query(f"SELECT remote_id, payload, run_id FROM {raw_table_name('xero', 'invoices')} ORDER BY remote_id")
     assert [(r[0], json.loads(r[1]), r[2]) for r in rows] == [("a", {"n": 3}, "run-2"), ("b", {"n": 2}, "run-1")]
+    assert hub.staged("xero", "invoices", "run-2") == [("", "a", {"n": 3})]
+
+
+def test_raw_staging_keeps_streams_of_one_entity_apart(hub: Hub) -> None:
+    hub.stage_raw("xero", "journals", "run-1", [("j1", {"n": 1})], stream="ManualJournals")
+    hub.stage_raw("xero", "journals", "run-1", [("j1", {"n": 2})], stream="Journals")
+    assert hub.staged("xero", "journals", "run-1") == [("Journals", "j1", {"n": 2}), ("ManualJournals", "j1", {"n": 1})]
+    assert hub.staged("vtiger", "journals", "run-1") == []
 
 
 def test_raw_table_names_come_from_allowlists() -> None:
@@ -238,6 +261,11 @@ def test_cursors_are_set_read_and_reset(hub: Hub) -> None:
     assert hub.reset_cursors(apps=["xero"]) == 1
     assert hub.get_cursor("xero", "invoices") is None
     assert hub.get_cursor("vtiger", "people") == "100"
+    hub.set_cursor("xero", "journals", "7", stream="Journals")
+    hub.set_cursor("xero", "journals", "x", stream="ManualJournals")
+    assert hub.get_cursor("xero", "journals", "Journals") == "7"
+    assert hub.get_cursor("xero", "journals") is None
+    assert hub.reset_cursors(entities=["journals"]) == 2
     assert hub.reset_cursors() == 1
 
 
@@ -270,4 +298,4 @@ def test_stats_count_rows_per_table(hub: Hub) -> None:
     stats = hub.stats()
     assert stats["organizations"] == 2
     assert stats["invoices"] == 0
-    assert stats["schema_migrations"] == 1
+    assert stats["schema_migrations"] == 2

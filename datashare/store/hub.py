@@ -36,7 +36,7 @@ ID_MAP_COLUMNS: dict[str, str] = {
     "last_error": "VARCHAR",
 }
 _ID_MAP_KEYS = ("entity", "hub_id", "app")
-_RAW_COLUMNS = {"remote_id": "VARCHAR", "payload": "JSON", "remote_updated_at": "TIMESTAMPTZ", "run_id": "VARCHAR"}
+_RAW_COLUMNS = {"stream": "VARCHAR", "remote_id": "VARCHAR", "payload": "JSON", "run_id": "VARCHAR"}
 
 
 def raw_table_name(app: str, entity: str) -> str:
@@ -145,12 +145,19 @@ class Hub:
 
     # -- raw staging -----------------------------------------------------------------
 
-    def stage_raw(self, app: str, entity: str, run_id: str, records: Iterable[tuple[str, dict[str, Any]]]) -> int:
-        """Store raw payloads (``(remote_id, payload)`` pairs) of one page; the latest payload per id wins."""
+    def stage_raw(
+        self, app: str, entity: str, run_id: str, records: Iterable[tuple[str, dict[str, Any]]], *, stream: str = ""
+    ) -> int:
+        """Store raw payloads (``(remote_id, payload)`` pairs) of one page; the latest payload per id wins.
+
+        ``stream`` names the app's collection the records came from, when an
+        entity is read from several (Xero's manual and generated journals).
+        """
         table = raw_table_name(app, entity)
         columns = ", ".join(f"{quote(name)} {kind}" for name, kind in _RAW_COLUMNS.items())
         self.con.execute(
-            f"CREATE TABLE IF NOT EXISTS {quote(table)} ({columns}, staged_at TIMESTAMPTZ, PRIMARY KEY (remote_id))"
+            f"CREATE TABLE IF NOT EXISTS {quote(table)} "
+            f"({columns}, staged_at TIMESTAMPTZ, PRIMARY KEY (stream, remote_id))"
         ).fetchall()
         pairs = list(records)
         arrow = pa.table(
@@ -160,30 +167,49 @@ class Hub:
             }
         )
         select = {
+            "stream": f"CAST({_sql_literal(stream)} AS VARCHAR)",
             "remote_id": "i.remote_id",
             "payload": "CAST(i.payload AS JSON)",
             "run_id": f"CAST({_sql_literal(run_id)} AS VARCHAR)",
             "staged_at": "now()",
         }
         counts = merge_arrow(
-            self.con, table, arrow, keys=["remote_id"], select=select, compare=["payload", "run_id"], whole_rows=True
+            self.con,
+            table,
+            arrow,
+            keys=["stream", "remote_id"],
+            select=select,
+            compare=["payload", "run_id"],
+            whole_rows=True,
         )
         return counts.total
 
+    def staged(self, app: str, entity: str, run_id: str) -> list[tuple[str, str, dict[str, Any]]]:
+        """The raw records staged by a run: ``(stream, remote_id, payload)``, in a stable order."""
+        table = raw_table_name(app, entity)
+        if table not in self.tables():
+            return []
+        rows = self.query(
+            f"SELECT stream, remote_id, payload FROM {quote(table)} WHERE run_id = ? ORDER BY stream, remote_id",
+            run_id,
+        )
+        return [(str(stream), str(rid), json.loads(payload)) for stream, rid, payload in rows]
+
     # -- cursors ----------------------------------------------------------------------
 
-    def get_cursor(self, app: str, entity: str) -> str | None:
-        """Where the last extract of (app, entity) stopped, or None for a full read."""
-        rows = self.query("SELECT cursor FROM cursors WHERE app = ? AND entity = ?", app, entity)
+    def get_cursor(self, app: str, entity: str, stream: str = "") -> str | None:
+        """Where the last extract of (app, entity[, stream]) stopped, or None for a full read."""
+        rows = self.query("SELECT cursor FROM cursors WHERE app = ? AND entity = ? AND stream = ?", app, entity, stream)
         return str(rows[0][0]) if rows and rows[0][0] is not None else None
 
-    def set_cursor(self, app: str, entity: str, cursor: str) -> None:
-        """Move the cursor of (app, entity): only after the data it covers is stored."""
+    def set_cursor(self, app: str, entity: str, cursor: str, stream: str = "") -> None:
+        """Move the cursor of (app, entity[, stream]): only after the data it covers is stored."""
         self.query(
-            "INSERT INTO cursors (app, entity, cursor, updated_at) VALUES (?, ?, ?, now()) "
-            "ON CONFLICT (app, entity) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
+            "INSERT INTO cursors (app, entity, stream, cursor, updated_at) VALUES (?, ?, ?, ?, now()) "
+            "ON CONFLICT (app, entity, stream) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at",
             app,
             entity,
+            stream,
             cursor,
         )
 

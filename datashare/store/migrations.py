@@ -96,6 +96,23 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        2,
+        "cursors per stream: one entity can be read from several collections (Xero journals)",
+        (
+            """CREATE TABLE cursors_by_stream (
+                app VARCHAR NOT NULL,
+                entity VARCHAR NOT NULL,
+                stream VARCHAR NOT NULL DEFAULT '',
+                cursor VARCHAR,
+                updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                PRIMARY KEY (app, entity, stream)
+            )""",
+            "INSERT INTO cursors_by_stream (app, entity, cursor, updated_at) SELECT app, entity, cursor, updated_at FROM cursors",
+            "DROP TABLE cursors",
+            "ALTER TABLE cursors_by_stream RENAME TO cursors",
+        ),
+    ),
 )
 
 

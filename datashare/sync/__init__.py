@@ -1,0 +1,1 @@
+"""The sync engine, without Prefect: extract, map, validate and load, over the hub store."""
