@@ -198,3 +198,15 @@ def test_unknown_entity_names_the_known_ones() -> None:
         model_for("gizmos")
     assert "unknown entity 'gizmos'" in str(caught.value)
     assert "invoices" in str(caught.value)
+
+
+def test_generated_journal_balances_on_net_amounts() -> None:
+    data = sample("journals", type="GENERATED")
+    data["lines"] = [
+        {"net_amount": "100", "tax_amount": "0"},
+        {"net_amount": "-90", "tax_amount": "-9"},  # the sale, showing its tax
+        {"net_amount": "-10", "tax_amount": "0"},  # the tax, posted on the tax account
+    ]
+    assert isinstance(validate_record(Journal, data), Journal)
+    data["type"] = "MANUAL"
+    assert isinstance(validate_record(Journal, data), str)

@@ -198,7 +198,14 @@ class Journal(CanonicalModel):
     @model_validator(mode="after")
     def _lines_balance(self) -> Journal:
         if self.status == JournalStatus.POSTED:
-            total = sum((line.net_amount + line.tax_amount for line in self.lines), Decimal(0))
+            # A ledger journal posts tax on its own line and also shows it on the line it came
+            # from, so it balances on net amounts; a manual journal's lines carry their own tax.
+            counted = (
+                (line.net_amount for line in self.lines)
+                if self.type == JournalType.GENERATED
+                else (line.net_amount + line.tax_amount for line in self.lines)
+            )
+            total = sum(counted, Decimal(0))
             if total != 0:
                 raise ValueError(f"journal lines do not balance: debits minus credits is {total}")
         return self

@@ -15,7 +15,7 @@ from uuid import UUID, uuid4
 
 from datashare.model.base import CanonicalModel
 
-__all__ = ["DictRefs", "Mapped", "MappingError", "Refs"]
+__all__ = ["DictRefs", "Mapped", "MappingError", "Refs", "SourcePage"]
 
 
 class MappingError(ValueError):
@@ -64,3 +64,11 @@ class Mapped:
     record: CanonicalModel
     remote_version: str | None = None
     remote_updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    """One page of raw records from an app, and the cursor that is safe to store once they are stored."""
+
+    records: list[dict[str, t.Any]]
+    cursor: str

@@ -6,17 +6,10 @@ import typing as t
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from datashare.model.mapping import SourcePage
 from datashare.store import Hub, Reject
 
 __all__ = ["ExtractCounts", "Source", "SourcePage", "extract"]
-
-
-@dataclass(frozen=True)
-class SourcePage:
-    """One page of raw records and the cursor that is safe to store once they are stored."""
-
-    records: list[dict[str, t.Any]]
-    cursor: str
 
 
 class Source(t.Protocol):
