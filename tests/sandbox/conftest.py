@@ -93,3 +93,73 @@ async def vtiger_admin(vtiger_client: VtigerTestClient) -> VtigerTestClient:
     """A client logged in as the sample admin."""
     await vtiger_client.login()
     return vtiger_client
+
+
+# --- Xero ---------------------------------------------------------------------------------------
+# Xero fixtures are named ``xero_*``; the test client and settings live in ``xero_support.py``.
+
+from collections.abc import Iterator  # noqa: E402 - kept with the Xero section it serves
+
+from xero_support import XERO_ALL_SCOPES, XERO_ROOMY_LIMITS, XeroTestClient  # noqa: E402
+
+from sandbox.common.faults import FaultPlan  # noqa: E402
+from sandbox.xero import XeroState  # noqa: E402
+from sandbox.xero import create_app as create_xero_app  # noqa: E402
+from sandbox.xero import seed_sample as seed_xero_sample  # noqa: E402
+from sandbox.xero.spec import XeroSpec, xero_spec  # noqa: E402
+from sandbox.xero.store import OrgBook  # noqa: E402
+
+
+@pytest.fixture
+def xero_clock() -> FakeClock:
+    """A clock the Xero tests move by hand (starts 2026-01-01 UTC)."""
+    return FakeClock()
+
+
+@pytest.fixture
+def xero_state(xero_clock: FakeClock) -> XeroState:
+    """One Australian organisation with its settings (tax rates, accounts) and nothing else."""
+    state = XeroState(clock=xero_clock)
+    seed_xero_sample(state, orgs=("au",), history=False)
+    return state
+
+
+@pytest.fixture
+def xero_org(xero_state: XeroState) -> OrgBook:
+    """The organisation of ``xero_state``."""
+    return xero_state.org_named("AU")
+
+
+@pytest.fixture
+def xero_faults() -> FaultPlan:
+    """The fault plan of ``xero_app`` (empty until a test sets rules)."""
+    return FaultPlan(seed=7)
+
+
+@pytest.fixture
+def xero_app(xero_state: XeroState, xero_faults: FaultPlan) -> Any:
+    """The emulator over ``xero_state``, with limits roomy enough not to get in the way."""
+    return create_xero_app(xero_state, faults=xero_faults, limits=XERO_ROOMY_LIMITS)
+
+
+@pytest.fixture
+def xero_client(xero_app: Any, xero_state: XeroState, xero_org: OrgBook) -> Iterator[XeroTestClient]:
+    """A client holding a token with every accounting scope, pointed at ``xero_org``."""
+    tokens = xero_state.issue_tokens(tenant_ids=[xero_org.tenant_id], scopes=XERO_ALL_SCOPES)
+    client = XeroTestClient(xero_app, token=tokens["access_token"], tenant_id=xero_org.tenant_id)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def xero_spec_checker() -> XeroSpec:
+    """Xero's published specs, loaded once for the whole test session."""
+    return xero_spec()
+
+
+@pytest.fixture(scope="session")
+def xero_sample_state() -> XeroState:
+    """The three sample organisations at scale 1 (shared: tests must only read it)."""
+    state = XeroState(clock=FakeClock())
+    seed_xero_sample(state)
+    return state

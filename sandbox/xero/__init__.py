@@ -1,0 +1,34 @@
+"""A stateful emulator of the Xero Accounting API 2.0 and Xero's identity service.
+
+``create_app`` builds the ASGI app; ``XeroState`` holds organisations,
+tokens and records; ``seed_sample`` fills a state with the sample
+organisations; ``RateLimits`` configures the rate limits. The sample app's
+credentials are ``SAMPLE_CLIENT_ID`` / ``SAMPLE_CLIENT_SECRET``.
+"""
+
+from sandbox.xero.app import API_ROOT, create_app
+from sandbox.xero.auth import DEFAULT_SCOPES, PAYROLL_SCOPES, SAMPLE_CLIENT_ID, SAMPLE_CLIENT_SECRET
+from sandbox.xero.faults import xero_fault
+from sandbox.xero.limits import RateLimits
+from sandbox.xero.samples import PROFILES, SampleContact, SampleDirectory, SampleItem, sample_directory
+from sandbox.xero.seed import seed_sample
+from sandbox.xero.store import OrgBook, XeroState
+
+__all__ = [
+    "API_ROOT",
+    "DEFAULT_SCOPES",
+    "PAYROLL_SCOPES",
+    "PROFILES",
+    "SAMPLE_CLIENT_ID",
+    "SAMPLE_CLIENT_SECRET",
+    "OrgBook",
+    "RateLimits",
+    "SampleContact",
+    "SampleDirectory",
+    "SampleItem",
+    "XeroState",
+    "create_app",
+    "sample_directory",
+    "seed_sample",
+    "xero_fault",
+]
