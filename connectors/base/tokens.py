@@ -52,7 +52,8 @@ class Token:
             refresh_token=refresh,
             expires_at=now + timedelta(seconds=int(body.get("expires_in", 1800))),
             scope=str(body.get("scope", previous.scope if previous else "")),
-            extra={k: v for k, v in body.items() if k not in known},
+            # What we noted beside the token (e.g. the chosen tenant) survives a refresh.
+            extra={**(previous.extra if previous else {}), **{k: v for k, v in body.items() if k not in known}},
         )
 
     def to_json(self) -> str:

@@ -70,7 +70,7 @@ class XeroAuth(httpx.Auth):
         client_id: str,
         client_secret: str,
         token_url: str,
-        tenant_id: str | None,
+        tenant_id: str | None = None,
         tenant: str = "?",
         now: t.Callable[[], datetime] = utcnow,
     ) -> None:
@@ -88,8 +88,10 @@ class XeroAuth(httpx.Auth):
 
     def _sign(self, request: httpx.Request, token: Token) -> None:
         request.headers["Authorization"] = f"Bearer {token.access_token}"
-        if self.tenant_id:
-            request.headers["xero-tenant-id"] = self.tenant_id
+        # The organisation chosen when the tenant connected Xero is kept with its token.
+        tenant_id = self.tenant_id or token.extra.get("tenant_id")
+        if tenant_id:
+            request.headers["xero-tenant-id"] = str(tenant_id)
 
     def _refresh_request(self, token: Token) -> httpx.Request:
         if not token.refresh_token:

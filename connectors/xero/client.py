@@ -18,7 +18,15 @@ from connectors.base.pacing import WindowPacer
 from connectors.base.paging import NoPaginator, OffsetPaginator, PageNumberPaginator, Paginator
 from connectors.base.retry import RetryPolicy
 from connectors.xero.auth import XeroEndpoints
-from connectors.xero.streams import JOURNALS_PER_CALL, MAX_PAGE_SIZE, STREAMS, WRITE_BATCH, Paging, XeroStream
+from connectors.xero.streams import (
+    JOURNALS_PER_CALL,
+    MAX_PAGE_SIZE,
+    STREAMS,
+    WRITE_BATCH,
+    Paging,
+    WriteStyle,
+    XeroStream,
+)
 
 __all__ = ["DailyLimitError", "ReadState", "WriteResult", "XeroClient", "XeroPage", "xero_pacer"]
 
@@ -104,7 +112,8 @@ def _server_time(response: httpx.Response) -> datetime:
 
 
 def _since_header(since: str) -> str:
-    return datetime.fromisoformat(since).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    """RFC 3339 in UTC, to the second, as Xero's spec types the header (``format: date-time``)."""
+    return datetime.fromisoformat(since).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def idempotency_key(stream: XeroStream, elements: list[dict[str, t.Any]]) -> str:
@@ -201,34 +210,52 @@ class XeroClient:
             yield XeroPage(stream, page.records, after.dump(), last=not paginator.has_next_page)
 
     def write(self, stream: XeroStream, elements: list[dict[str, t.Any]]) -> list[WriteResult]:
-        """Create or update ``elements`` in batches of 50, one result per element, idempotent per batch."""
+        """Create or update ``elements`` (an element with its id is an update), one result per element.
+
+        Batches hold at most 50 elements and carry an ``Idempotency-Key`` made
+        from their content, so a batch sent again (a retry, a re-run) creates
+        nothing new. ``summarizeErrors=false`` gives a result per element.
+        """
         if not stream.writable:
             raise FatalError(f"Xero {stream.name} cannot be written")
-        method = "PUT" if stream.name == "BankTransfers" else "POST"
-        results: list[WriteResult] = []
-        for start in range(0, len(elements), WRITE_BATCH):
-            batch = elements[start : start + WRITE_BATCH]
-            response = self.rest.request(
-                method,
-                stream.path,
-                params={"summarizeErrors": "false"},
-                json={stream.collection_key: batch},
-                headers={"Idempotency-Key": idempotency_key(stream, batch)},
-            )
-            answered = response.json().get(stream.collection_key) or []
-            for offset, sent in enumerate(batch):
-                element = answered[offset] if offset < len(answered) else {}
-                errors = tuple(str(e.get("Message", e)) for e in element.get("ValidationErrors") or [])
-                ok = bool(element) and element.get("StatusAttributeString", "OK") != "ERROR" and not errors
-                if not element:
-                    errors = ("Xero did not answer for this element",)
-                results.append(
-                    WriteResult(
-                        index=start + offset,
-                        ok=ok,
-                        remote_id=element.get(stream.id_field) if ok else None,
-                        errors=errors,
-                        record=element or sent,
-                    )
-                )
-        return results
+        results: dict[int, WriteResult] = {}
+        creates = [(i, e) for i, e in enumerate(elements) if not e.get(stream.id_field)]
+        updates = [(i, e) for i, e in enumerate(elements) if e.get(stream.id_field)]
+        for kind, style, group in (("create", stream.create, creates), ("update", stream.update, updates)):
+            if not group:
+                continue
+            if style is None:
+                for index, element in group:
+                    results[index] = WriteResult(index, False, None, (f"Xero does not {kind} {stream.name}",), element)
+                continue
+            size = WRITE_BATCH if style.batch and not style.by_id else 1
+            for start in range(0, len(group), size):
+                chunk = group[start : start + size]
+                for (index, sent), answer in zip(chunk, self._send(stream, style, [e for _, e in chunk]), strict=True):
+                    results[index] = _result(stream, index, sent, answer)
+        return [results[i] for i in range(len(elements))]
+
+    def _send(self, stream: XeroStream, style: WriteStyle, batch: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
+        """One call; the answer's elements, one per element sent (empty dicts where Xero said nothing)."""
+        path = stream.path
+        if style.by_id:
+            path = f"{path}/{batch[0][stream.id_field]}"
+        body: t.Any = {stream.collection_key: batch} if style.batch or style.by_id else batch[0]
+        response = self.rest.request(
+            style.method,
+            path,
+            params={"summarizeErrors": "false"},
+            json=body,
+            headers={"Idempotency-Key": idempotency_key(stream, batch)},
+        )
+        answered = list(response.json().get(stream.collection_key) or [])
+        return [answered[i] if i < len(answered) else {} for i in range(len(batch))]
+
+
+def _result(stream: XeroStream, index: int, sent: dict[str, t.Any], element: dict[str, t.Any]) -> WriteResult:
+    """What one answered element says."""
+    if not element:
+        return WriteResult(index, False, None, ("Xero did not answer for this element",), sent)
+    errors = tuple(str(e.get("Message", e)) for e in element.get("ValidationErrors") or [])
+    ok = element.get("StatusAttributeString", "OK") != "ERROR" and not errors
+    return WriteResult(index, ok, element.get(stream.id_field) if ok else None, errors, element)

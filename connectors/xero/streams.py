@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["API_PREFIX", "STREAMS", "Paging", "XeroStream", "stream_for_entity"]
+__all__ = ["API_PREFIX", "STREAMS", "Paging", "WriteStyle", "XeroStream", "stream_for_entity"]
 
 API_PREFIX = "/api.xro/2.0"
 MAX_PAGE_SIZE = 1000
@@ -22,6 +22,19 @@ class Paging(StrEnum):
 
 
 @dataclass(frozen=True)
+class WriteStyle:
+    """How Xero takes a create or an update of one collection (its spec differs per collection)."""
+
+    method: str = "POST"
+    batch: bool = True  # many elements in one ``{"Collection": [...]}`` body; else one bare element per call
+    by_id: bool = False  # the element's id goes in the path (``POST /Accounts/{AccountID}``)
+
+
+BATCH_POST = WriteStyle()
+BATCH_PUT = WriteStyle("PUT")
+
+
+@dataclass(frozen=True)
 class XeroStream:
     """One collection: where it is, how it pages and filters, what it maps to."""
 
@@ -32,9 +45,15 @@ class XeroStream:
     modified_since: bool = True
     include_archived: bool = False
     include_deleted: bool = False
-    writable: bool = True
+    create: WriteStyle | None = BATCH_POST
+    update: WriteStyle | None = BATCH_POST
     # A stable order so records never shift between pages while we read them.
     order: str | None = None
+
+    @property
+    def writable(self) -> bool:
+        """Whether records can be created or updated through the API."""
+        return self.create is not None or self.update is not None
 
     @property
     def path(self) -> str:
@@ -50,18 +69,37 @@ class XeroStream:
 STREAMS: dict[str, XeroStream] = {
     s.name: s
     for s in (
-        XeroStream("Organisation", "OrganisationID", ("company",), Paging.NONE, modified_since=False, writable=False),
-        XeroStream("TaxRates", "TaxType", ("tax_codes",), Paging.NONE, modified_since=False),
-        XeroStream("Accounts", "AccountID", ("accounts",), Paging.NONE),
+        XeroStream(
+            "Organisation", "OrganisationID", ("company",), Paging.NONE, modified_since=False, create=None, update=None
+        ),
+        XeroStream("TaxRates", "TaxType", ("tax_codes",), Paging.NONE, modified_since=False, create=BATCH_PUT),
+        XeroStream(
+            "Accounts",
+            "AccountID",
+            ("accounts",),
+            Paging.NONE,
+            create=WriteStyle("PUT", batch=False),
+            update=WriteStyle("POST", by_id=True),
+        ),
         XeroStream("Contacts", "ContactID", ("organizations", "people"), include_archived=True, order="ContactID ASC"),
         XeroStream("Items", "ItemID", ("items",), Paging.NONE),
         XeroStream("Invoices", "InvoiceID", ("invoices",), order="InvoiceID ASC"),
         XeroStream("PurchaseOrders", "PurchaseOrderID", ("purchase_orders",), order="PurchaseOrderID ASC"),
         XeroStream("CreditNotes", "CreditNoteID", ("credit_notes",), order="CreditNoteID ASC"),
-        XeroStream("Payments", "PaymentID", ("payments",), order="PaymentID ASC"),
+        # A payment is never edited, only deleted: POST /Payments/{PaymentID} with Status DELETED.
+        XeroStream(
+            "Payments",
+            "PaymentID",
+            ("payments",),
+            order="PaymentID ASC",
+            create=BATCH_PUT,
+            update=WriteStyle(by_id=True, batch=False),
+        ),
         XeroStream("ManualJournals", "ManualJournalID", ("journals",), order="ManualJournalID ASC"),
-        XeroStream("Journals", "JournalID", ("journals",), Paging.OFFSET, writable=False),
-        XeroStream("BankTransfers", "BankTransferID", ("transfers",), Paging.NONE, include_deleted=True),
+        XeroStream("Journals", "JournalID", ("journals",), Paging.OFFSET, create=None, update=None),
+        XeroStream(
+            "BankTransfers", "BankTransferID", ("transfers",), Paging.NONE, include_deleted=True, create=BATCH_PUT
+        ),
     )
 }
 """Every collection the connector uses, in reference order."""

@@ -13,6 +13,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from sandbox.common.clock import Clock
+from sandbox.common.date_header import DateHeaderMiddleware
 from sandbox.common.faults import FaultMiddleware, FaultPlan
 from sandbox.xero.api import AccountingAPI
 from sandbox.xero.faults import XeroFaultBodies
@@ -55,4 +56,4 @@ def create_app(
         Route(API_ROOT + "/{collection}/{key}", api.record, methods=["GET", "PUT", "POST", "DELETE"]),
     ]
     app = Starlette(routes=routes)
-    return XeroFaultBodies(FaultMiddleware(app, faults or FaultPlan()))
+    return DateHeaderMiddleware(XeroFaultBodies(FaultMiddleware(app, faults or FaultPlan())), state.clock)

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from sandbox.xero.catalogue import Endpoint
-from sandbox.xero.dates import parse_date
+from sandbox.xero.dates import is_msdate, parse_date, parse_datetime, to_msdate
 from sandbox.xero.errors import Invalid
 from sandbox.xero.money import to_decimal
 from sandbox.xero.store import OrgBook
@@ -265,12 +265,28 @@ class Resource:
         return book.new_id()
 
     def echo(self, element: Mapping[str, Any], messages: list[str]) -> Record:
-        """A failed element as Xero shows it back: what was sent, plus the errors."""
-        echoed: Record = {k: v for k, v in element.items() if k not in {"ValidationErrors", "Warnings"}}
+        """A failed element as Xero shows it back: what was sent (dates in answer form), plus the errors."""
+        echoed: Record = {
+            k: _answer_dates(k, v) for k, v in element.items() if k not in {"ValidationErrors", "Warnings"}
+        }
         echoed["ValidationErrors"] = [{"Message": m} for m in messages]
         echoed["HasErrors"] = True
         echoed["StatusAttributeString"] = "ERROR"
         return echoed
+
+
+def _answer_dates(key: str, value: Any) -> Any:
+    """Dates a client sent as ``YYYY-MM-DD`` or ISO come back as ``/Date(…)/``, as in every answer."""
+    if isinstance(value, Mapping):
+        return {k: _answer_dates(k, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_answer_dates(key, v) for v in value]
+    if isinstance(value, str) and (key == "Date" or key.endswith(("Date", "DateUTC"))) and not is_msdate(value):
+        try:
+            return to_msdate(parse_datetime(value))
+        except ValueError:
+            return value
+    return value
 
 
 def csv_param(value: str | None) -> list[str]:

@@ -137,8 +137,22 @@ class XeroSpec:
             request
         )
 
+    def validate_request(
+        self, method: str, path: str, body: bytes | None, *, query: str = "", headers: Mapping[str, str] | None = None
+    ) -> None:
+        """Check a whole request as a client sent it: operation, query parameters, headers and body."""
+        spec, request = self._request(method, path, query, body or None, answers=False, headers=headers)
+        spec.validate_request(request)
+
     def _request(
-        self, method: str, path: str, query: str, body: bytes | None, *, answers: bool
+        self,
+        method: str,
+        path: str,
+        query: str,
+        body: bytes | None,
+        *,
+        answers: bool,
+        headers: Mapping[str, str] | None = None,
     ) -> tuple[OpenAPI, MockRequest]:
         if path.startswith(ACCOUNTING_PREFIX):
             spec = self.accounting if answers else self.accounting_requests
@@ -146,13 +160,14 @@ class XeroSpec:
             spec = self.identity
             path = "/Connections" + path[len("/connections") :] if path.lower().startswith("/connections") else path
         args = dict(parse_qsl(query))
-        headers = {"xero-tenant-id": "00000000-0000-0000-0000-000000000000", "Authorization": "Bearer x"}
+        sent = {"xero-tenant-id": "00000000-0000-0000-0000-000000000000", "Authorization": "Bearer x"}
+        sent.update(headers or {})
         request = MockRequest(
             ACCOUNTING_SERVER,
             method.lower(),
             path,
             args=args,
-            headers=headers,
+            headers=sent,
             data=body,
             content_type="application/json",
         )
