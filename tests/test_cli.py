@@ -30,7 +30,7 @@ def test_help_lists_the_commands() -> None:
 def test_tenants_shows_what_the_config_says() -> None:
     result = runner.invoke(app, ["tenants", "--config", str(DEMO_CONFIG)])
     assert result.exit_code == 0, result.output
-    for text in ("demo-au", "demo-us", "demo-nz", "Demo Company (AU)", "vtiger", "2024-01-01"):
+    for text in ("demo-au", "demo-us", "demo-nz", "Southern Cross Outdoor Co", "vtiger", "2024-01-01"):
         assert text in result.output
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import httpx
 
 from connectors.base.errors import FatalError, RetriableError, classify_response
+from connectors.base.logs import guard_http_logs
 from connectors.base.paging import Paginator
 from connectors.base.retry import RetryPolicy
 
@@ -59,6 +60,7 @@ class RestClient:
         headers: dict[str, str] | None = None,
         check: t.Callable[[httpx.Response], None] = classify_response,
     ) -> None:
+        guard_http_logs()
         self.base_url = base_url.rstrip("/")
         self.auth = auth
         self.http = http or httpx.Client(timeout=timeout, follow_redirects=False)

@@ -10,14 +10,20 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from datashare.cli.connect import connect_app
+from datashare.cli.sandbox import sandbox_app
 from datashare.config import Config, ConfigError, load_config
 from datashare.store import Hub
+from sandbox.vtiger import SAMPLE_ACCESS_KEY
+from sandbox.xero import SAMPLE_CLIENT_SECRET
 
 __all__ = ["app"]
 
 app = typer.Typer(help="datashare: keep Xero and the apps around it in step.", no_args_is_help=True)
 store_app = typer.Typer(help="Inspect tenants' hub stores.", no_args_is_help=True)
 app.add_typer(store_app, name="store")
+app.add_typer(sandbox_app, name="sandbox")
+app.add_typer(connect_app, name="connect")
 
 
 def _print(*objects: Any, **options: Any) -> None:
@@ -34,9 +40,9 @@ DEMO_CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo.toml"
 
 # The sandbox's public sample credentials: what the demo's config names, filled in for it.
 DEMO_ENVIRONMENT = {
-    "DEMO_XERO_CLIENT_SECRET": "sandbox-client-secret",
-    "DEMO_AU_VTIGER_ACCESS_KEY": "sandbox-vtiger-key",
-    "DEMO_US_VTIGER_ACCESS_KEY": "sandbox-vtiger-key",
+    "DEMO_XERO_CLIENT_SECRET": SAMPLE_CLIENT_SECRET,
+    "DEMO_AU_VTIGER_ACCESS_KEY": SAMPLE_ACCESS_KEY,
+    "DEMO_US_VTIGER_ACCESS_KEY": SAMPLE_ACCESS_KEY,
 }
 
 

@@ -1,0 +1,71 @@
+"""``datashare connect``: link a tenant's app account (OAuth consent) and store its tokens."""
+
+from __future__ import annotations
+
+import webbrowser
+from pathlib import Path
+from typing import Annotated
+
+import httpx
+import typer
+from rich.console import Console
+
+from connectors.base.errors import ConnectorError
+from connectors.xero.connect import connect
+from datashare.config import ConfigError, load_config
+from tasks.wiring import token_store, xero_endpoints, xero_link
+
+__all__ = ["connect_app"]
+
+connect_app = typer.Typer(help="Connect a tenant's apps.", no_args_is_help=True)
+
+ConfigOption = Annotated[
+    Path, typer.Option("--config", "-c", envvar="DATASHARE_CONFIG", help="Tenant config file (TOML).")
+]
+
+
+@connect_app.command("xero")
+def connect_xero(
+    tenant: str,
+    config: ConfigOption = Path("datashare.toml"),
+    payroll: Annotated[
+        bool | None, typer.Option("--payroll/--no-payroll", help="Ask for payroll access (default: the config's).")
+    ] = None,
+    browser: Annotated[
+        bool,
+        typer.Option(
+            "--browser/--sandbox-approve", help="Open the consent page in a browser, or let the sandbox approve."
+        ),
+    ] = True,
+) -> None:
+    """Connect the tenant's Xero organisation: consent page, PKCE, tokens into the tenant's token store."""
+    console = Console()
+    try:
+        cfg = load_config(config)
+        settings = cfg.tenant(tenant)
+        link = xero_link(settings)
+        wants_payroll = settings.payroll_access if payroll is None else payroll
+
+        def open_url(url: str) -> None:
+            if browser:
+                console.print(f"Opening Xero's consent page; if no browser opens, visit:\n{url}")
+                webbrowser.open(url)
+            else:
+                # The sandbox's consent page approves at once; ticking "allow payroll" is a parameter.
+                approve = f"{url}&payroll={'1' if wants_payroll else '0'}"
+                httpx.get(approve, follow_redirects=True, timeout=30)
+
+        connection = connect(
+            xero_endpoints(link),
+            client_id=link.client_id or "",
+            client_secret=link.secrets["client_secret"].resolve(),
+            organisation=settings.xero_organisation,
+            store=token_store(settings, "xero"),
+            payroll=wants_payroll,
+            open_url=open_url,
+        )
+    except (ConfigError, ConnectorError) as error:
+        console.print(f"[red]{error}[/red]", highlight=False)
+        raise typer.Exit(2) from None
+    payroll_note = "with payroll access" if connection.payroll else "without payroll access"
+    console.print(f"{tenant}: connected to Xero organisation {connection.tenant_name!r} ({payroll_note})")

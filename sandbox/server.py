@@ -1,0 +1,78 @@
+"""Every emulator as one server on loopback: one path prefix per app, the vendor's own paths below it.
+
+::
+
+    /xero/...            Xero: identity (/connect/token, /identity/connect/authorize,
+                         /connections) and the Accounting API (/api.xro/2.0/...),
+                         with the sample organisations AU, US and NZ
+    /vtiger/au/...       the AU organisation's vTiger CRM (/webservice.php)
+    /vtiger/us/...       the US organisation's vTiger CRM
+
+Each CRM shares part of its customers and product codes with its Xero
+organisation (spelled a little differently), so matching has real work to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from starlette.applications import Starlette
+from starlette.routing import Mount
+from starlette.types import ASGIApp
+
+from sandbox.common.faults import FaultPlan
+from sandbox.vtiger import SAMPLE_ACCESS_KEY, SAMPLE_USERNAME, VtigerState
+from sandbox.vtiger import create_app as create_vtiger
+from sandbox.vtiger import seed_sample as seed_vtiger
+from sandbox.xero import SAMPLE_CLIENT_ID, SAMPLE_CLIENT_SECRET, RateLimits, XeroState, sample_directory
+from sandbox.xero import create_app as create_xero
+from sandbox.xero import seed_sample as seed_xero
+
+__all__ = ["CRM_ORGS", "DEFAULT_HOST", "DEFAULT_PORT", "Sandbox", "build_sandbox"]
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8750
+CRM_ORGS = ("au", "us")
+
+
+@dataclass
+class Sandbox:
+    """The emulators' states (for tests and the demo to look into) and the one ASGI app serving them."""
+
+    app: ASGIApp
+    xero: XeroState
+    vtiger: dict[str, VtigerState]
+    faults: dict[str, FaultPlan] = field(default_factory=dict)
+
+    def describe(self, base_url: str) -> list[tuple[str, str, str]]:
+        """``(app, base URL, sample credentials)`` for each emulator."""
+        rows = [
+            (
+                "xero",
+                f"{base_url}/xero",
+                f"client id {SAMPLE_CLIENT_ID}, secret {SAMPLE_CLIENT_SECRET}; "
+                f"organisations {', '.join(book.name for book in self.xero.orgs.values())}",
+            )
+        ]
+        for org in self.vtiger:
+            rows.append(
+                ("vtiger", f"{base_url}/vtiger/{org}", f"user {SAMPLE_USERNAME}, access key {SAMPLE_ACCESS_KEY}")
+            )
+        return rows
+
+
+def build_sandbox(*, scale: int = 1, seed: int = 0, limits: RateLimits | None = None) -> Sandbox:
+    """Seed every emulator and mount them under one app."""
+    xero = XeroState()
+    seed_xero(xero, scale=scale, seed=seed)
+    faults = {"xero": FaultPlan(seed=seed)}
+    routes = [Mount("/xero", app=create_xero(xero, faults=faults["xero"], limits=limits))]
+    crms: dict[str, VtigerState] = {}
+    for org in CRM_ORGS:
+        directory = sample_directory(org, scale=scale, seed=seed)
+        crm = VtigerState()
+        seed_vtiger(crm, scale=scale, seed=seed, customers=directory.crm_customers(), item_codes=directory.item_codes())
+        crms[org] = crm
+        faults[f"vtiger/{org}"] = FaultPlan(seed=seed)
+        routes.append(Mount(f"/vtiger/{org}", app=create_vtiger(crm, faults=faults[f"vtiger/{org}"])))
+    return Sandbox(Starlette(routes=routes), xero, crms, faults)
