@@ -68,7 +68,8 @@ class Mapped:
 
 @dataclass(frozen=True)
 class SourcePage:
-    """One page of raw records from an app, and the cursor that is safe to store once they are stored."""
+    """One page of raw records from an app, the ids it says were deleted, and the cursor to store after them."""
 
     records: list[dict[str, t.Any]]
     cursor: str
+    deleted: list[str] = field(default_factory=list)

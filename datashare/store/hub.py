@@ -36,7 +36,13 @@ ID_MAP_COLUMNS: dict[str, str] = {
     "last_error": "VARCHAR",
 }
 _ID_MAP_KEYS = ("entity", "hub_id", "app")
-_RAW_COLUMNS = {"stream": "VARCHAR", "remote_id": "VARCHAR", "payload": "JSON", "run_id": "VARCHAR"}
+_RAW_COLUMNS = {
+    "stream": "VARCHAR",
+    "remote_id": "VARCHAR",
+    "payload": "JSON",
+    "deleted": "BOOLEAN",
+    "run_id": "VARCHAR",
+}
 
 
 def raw_table_name(app: str, entity: str) -> str:
@@ -146,12 +152,21 @@ class Hub:
     # -- raw staging -----------------------------------------------------------------
 
     def stage_raw(
-        self, app: str, entity: str, run_id: str, records: Iterable[tuple[str, dict[str, Any]]], *, stream: str = ""
+        self,
+        app: str,
+        entity: str,
+        run_id: str,
+        records: Iterable[tuple[str, dict[str, Any]]],
+        *,
+        stream: str = "",
+        deleted: Iterable[str] = (),
     ) -> int:
         """Store raw payloads (``(remote_id, payload)`` pairs) of one page; the latest payload per id wins.
 
         ``stream`` names the app's collection the records came from, when an
         entity is read from several (Xero's manual and generated journals).
+        ``deleted`` are ids the app says it deleted (vTiger's sync): staged as
+        tombstones with no payload.
         """
         table = raw_table_name(app, entity)
         columns = ", ".join(f"{quote(name)} {kind}" for name, kind in _RAW_COLUMNS.items())
@@ -159,17 +174,22 @@ class Hub:
             f"CREATE TABLE IF NOT EXISTS {quote(table)} "
             f"({columns}, staged_at TIMESTAMPTZ, PRIMARY KEY (stream, remote_id))"
         ).fetchall()
+        # Staging tables made before deletions were staged lack the column.
+        self.con.execute(f"ALTER TABLE {quote(table)} ADD COLUMN IF NOT EXISTS deleted BOOLEAN").fetchall()
         pairs = list(records)
+        gone = list(deleted)
         arrow = pa.table(
             {
-                "remote_id": pa.array([rid for rid, _ in pairs], pa.string()),
-                "payload": pa.array([json.dumps(p, default=str) for _, p in pairs], pa.string()),
+                "remote_id": pa.array([rid for rid, _ in pairs] + gone, pa.string()),
+                "payload": pa.array([json.dumps(p, default=str) for _, p in pairs] + [None] * len(gone), pa.string()),
+                "deleted": pa.array([False] * len(pairs) + [True] * len(gone), pa.bool_()),
             }
         )
         select = {
             "stream": f"CAST({_sql_literal(stream)} AS VARCHAR)",
             "remote_id": "i.remote_id",
             "payload": "CAST(i.payload AS JSON)",
+            "deleted": "i.deleted",
             "run_id": f"CAST({_sql_literal(run_id)} AS VARCHAR)",
             "staged_at": "now()",
         }
@@ -179,21 +199,22 @@ class Hub:
             arrow,
             keys=["stream", "remote_id"],
             select=select,
-            compare=["payload", "run_id"],
+            compare=["payload", "deleted", "run_id"],
             whole_rows=True,
         )
         return counts.total
 
-    def staged(self, app: str, entity: str, run_id: str) -> list[tuple[str, str, dict[str, Any]]]:
-        """The raw records staged by a run: ``(stream, remote_id, payload)``, in a stable order."""
+    def staged(self, app: str, entity: str, run_id: str) -> list[tuple[str, str, dict[str, Any] | None]]:
+        """The raw records staged by a run: ``(stream, remote_id, payload)`` in a stable order; a deletion has None."""
         table = raw_table_name(app, entity)
         if table not in self.tables():
             return []
         rows = self.query(
-            f"SELECT stream, remote_id, payload FROM {quote(table)} WHERE run_id = ? ORDER BY stream, remote_id",
+            f"SELECT stream, remote_id, payload, deleted FROM {quote(table)} WHERE run_id = ? "
+            "ORDER BY stream, remote_id",
             run_id,
         )
-        return [(str(stream), str(rid), json.loads(payload)) for stream, rid, payload in rows]
+        return [(str(stream), str(rid), None if gone else json.loads(payload)) for stream, rid, payload, gone in rows]
 
     # -- cursors ----------------------------------------------------------------------
 

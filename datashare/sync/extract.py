@@ -15,9 +15,20 @@ __all__ = ["ExtractCounts", "Source", "SourcePage", "extract"]
 class Source(t.Protocol):
     """Something an extract reads: one collection of one app, for one canonical entity."""
 
-    app: str
-    entity: str
-    stream: str
+    @property
+    def app(self) -> str:
+        """The app's name (as in the tenant config)."""
+        ...
+
+    @property
+    def entity(self) -> str:
+        """The canonical entity the records are staged under."""
+        ...
+
+    @property
+    def stream(self) -> str:
+        """The app's collection, when an entity is read from several ("" otherwise)."""
+        ...
 
     def pages(self, cursor: str | None) -> Iterator[SourcePage]:
         """Every page changed since ``cursor`` (everything when None)."""
@@ -35,6 +46,7 @@ class ExtractCounts:
     pages: int = 0
     read: int = 0
     staged: int = 0
+    deleted: int = 0
     rejected: int = 0
 
 
@@ -60,8 +72,10 @@ def extract(hub: Hub, source: Source, run_id: str, *, full: bool = False) -> Ext
             else:
                 reason = f"{source.app} {source.stream or source.entity} record without an id"
                 bad.append(Reject(source.app, source.entity, "extract", reason, None, record))
-        if good:
-            counts.staged += hub.stage_raw(source.app, source.entity, run_id, good, stream=source.stream)
+        if good or page.deleted:
+            hub.stage_raw(source.app, source.entity, run_id, good, stream=source.stream, deleted=page.deleted)
+            counts.staged += len(good)
+            counts.deleted += len(page.deleted)
         counts.rejected += hub.add_rejects(bad, run_id=run_id)
         hub.set_cursor(source.app, source.entity, page.cursor, stream=source.stream)
     return counts

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typing as t
 from dataclasses import dataclass, field
+from uuid import UUID
 
 from datashare.model.mapping import Mapped, MappingError, Refs
 from datashare.store import Hub, Reject
@@ -17,11 +18,12 @@ Mapper = t.Callable[[str, dict[str, t.Any], Refs], list[Mapped]]
 
 @dataclass
 class MapResult:
-    """What mapping one (app, entity) batch produced."""
+    """What mapping one (app, entity) batch produced: records, and hub ids the app deleted."""
 
     read: int = 0
     rejected: int = 0
     mapped: list[Mapped] = field(default_factory=list)
+    deleted: list[UUID] = field(default_factory=list)
 
 
 def map_staged(hub: Hub, app: str, entity: str, run_id: str, mapper: Mapper) -> MapResult:
@@ -31,8 +33,17 @@ def map_staged(hub: Hub, app: str, entity: str, run_id: str, mapper: Mapper) -> 
     rejects: list[Reject] = []
     for stream, remote_id, payload in hub.staged(app, entity, run_id):
         result.read += 1
+        if payload is None:
+            # A deletion the app reported: a tombstone for the hub record it maps to, if any.
+            known = refs.remote_known(entity, remote_id)
+            if known is not None:
+                result.deleted.append(known)
+            continue
         try:
-            result.mapped.extend(mapper(stream, payload, refs))
+            for mapped in mapper(stream, payload, refs):
+                if mapped.record.id is None:  # the id map, not the connector, gives out hub ids
+                    mapped.record.id = refs.hub_id(mapped.entity, mapped.remote_id)
+                result.mapped.append(mapped)
         except MappingError as error:
             rejects.append(Reject(app, entity, "map", str(error), remote_id, payload))
     refs.flush()

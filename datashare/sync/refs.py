@@ -66,6 +66,11 @@ class HubRefs:
             self._new.append((entity, new, remote_id))
         return new
 
+    def remote_known(self, entity: str, remote_id: str) -> UUID | None:
+        """The hub id of a remote record already in the id map, without giving out a new one."""
+        self._load(entity)
+        return self._to_hub[entity].get(remote_id)
+
     def remote_id(self, entity: str, hub_id: UUID) -> str | None:
         """The app's id (or natural code) of a hub record, or None when the app does not have it yet."""
         self._load(entity)
