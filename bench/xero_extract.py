@@ -42,7 +42,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _serve(port: int, scale: int, ready: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+def _serve(port: int, scale: int, lines: int, ready: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     import uvicorn
 
     from sandbox.xero import SAMPLE_CLIENT_ID, RateLimits, XeroState, create_app, seed_sample
@@ -50,7 +50,7 @@ def _serve(port: int, scale: int, ready: multiprocessing.Queue) -> None:  # type
 
     state = XeroState()
     start = time.perf_counter()
-    seed_sample(state, scale=scale, orgs=("au",))
+    seed_sample(state, scale=scale, orgs=("au",), lines=lines)
     org = state.org_named("AU")
     counts = {name: len(org.table(name)) for name in STREAMS if name != "Organisation"}
     lines = sum(len(i.get("LineItems", [])) for i in org.table("Invoices").values())
@@ -74,11 +74,12 @@ def main() -> None:
     """Seed, serve, extract everything, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--invoices", type=int, default=100_000)
+    parser.add_argument("--lines", type=int, default=3, help="lines per invoice")
     args = parser.parse_args()
     scale = max(1, args.invoices // INVOICES_PER_SCALE)
     port = _free_port()
     ready: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
-    server = multiprocessing.Process(target=_serve, args=(port, scale, ready), daemon=True)
+    server = multiprocessing.Process(target=_serve, args=(port, scale, args.lines, ready), daemon=True)
     server.start()
     answer, tenant_id, counts, lines, seeded = ready.get(timeout=600)
     base = f"http://127.0.0.1:{port}"

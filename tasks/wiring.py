@@ -5,11 +5,12 @@ from __future__ import annotations
 import httpx
 
 from connectors.base.tokens import TokenStore, token_store_for
+from connectors.vtiger import VtigerClient
 from connectors.xero.auth import XeroAuth, XeroEndpoints
 from connectors.xero.client import XeroClient
 from datashare.config import AppLink, ConfigError, Tenant
 
-__all__ = ["token_store", "xero_auth", "xero_client", "xero_endpoints", "xero_link"]
+__all__ = ["token_store", "vtiger_client", "xero_auth", "xero_client", "xero_endpoints", "xero_link"]
 
 
 def xero_link(tenant: Tenant) -> AppLink:
@@ -45,3 +46,11 @@ def xero_auth(tenant: Tenant) -> XeroAuth:
 def xero_client(tenant: Tenant, *, http: httpx.Client | None = None) -> XeroClient:
     """A Xero client for the tenant's organisation."""
     return XeroClient(xero_endpoints(xero_link(tenant)), xero_auth(tenant), http=http)
+
+
+def vtiger_client(tenant: Tenant, *, http: httpx.Client | None = None) -> VtigerClient:
+    """A vTiger client for the tenant's CRM, logged in as the configured user."""
+    link = tenant.apps["vtiger"]
+    if not link.username:
+        raise ConfigError(f"tenant {tenant.name!r}: apps.vtiger.username: missing (the CRM user to sync as)")
+    return VtigerClient(link.base_url, link.username, link.secrets["access_key"].resolve(), http=http)

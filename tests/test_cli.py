@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -47,14 +48,31 @@ def test_missing_default_config_is_named() -> None:
     assert "datashare.toml: no such config file" in result.output
 
 
-def test_demo_creates_each_tenants_store_and_store_stats_reads_it(in_tmp: Path) -> None:
-    result = runner.invoke(app, ["demo"])
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.e2e
+def test_demo_pulls_every_tenant_twice_and_the_second_run_rewrites_nothing(in_tmp: Path) -> None:
+    port = _free_port()
+    config = in_tmp / "demo.toml"
+    config.write_text(DEMO_CONFIG.read_text(encoding="utf-8").replace(":8750/", f":{port}/"), encoding="utf-8")
+    result = runner.invoke(app, ["demo", "--config", str(config), "--port", str(port)])
     assert result.exit_code == 0, result.output
     for tenant in ("demo-au", "demo-us", "demo-nz"):
         assert (in_tmp / "data" / f"{tenant}.duckdb").exists()
-    stats = runner.invoke(app, ["store", "stats", "demo-au", "--config", str(DEMO_CONFIG)])
+        assert f"{tenant}: second run (incremental)" in result.output
+    second = result.output.split("demo-au: second run (incremental)")[1].split("demo-us: second run")[0]
+    rows = [line for line in second.splitlines() if line.startswith("│")]
+    assert len(rows) == 21
+    created_or_updated = [
+        line for line in rows if line.split("│")[6].strip() != "0" or line.split("│")[7].strip() != "0"
+    ]
+    assert created_or_updated == []
+    stats = runner.invoke(app, ["store", "stats", "demo-au", "--config", str(config)])
     assert stats.exit_code == 0, stats.output
-    assert "id_map" in stats.output
     assert "invoices" in stats.output
 
 

@@ -49,6 +49,7 @@ class XeroStream:
     update: WriteStyle | None = BATCH_POST
     # A stable order so records never shift between pages while we read them.
     order: str | None = None
+    key: str | None = None  # the answer's JSON key, where it is not the collection's name
 
     @property
     def writable(self) -> bool:
@@ -62,15 +63,22 @@ class XeroStream:
 
     @property
     def collection_key(self) -> str:
-        """The JSON key holding the records (same as the name in Xero)."""
-        return self.name
+        """The JSON key holding the records (the collection's name, but for ``Organisations``)."""
+        return self.key or self.name
 
 
 STREAMS: dict[str, XeroStream] = {
     s.name: s
     for s in (
         XeroStream(
-            "Organisation", "OrganisationID", ("company",), Paging.NONE, modified_since=False, create=None, update=None
+            "Organisation",
+            "OrganisationID",
+            ("company",),
+            Paging.NONE,
+            modified_since=False,
+            create=None,
+            update=None,
+            key="Organisations",
         ),
         XeroStream("TaxRates", "TaxType", ("tax_codes",), Paging.NONE, modified_since=False, create=BATCH_PUT),
         XeroStream(

@@ -11,11 +11,10 @@ from rich.console import Console
 from rich.table import Table
 
 from datashare.cli.connect import connect_app
+from datashare.cli.demo import DEMO_ENVIRONMENT, run_demo
 from datashare.cli.sandbox import sandbox_app
 from datashare.config import Config, ConfigError, load_config
 from datashare.store import Hub
-from sandbox.vtiger import SAMPLE_ACCESS_KEY
-from sandbox.xero import SAMPLE_CLIENT_SECRET
 
 __all__ = ["app"]
 
@@ -37,13 +36,6 @@ ConfigOption = Annotated[
 ]
 DEFAULT_CONFIG = Path("datashare.toml")
 DEMO_CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo.toml"
-
-# The sandbox's public sample credentials: what the demo's config names, filled in for it.
-DEMO_ENVIRONMENT = {
-    "DEMO_XERO_CLIENT_SECRET": SAMPLE_CLIENT_SECRET,
-    "DEMO_AU_VTIGER_ACCESS_KEY": SAMPLE_ACCESS_KEY,
-    "DEMO_US_VTIGER_ACCESS_KEY": SAMPLE_ACCESS_KEY,
-}
 
 
 def _load(path: Path, *, check_env: bool = True) -> Config:
@@ -103,21 +95,23 @@ def store_stats(tenant: str, config: ConfigOption = DEFAULT_CONFIG) -> None:
 
 
 @app.command()
-def demo(config: ConfigOption = DEMO_CONFIG) -> None:
+def demo(
+    config: ConfigOption = DEMO_CONFIG,
+    port: Annotated[int, typer.Option(help="Port of the sandbox apps (the demo config expects 8750).")] = 8750,
+) -> None:
     """Run the main job on the built-in sandbox apps: no account, no network."""
     for name, value in DEMO_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
     cfg = _load(config)
-    for tenant in cfg.tenants:
-        path = tenant.store_path()
+    try:
+        stores = run_demo(cfg, port=port, console=Console())
+    except OSError as error:
+        _print(f"[red]cannot start the sandbox apps on port {port}: {error}[/red]", highlight=False)
+        raise typer.Exit(1) from None
+    for tenant, path in stores.items():
         with Hub.open(path) as hub:
-            changes = hub.migrations_applied
-            _print(
-                f"[bold]{tenant.name}[/bold]: hub store {path} "
-                + (f"created ({len(changes)} schema steps)" if changes else "up to date")
-            )
-            stats = {k: v for k, v in hub.stats().items() if v} or {"(empty)": 0}
-            _print(_stats_table(f"{tenant.name}: rows", stats))
+            stats = {k: v for k, v in hub.stats().items() if v}
+        _print(_stats_table(f"{tenant}: hub store {path}", stats))
     _print(f"hub stores are in {Path('data').resolve()}")
 
 

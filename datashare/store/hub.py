@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
+from uuid import UUID
 
 import duckdb
 import pyarrow as pa
@@ -132,6 +133,19 @@ class Hub:
         select["hub_loaded_at"] = "now()"
         return merge_arrow(self.con, entity, table, keys=["id"], select=select, compare=["hub_hash"], whole_rows=True)
 
+    def mark_deleted(self, entity: str, ids: Sequence[UUID]) -> int:
+        """Make records tombstones (the app deleted, voided or archived them); returns how many changed."""
+        model_for(entity)
+        if not ids:
+            return 0
+        rows = self.query(
+            # The content hash no longer describes the row: the next read of the record rewrites it.
+            f"UPDATE {quote(entity)} SET deleted_at = now(), hub_hash = NULL, hub_loaded_at = now() "
+            "WHERE list_contains(CAST(? AS UUID[]), id) AND deleted_at IS NULL RETURNING id",
+            [str(i) for i in ids],
+        )
+        return len(rows)
+
     # -- id map ----------------------------------------------------------------------
 
     def upsert_id_map(self, table: pa.Table) -> UpsertCounts:
@@ -204,15 +218,19 @@ class Hub:
         )
         return counts.total
 
-    def staged(self, app: str, entity: str, run_id: str) -> list[tuple[str, str, dict[str, Any] | None]]:
-        """The raw records staged by a run: ``(stream, remote_id, payload)`` in a stable order; a deletion has None."""
+    def staged(
+        self, app: str, entity: str, run_id: str, stream: str | None = None
+    ) -> list[tuple[str, str, dict[str, Any] | None]]:
+        """The raw records a run staged (of one stream, or all): ``(stream, remote_id, payload)``; a deletion has None."""
         table = raw_table_name(app, entity)
         if table not in self.tables():
             return []
         rows = self.query(
             f"SELECT stream, remote_id, payload, deleted FROM {quote(table)} WHERE run_id = ? "
-            "ORDER BY stream, remote_id",
+            "AND (? IS NULL OR stream = ?) ORDER BY stream, remote_id",
             run_id,
+            stream,
+            stream,
         )
         return [(str(stream), str(rid), None if gone else json.loads(payload)) for stream, rid, payload, gone in rows]
 

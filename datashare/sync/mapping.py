@@ -26,12 +26,12 @@ class MapResult:
     deleted: list[UUID] = field(default_factory=list)
 
 
-def map_staged(hub: Hub, app: str, entity: str, run_id: str, mapper: Mapper) -> MapResult:
-    """Map every record the run staged; one that cannot be mapped becomes a reject with its reason."""
+def map_staged(hub: Hub, app: str, entity: str, run_id: str, mapper: Mapper, *, stream: str | None = None) -> MapResult:
+    """Map every record the run staged (of one stream, or all); one that cannot be mapped becomes a reject."""
     refs = HubRefs(hub, app)
     result = MapResult()
     rejects: list[Reject] = []
-    for stream, remote_id, payload in hub.staged(app, entity, run_id):
+    for collection, remote_id, payload in hub.staged(app, entity, run_id, stream):
         result.read += 1
         if payload is None:
             # A deletion the app reported: a tombstone for the hub record it maps to, if any.
@@ -40,7 +40,7 @@ def map_staged(hub: Hub, app: str, entity: str, run_id: str, mapper: Mapper) -> 
                 result.deleted.append(known)
             continue
         try:
-            for mapped in mapper(stream, payload, refs):
+            for mapped in mapper(collection, payload, refs):
                 if mapped.record.id is None:  # the id map, not the connector, gives out hub ids
                     mapped.record.id = refs.hub_id(mapped.entity, mapped.remote_id)
                 result.mapped.append(mapped)

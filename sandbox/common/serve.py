@@ -12,12 +12,12 @@ from starlette.types import ASGIApp
 
 
 @contextmanager
-def serve_in_thread(app: ASGIApp) -> Iterator[str]:
-    """Run ``app`` with uvicorn on 127.0.0.1 (a free port) and yield its base URL, e.g. ``http://127.0.0.1:53121``.
+def serve_in_thread(app: ASGIApp, port: int = 0) -> Iterator[str]:
+    """Run ``app`` with uvicorn on 127.0.0.1 (a free port unless given) and yield its base URL.
 
     The server stops when the block ends.
     """
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="serve_in_thread", daemon=True)
     thread.start()

@@ -81,7 +81,8 @@ _SERVICES = ("Installation", "Repairs", "Consulting", "Freight", "Workshop sessi
 class _Seeder:
     """Writes one organisation's sample history through the resources, in time order."""
 
-    def __init__(self, state: XeroState, profile: OrgProfile, scale: int, seed: int) -> None:
+    def __init__(self, state: XeroState, profile: OrgProfile, scale: int, seed: int, lines: int | None = None) -> None:
+        self.lines = lines
         self.profile = profile
         self.counts = SampleCounts.of(scale)
         self.rng = random.Random(f"{seed}:{profile.key}:history")
@@ -274,7 +275,7 @@ class _Seeder:
     def _lines(self, purchase: bool) -> list[Record]:
         rng = self.rng
         lines: list[Record] = []
-        for _ in range(rng.randint(1, 3)):
+        for _ in range(self.lines or rng.randint(1, 3)):
             if rng.random() < 0.6:
                 item = rng.choice(self.directory.items)
                 lines.append({"ItemCode": item.Code, "Quantity": Decimal(rng.randint(1, 10))})
@@ -445,16 +446,18 @@ def seed_sample(
     *,
     orgs: tuple[str, ...] = ("au", "us", "nz"),
     history: bool = True,
+    lines: int | None = None,
 ) -> list[OrgBook]:
     """Add the sample organisations (all three, or those named in ``orgs``: au, us, nz).
 
     With ``history=False`` an organisation gets only its settings (tax rates
     and chart of accounts): a clean slate for tests that build their own records.
+    ``lines`` fixes the number of lines per document (1 to 3 at random otherwise).
     """
     books: list[OrgBook] = []
     with state.lock:
         for key in orgs:
-            seeder = _Seeder(state, org_profile(key), scale, seed)
+            seeder = _Seeder(state, org_profile(key), scale, seed, lines)
             seeder.run(history=history)
             books.append(seeder.book)
     return books

@@ -1,0 +1,113 @@
+"""Load: first-link matching on natural keys, upserts, tombstones."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+
+from datashare.model import Item, Organization, Person
+from datashare.model.mapping import Mapped
+from datashare.store import Hub
+from datashare.sync.load import load_mapped
+from datashare.sync.matching import normalise_name
+from datashare.sync.refs import HubRefs
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> Iterator[Hub]:
+    with Hub.open(tmp_path / "t.duckdb") as opened:
+        yield opened
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Acme Pty Ltd", "ACME Pty. Ltd"),
+        ("Acme Pty Ltd", "  acme   pty ltd "),
+        ("Acme Proprietary Limited", "Acme Pty Ltd"),
+        ("Smith & Sons", "Smith and Sons"),
+        ("O'Brien Co", "OBrien Company"),
+    ],
+)
+def test_names_typed_a_little_differently_meet(one: str, other: str) -> None:
+    assert normalise_name(one) == normalise_name(other)
+
+
+def test_different_businesses_do_not_meet() -> None:
+    assert normalise_name("Acme Pty Ltd") != normalise_name("Acme Holdings Pty Ltd")
+
+
+def _mapped(app_hub: Hub, app: str, remote_id: str, record: Organization | Person | Item) -> Mapped:
+    refs = HubRefs(app_hub, app)
+    record.id = refs.hub_id(record.entity, remote_id)
+    refs.flush()
+    return Mapped(record.entity, remote_id, record)
+
+
+def test_a_customer_both_apps_have_ends_as_one_hub_record(hub: Hub) -> None:
+    xero = _mapped(hub, "xero", "X-1", Organization(name="Acme Pty Ltd", email="ap@acme.example"))
+    first = load_mapped(hub, "xero", [xero])
+    assert first.created == 1
+    crm = _mapped(hub, "vtiger", "11x5", Organization(name="ACME Pty. Ltd", industry="Retail"))
+    second = load_mapped(hub, "vtiger", [crm])
+    assert (second.created, second.linked) == (0, 1)
+    assert hub.query("SELECT count(*) FROM organizations") == [(1,)]
+    assert HubRefs(hub, "vtiger").hub_id("organizations", "11x5") == xero.record.id
+    assert hub.query("SELECT app, remote_id FROM id_map WHERE hub_id = ? ORDER BY app", str(xero.record.id)) == [
+        ("vtiger", "11x5"),
+        ("xero", "X-1"),
+    ]
+
+
+def test_people_match_on_email_before_name(hub: Hub) -> None:
+    org = uuid4()
+    load_mapped(
+        hub,
+        "xero",
+        [
+            _mapped(
+                hub,
+                "xero",
+                "X-1/people/jo@x.example",
+                Person(first_name="Jo", email="jo@x.example", organization_id=org),
+            )
+        ],
+    )
+    crm = _mapped(hub, "vtiger", "12x9", Person(first_name="Joanne", last_name="Bloggs", email="JO@x.example "))
+    assert load_mapped(hub, "vtiger", [crm]).linked == 1
+
+
+def test_two_records_of_one_app_stay_two_even_with_one_key(hub: Hub) -> None:
+    batch = [
+        _mapped(hub, "vtiger", "14x1", Item(code="SKU-1", name="Widget")),
+        _mapped(hub, "vtiger", "24x1", Item(code="sku-1", name="Widget service")),
+    ]
+    counts = load_mapped(hub, "vtiger", batch)
+    assert (counts.created, counts.linked) == (2, 0)
+    assert hub.query("SELECT count(*) FROM items") == [(2,)]
+
+
+def test_a_new_app_record_links_to_another_apps_record_found_in_the_same_batch(hub: Hub) -> None:
+    load_mapped(hub, "xero", [_mapped(hub, "xero", "I-1", Item(code="SKU-1", name="Widget"))])
+    counts = load_mapped(hub, "vtiger", [_mapped(hub, "vtiger", "14x1", Item(code="sku-1"))])
+    assert (counts.created, counts.linked) == (0, 1)
+
+
+def test_a_second_load_of_the_same_records_changes_nothing(hub: Hub) -> None:
+    batch = [_mapped(hub, "xero", f"X-{i}", Organization(name=f"Org {i}")) for i in range(3)]
+    load_mapped(hub, "xero", batch)
+    again = load_mapped(hub, "xero", batch)
+    assert (again.created, again.updated, again.unchanged, again.linked) == (0, 0, 3, 0)
+
+
+def test_tombstones_mark_records_deleted_and_a_comeback_is_rewritten(hub: Hub) -> None:
+    item = _mapped(hub, "xero", "X-1", Organization(name="Gone Soon"))
+    load_mapped(hub, "xero", [item])
+    assert item.record.id is not None
+    assert load_mapped(hub, "xero", [], {"organizations": [item.record.id]}).deleted == 1
+    assert hub.query("SELECT deleted_at IS NOT NULL FROM organizations") == [(True,)]
+    assert load_mapped(hub, "xero", [item]).updated == 1
+    assert hub.query("SELECT deleted_at IS NULL FROM organizations") == [(True,)]
