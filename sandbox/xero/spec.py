@@ -14,8 +14,8 @@ copied by hand:
 - The specs themselves are not re-validated (the accounting spec has string
   defaults on booleans that a strict spec validator rejects).
 
-The directory comes from ``DATASHARE_SPECS_DIR`` or, by default,
-``../shared/specs/xero`` beside the repository root.
+The directory comes from ``DATASHARE_SPECS_DIR`` or, by default, the
+project's copy in ``specs/xero`` (Xero's own files, MIT, see SOURCE.md there).
 """
 
 from __future__ import annotations
@@ -45,13 +45,13 @@ ACCOUNTING_PREFIX = "/api.xro/2.0"
 
 
 def specs_dir() -> Path:
-    """Where Xero's spec files are: ``$DATASHARE_SPECS_DIR`` (with or without ``/xero``) or the shared copy."""
+    """Where Xero's spec files are: ``$DATASHARE_SPECS_DIR`` (with or without ``/xero``) or the copy in ``specs/xero``."""
     configured = os.environ.get("DATASHARE_SPECS_DIR")
     if configured:
         base = Path(configured)
         return base / "xero" if (base / "xero").is_dir() else base
     repo_root = Path(__file__).resolve().parents[2]
-    return (repo_root / ".." / "shared" / "specs" / "xero").resolve()
+    return repo_root / "specs" / "xero"
 
 
 def _is_msdate(value: object) -> bool:
