@@ -12,7 +12,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT := false
 export DO_NOT_TRACK := 1
 
-.PHONY: venv demo test lint typecheck bench clean
+.PHONY: venv demo test lint typecheck bench ui ui-stop clean
 
 venv: $(STAMP)
 
@@ -37,6 +37,14 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/store.py
+	$(BIN)/python bench/xero_extract.py
+
+# A local Prefect server and UI with the deployments, a worker and the sandbox apps (see scripts/ui.sh).
+ui: $(STAMP)
+	scripts/ui.sh
+
+ui-stop:
+	-for p in worker sandbox server; do [ -f .prefect/$$p.pid ] && kill $$(cat .prefect/$$p.pid) 2>/dev/null; rm -f .prefect/$$p.pid; done
 
 clean:
 	rm -rf $(VENV) .prefect data .mypy_cache .pytest_cache .ruff_cache

@@ -11,7 +11,7 @@ canonical table instead of the id map.
 
 from __future__ import annotations
 
-from uuid import UUID, uuid4
+from uuid import UUID, uuid4, uuid5
 
 import pyarrow as pa
 
@@ -20,6 +20,8 @@ from datashare.store import Hub
 from datashare.store.schema import quote
 
 __all__ = ["HubRefs"]
+
+_PLACEHOLDERS = UUID("0d8f6b3e-5a7c-4e1d-9b2a-7c6e5d4f3a21")
 
 
 class HubRefs:
@@ -59,7 +61,9 @@ class HubRefs:
         known = self._to_hub[entity].get(remote_id)
         if known is not None:
             return known
-        new = uuid4()
+        # A code the hub does not hold yet gets a stable placeholder, so mapping the same record
+        # twice gives the same content (and no spurious update) until the coded record arrives.
+        new = uuid5(_PLACEHOLDERS, f"{self.app}/{entity}/{remote_id}") if ":" in entity else uuid4()
         self._to_hub[entity][remote_id] = new
         self._to_remote[entity][new] = remote_id
         if ":" not in entity:

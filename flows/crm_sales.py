@@ -1,0 +1,19 @@
+"""CRM and sales: company, organizations and people, items, invoices, purchase orders."""
+
+from __future__ import annotations
+
+import typing as t
+
+from prefect import flow
+
+from flows.domain import DEFAULT_CONFIG, run_domain
+
+__all__ = ["crm_sales"]
+
+
+@flow(name="crm_sales", flow_run_name="crm_sales-{tenant}", log_prints=True)
+def crm_sales(
+    tenant: str, entities: list[str] | None = None, full: bool = False, config: str = DEFAULT_CONFIG
+) -> list[dict[str, t.Any]]:
+    """Sync the tenant's CRM and sales data between its apps and its hub."""
+    return run_domain("crm_sales", tenant, entities, full=full, config=config)

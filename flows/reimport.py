@@ -1,0 +1,40 @@
+"""Re-import: forget the cursors and read everything again; nothing is written twice."""
+
+from __future__ import annotations
+
+import typing as t
+from pathlib import Path
+
+from prefect import flow
+
+from datashare.config import load_config
+from datashare.model import DOMAINS
+from datashare.store import Hub
+from flows.accounting import accounting
+from flows.crm_sales import crm_sales
+from flows.domain import DEFAULT_CONFIG
+
+__all__ = ["reimport"]
+
+_FLOWS = {"crm_sales": crm_sales, "accounting": accounting}
+
+
+@flow(name="reimport", flow_run_name="reimport-{tenant}", log_prints=True)
+def reimport(
+    tenant: str, domain: str | None = None, entities: list[str] | None = None, config: str = DEFAULT_CONFIG
+) -> dict[str, list[dict[str, t.Any]]]:
+    """Reset the cursors of a domain (or all, or some entities) and run it again in full."""
+    domains = [domain] if domain else list(_FLOWS)
+    unknown = [d for d in domains if d not in _FLOWS]
+    if unknown:
+        raise ValueError(f"unknown domain {unknown[0]!r} (known: {', '.join(_FLOWS)})")
+    settings = load_config(Path(config)).tenant(tenant)
+    results: dict[str, list[dict[str, t.Any]]] = {}
+    for name in domains:
+        chosen = [e for e in (entities or DOMAINS[name]) if e in DOMAINS[name]]
+        if not chosen:
+            continue
+        with Hub.open(settings.store_path()) as hub:
+            hub.reset_cursors(entities=chosen)
+        results[name] = _FLOWS[name](tenant=tenant, entities=chosen, full=True, config=config)
+    return results

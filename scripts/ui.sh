@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# `make ui`: a local Prefect server and UI, the work pool, a worker, the sandbox apps and the deployments.
+# Everything runs in the background on loopback; `make ui-stop` stops it. Logs are in .prefect/logs/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+export DATASHARE_HOME="$PWD"
+export PREFECT_API_URL="http://127.0.0.1:4200/api"
+export DEMO_XERO_CLIENT_SECRET="${DEMO_XERO_CLIENT_SECRET:-sandbox-xero-secret-Xk2v9QmT4pLr8sWz3nBy6cHd}"
+export DEMO_AU_VTIGER_ACCESS_KEY="${DEMO_AU_VTIGER_ACCESS_KEY:-dsVtigerAdmin26k}"
+export DEMO_US_VTIGER_ACCESS_KEY="${DEMO_US_VTIGER_ACCESS_KEY:-dsVtigerAdmin26k}"
+mkdir -p .prefect/logs
+
+wait_for() {  # port, what
+  for _ in $(seq 1 120); do
+    if "$BIN/python" -c "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 1)" "$1" 2>/dev/null; then
+      return 0
+    fi
+    sleep 1
+  done
+  echo "$2 did not start; see .prefect/logs/" >&2
+  exit 1
+}
+
+"$BIN/prefect" server start --host 127.0.0.1 --port 4200 >.prefect/logs/server.log 2>&1 &
+echo $! >.prefect/server.pid
+wait_for 4200 "the Prefect server"
+
+"$BIN/datashare" sandbox serve >.prefect/logs/sandbox.log 2>&1 &
+echo $! >.prefect/sandbox.pid
+wait_for 8750 "the sandbox apps"
+
+for tenant in demo-au demo-us demo-nz; do
+  "$BIN/datashare" connect xero "$tenant" --config config/demo.toml --sandbox-approve
+done
+
+"$BIN/prefect" work-pool create datashare-process --type process >/dev/null 2>&1 || true
+"$BIN/prefect" --no-prompt deploy --all >.prefect/logs/deploy.log 2>&1
+"$BIN/prefect" worker start --pool datashare-process >.prefect/logs/worker.log 2>&1 &
+echo $! >.prefect/worker.pid
+
+echo "Prefect UI: http://127.0.0.1:4200  (deployments: crm-sales, accounting, reimport, sync-all)"
+echo "Start a re-import from the UI (Deployments > reimport > Run > Custom run) or:"
+echo "  PREFECT_API_URL=$PREFECT_API_URL $BIN/prefect deployment run reimport/reimport --param tenant=demo-au"
+echo "Stop everything with: make ui-stop"

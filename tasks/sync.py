@@ -1,0 +1,88 @@
+"""Prefect tasks of the domain flows: one task run per (app, collection) batch, never per record.
+
+Tasks take names and return counts: the records stay in the hub file.
+Retries are for transient failures only (timeouts, 429, 5xx); a validation or
+mapping problem is never retried (it is a reject, or a failed run with its reason).
+"""
+
+from __future__ import annotations
+
+import typing as t
+from pathlib import Path
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from connectors.base.retry import is_transient
+from connectors.vtiger import Lookups, make_mapper
+from connectors.vtiger.source import VtigerSource
+from connectors.vtiger.streams import MODULES
+from connectors.xero.mapper import xero_mapper
+from connectors.xero.source import XeroSource
+from connectors.xero.streams import STREAMS
+from datashare.config import Tenant, load_config
+from datashare.model import ENTITIES
+from datashare.store import Hub
+from datashare.sync.extract import Source
+from datashare.sync.mapping import Mapper
+from tasks.pull import pull_batch
+from tasks.wiring import vtiger_client, xero_client
+
+__all__ = ["Batch", "batches_for", "pull_collection", "retry_transient"]
+
+Batch = tuple[str, str]
+"""An (app, collection) pair: what one task run pulls."""
+
+
+def retry_transient(task: t.Any, task_run: t.Any, state: t.Any) -> bool:
+    """Prefect's retry condition: only errors that may pass on their own."""
+    try:
+        state.result()
+    except Exception as error:
+        return is_transient(error)
+    return False
+
+
+def batches_for(tenant: Tenant, entities: t.Iterable[str]) -> list[Batch]:
+    """The (app, collection) batches that read ``entities`` for a tenant, in reference order."""
+    wanted = set(entities)
+    found: list[tuple[int, Batch]] = []
+    order = list(ENTITIES)
+    for stream in STREAMS.values():
+        if stream.entities[0] in wanted and tenant.apps["xero"].direction(stream.entities[0]).to_hub:
+            found.append((order.index(stream.entities[0]), ("xero", stream.name)))
+    if "vtiger" in tenant.apps:
+        link = tenant.apps["vtiger"]
+        for module in MODULES.values():
+            if module.entities and module.entities[0] in wanted and link.direction(module.entities[0]).to_hub:
+                found.append((order.index(module.entities[0]), ("vtiger", module.name)))
+    return [batch for _, batch in sorted(found, key=lambda pair: pair[0])]
+
+
+def _source_and_mapper(tenant: Tenant, app: str, stream: str) -> tuple[Source, Mapper]:
+    if app == "xero":
+        client = xero_client(tenant)
+        currency = str(client.organisation()["BaseCurrency"])
+        return XeroSource(client, STREAMS[stream]), xero_mapper(currency)
+    crm = vtiger_client(tenant)
+    lookups = Lookups.from_rows(
+        currencies=crm.query_all("Currency"), taxes=crm.query_all("Tax"), product_taxes=crm.query_all("ProductTaxes")
+    )
+    return VtigerSource(crm, MODULES[stream]), make_mapper(lookups=lookups)
+
+
+@task(
+    retries=2,
+    retry_delay_seconds=[5, 30],
+    retry_condition_fn=retry_transient,
+    cache_policy=NO_CACHE,
+    task_run_name="pull {app} {stream} ({tenant})",
+)
+def pull_collection(
+    config: str, tenant: str, app: str, stream: str, run_id: str, full: bool = False
+) -> dict[str, t.Any]:
+    """Extract, map and load one (app, collection) batch into the tenant's hub; returns its counts."""
+    settings = load_config(Path(config)).tenant(tenant)
+    source, mapper = _source_and_mapper(settings, app, stream)
+    with Hub.open(settings.store_path()) as hub:
+        return pull_batch(hub, source, mapper, run_id, full=full).row()

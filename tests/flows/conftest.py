@@ -1,0 +1,51 @@
+"""A real Prefect server for the flow tests (Prefect's test harness), and sample tenants on the sandbox apps."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from datashare.cli.demo import DEMO_ENVIRONMENT, _connect
+from datashare.config import load_config
+from sandbox.common.serve import serve_in_thread
+from sandbox.server import build_sandbox
+from tasks.wiring import token_store
+
+
+@pytest.fixture(scope="session")
+def prefect_server() -> Iterator[None]:
+    """One temporary Prefect server (SQLite in a temp dir) for the whole session, offline."""
+    home = tempfile.mkdtemp(prefix="prefect-home-")
+    os.environ.update(
+        PREFECT_HOME=home, PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1", PREFECT_LOGGING_LEVEL="WARNING"
+    )
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture(scope="session")
+def sandbox_url() -> Iterator[str]:
+    """The sandbox apps on a loopback port."""
+    with serve_in_thread(build_sandbox().app) as url:
+        yield url
+
+
+@pytest.fixture
+def tenant_config(tmp_path: Path, sandbox_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A config with one tenant (Xero AU + its vTiger CRM) on the sandbox, Xero connected."""
+    for name, value in DEMO_ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    demo = (Path(__file__).parents[2] / "config" / "demo.toml").read_text(encoding="utf-8")
+    first = demo.split("[[tenants]]")[1]
+    path = tmp_path / "tenants.toml"
+    path.write_text("[[tenants]]" + first.replace("http://127.0.0.1:8750", sandbox_url), encoding="utf-8")
+    tenant = load_config(path).tenant("demo-au")
+    _connect(tenant, token_store(tenant, "xero"))
+    return path

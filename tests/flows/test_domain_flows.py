@@ -1,0 +1,51 @@
+"""The domain flows on a real Prefect server against the sandbox apps over loopback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from prefect.client.orchestration import get_client
+
+from datashare.config import load_config
+from datashare.store import Hub
+from flows.accounting import accounting
+from flows.crm_sales import crm_sales
+from flows.reimport import reimport
+
+pytestmark = [pytest.mark.prefect, pytest.mark.e2e, pytest.mark.usefixtures("prefect_server")]
+
+
+def _total(rows: list[dict[str, object]], column: str, app: str | None = None) -> int:
+    return sum(int(str(r[column])) for r in rows if app is None or r["app"] == app)
+
+
+def test_crm_sales_pulls_both_apps_links_shared_customers_and_leaves_artifacts(tenant_config: Path) -> None:
+    rows = crm_sales(tenant="demo-au", config=str(tenant_config))
+    assert {r["app"] for r in rows} == {"xero", "vtiger"}
+    assert _total(rows, "created", "xero") > 0
+    assert _total(rows, "linked", "vtiger") > 0  # customers both apps had are one hub record
+    assert _total(rows, "rejected") == 0
+    with get_client(sync_client=True) as client:
+        keys = {a.key for a in client.read_artifacts()}
+    assert {"crm-sales-demo-au-summary", "crm-sales-demo-au-rejects"} <= keys
+    tenant = load_config(tenant_config).tenant("demo-au")
+    with Hub.open(tenant.store_path()) as hub:
+        assert hub.query("SELECT flow, status FROM runs") == [("crm_sales", "COMPLETED")]
+
+    again = crm_sales(tenant="demo-au", config=str(tenant_config))
+    assert _total(again, "created") == _total(again, "updated") == 0
+
+
+def test_reimport_reads_everything_again_and_writes_nothing_twice(tenant_config: Path) -> None:
+    first = accounting(tenant="demo-au", config=str(tenant_config))
+    assert _total(first, "created") > 0
+    results = reimport(tenant="demo-au", domain="accounting", config=str(tenant_config))
+    rows = results["accounting"]
+    assert _total(rows, "read") >= _total(first, "read")
+    assert _total(rows, "created") == _total(rows, "updated") == 0
+
+
+def test_an_entity_outside_the_domain_is_refused_with_its_reason(tenant_config: Path) -> None:
+    with pytest.raises(ValueError, match="payments is not part of the crm_sales domain"):
+        crm_sales(tenant="demo-au", entities=["payments"], config=str(tenant_config))
