@@ -45,6 +45,7 @@ ui: $(STAMP)
 
 ui-stop:
 	-for p in worker sandbox server; do [ -f .prefect/$$p.pid ] && kill $$(cat .prefect/$$p.pid) 2>/dev/null; rm -f .prefect/$$p.pid; done
+	-pkill -f "prefect worker start --pool datashare-process" 2>/dev/null; true
 
 clean:
 	rm -rf $(VENV) .prefect data .mypy_cache .pytest_cache .ruff_cache
