@@ -72,7 +72,8 @@ def merge_arrow(
             f"AS __action FROM (SELECT {projected}, i.__ord FROM {_INCOMING} i) s "
             f"LEFT JOIN {quote(target)} t ON {on}"
         ).fetchall()
-        repeated = con.execute(f"SELECT count(*) - count(DISTINCT ({key_list})) FROM {_STAGED}").fetchall()[0][0]
+        # Equal keys hash equal, so a hash collision can only cause a needless dedupe, never a missed one.
+        repeated = con.execute(f"SELECT count(*) - count(DISTINCT hash({key_list})) FROM {_STAGED}").fetchall()[0][0]
         if repeated:
             con.execute(
                 f"CREATE OR REPLACE TEMP TABLE {_STAGED} AS SELECT * FROM {_STAGED} "
