@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import typing as t
 from collections.abc import Iterator
-from dataclasses import dataclass
 
+from connectors.base.source import CollectionSource
 from connectors.vtiger.client import VtigerClient
 from connectors.vtiger.streams import VtigerModule
 from datashare.model.mapping import SourcePage
@@ -13,33 +12,15 @@ from datashare.model.mapping import SourcePage
 __all__ = ["VtigerSource"]
 
 
-@dataclass
-class VtigerSource:
-    """One vTiger module read for its canonical entity."""
+def VtigerSource(client: VtigerClient, module: VtigerModule) -> CollectionSource:  # noqa: N802 (reads as a type)
+    """One vTiger module read for its canonical entity (Products and Services both give items)."""
 
-    client: VtigerClient
-    module: VtigerModule
-    app: str = "vtiger"
-
-    @property
-    def entity(self) -> str:
-        """The canonical entity the records are staged under."""
-        return self.module.entities[0]
-
-    @property
-    def stream(self) -> str:
-        """The module's name (Products and Services both give items)."""
-        return self.module.name
-
-    def pages(self, cursor: str | None) -> Iterator[SourcePage]:
-        """Changes and deletions since the cursor; a module without a modified time is read whole each time."""
-        if self.module.incremental:
-            for page in self.client.sync(self.module.name, cursor):
+    def read(cursor: str | None) -> Iterator[SourcePage]:
+        if module.incremental:
+            for page in client.sync(module.name, cursor):
                 yield SourcePage(page.updated, page.cursor, deleted=page.deleted)
         else:
-            yield SourcePage(list(self.client.query_all(self.module.name)), cursor or "")
+            # Tax and the like have no modified time: read whole each time (they are small).
+            yield SourcePage(list(client.query_all(module.name)), cursor or "")
 
-    def remote_id(self, record: dict[str, t.Any]) -> str | None:
-        """The record's vTiger id (``<prefix>x<n>``)."""
-        value = record.get("id")
-        return str(value) if value not in (None, "") else None
+    return CollectionSource("vtiger", module.entities[0], module.name, "id", read)
