@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -133,17 +134,115 @@ class Hub:
         select["hub_loaded_at"] = "now()"
         return merge_arrow(self.con, entity, table, keys=["id"], select=select, compare=["hub_hash"], whole_rows=True)
 
-    def mark_deleted(self, entity: str, ids: Sequence[UUID]) -> int:
-        """Make records tombstones (the app deleted, voided or archived them); returns how many changed."""
+    def mark_deleted(self, entity: str, ids: Sequence[UUID], *, app: str | None = None) -> int:
+        """Make records tombstones (the app deleted, voided or archived them); returns how many changed.
+
+        With ``app``, that app's snapshots say so too, so a record that comes back
+        in the app later is seen as the app's change and brought back.
+        """
         model_for(entity)
         if not ids:
             return 0
+        at = datetime.now(UTC)
         rows = self.query(
             # The content hash no longer describes the row: the next read of the record rewrites it.
-            f"UPDATE {quote(entity)} SET deleted_at = now(), hub_hash = NULL, hub_loaded_at = now() "
+            f"UPDATE {quote(entity)} SET deleted_at = ?, hub_hash = NULL, hub_loaded_at = now() "
             "WHERE list_contains(CAST(? AS UUID[]), id) AND deleted_at IS NULL RETURNING id",
+            at,
             [str(i) for i in ids],
         )
+        if app is not None:
+            self.query(
+                "UPDATE snapshots SET record = json_merge_patch(record, json_object('deleted_at', ?)), updated_at = now() "
+                "WHERE entity = ? AND app = ? AND list_contains(CAST(? AS UUID[]), hub_id)",
+                at.isoformat(),
+                entity,
+                app,
+                [str(i) for i in ids],
+            )
+        return len(rows)
+
+    def records(self, entity: str, ids: Sequence[UUID]) -> dict[UUID, CanonicalModel]:
+        """Hub records of ``entity`` by id (those that exist)."""
+        model = model_for(entity)
+        if not ids:
+            return {}
+        names = list(model.model_fields)
+        rows = self.query(
+            f"SELECT {', '.join(quote(n) for n in names)} FROM {quote(entity)} WHERE list_contains(CAST(? AS UUID[]), id)",
+            [str(i) for i in ids],
+        )
+        found = [model.model_validate(dict(zip(names, row, strict=True))) for row in rows]
+        return {r.id: r for r in found if r.id is not None}
+
+    # -- snapshots and conflicts ---------------------------------------------------------
+
+    def snapshots(self, entity: str, app: str, ids: Sequence[UUID]) -> dict[UUID, dict[str, Any]]:
+        """Each record as ``app`` last gave it (the base of the three-way merge)."""
+        if not ids:
+            return {}
+        rows = self.query(
+            "SELECT hub_id, record FROM snapshots WHERE entity = ? AND app = ? AND list_contains(CAST(? AS UUID[]), hub_id)",
+            entity,
+            app,
+            [str(i) for i in ids],
+        )
+        return {hub_id: json.loads(record) for hub_id, record in rows}
+
+    def save_snapshots(self, entity: str, app: str, records: Sequence[tuple[UUID, dict[str, Any]]]) -> int:
+        """Remember what ``app`` gave for each record, in one write."""
+        if not records:
+            return 0
+        table = pa.table(
+            {
+                "hub_id": [str(h) for h, _ in records],
+                "record": [json.dumps(r, default=str) for _, r in records],
+            }
+        )
+        select = {
+            "entity": f"CAST({_sql_literal(entity)} AS VARCHAR)",
+            "hub_id": "CAST(i.hub_id AS UUID)",
+            "app": f"CAST({_sql_literal(app)} AS VARCHAR)",
+            "record": "CAST(i.record AS JSON)",
+            "updated_at": "now()",
+        }
+        return merge_arrow(
+            self.con,
+            "snapshots",
+            table,
+            keys=["entity", "hub_id", "app"],
+            select=select,
+            compare=["record"],
+            whole_rows=True,
+        ).total
+
+    def add_conflicts(self, rows: Sequence[dict[str, Any]], run_id: str | None = None) -> int:
+        """Record conflict decisions (entity, hub_id, field, base/hub/app values, app, policy, winner) in one write."""
+        if not rows:
+            return 0
+        table = pa.table(
+            {
+                "entity": [r["entity"] for r in rows],
+                "hub_id": [str(r["hub_id"]) for r in rows],
+                "field": [r["field"] for r in rows],
+                "base_value": [json.dumps(r["base"], default=str) for r in rows],
+                "hub_value": [json.dumps(r["hub"], default=str) for r in rows],
+                "app": [r["app"] for r in rows],
+                "app_value": [json.dumps(r["app_value"], default=str) for r in rows],
+                "policy": [r["policy"] for r in rows],
+                "winner": [r["winner"] for r in rows],
+            }
+        )
+        self.con.register("__conflicts", table)
+        try:
+            self.query(
+                "INSERT INTO conflicts (run_id, entity, hub_id, field, base_value, hub_value, app, app_value, policy, winner) "
+                "SELECT ?, entity, CAST(hub_id AS UUID), field, CAST(base_value AS JSON), CAST(hub_value AS JSON), app, "
+                "CAST(app_value AS JSON), policy, winner FROM __conflicts",
+                run_id,
+            )
+        finally:
+            self.con.unregister("__conflicts")
         return len(rows)
 
     # -- id map ----------------------------------------------------------------------

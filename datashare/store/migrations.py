@@ -113,6 +113,20 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE cursors_by_stream RENAME TO cursors",
         ),
     ),
+    Migration(
+        3,
+        "snapshots: each app's record as last read, the base of the three-way merge",
+        (
+            """CREATE TABLE snapshots (
+                entity VARCHAR NOT NULL,
+                hub_id UUID NOT NULL,
+                app VARCHAR NOT NULL,
+                record JSON NOT NULL,
+                updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                PRIMARY KEY (entity, hub_id, app)
+            )""",
+        ),
+    ),
 )
 
 

@@ -1,4 +1,14 @@
-"""Load: merge mapped records into the hub, link first sightings to matching hub records, record tombstones."""
+"""Load: merge mapped records into the hub.
+
+- A record the hub has never seen is first matched on its natural keys against
+  the hub's live records: when one matches, the app's id is linked to it (the id
+  map is re-pointed) and nothing new is created, so linking two apps that
+  already share customers makes no duplicates.
+- A record the hub already holds is merged field by field against the app's
+  last snapshot (``datashare.sync.merge``); conflicts are settled by the
+  entity's policy and recorded.
+- Tombstones mark hub records deleted.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +21,12 @@ import pyarrow as pa
 from datashare.model import CanonicalModel
 from datashare.model.mapping import Mapped
 from datashare.store import Hub
-from datashare.store.schema import quote
 from datashare.sync.matching import KeyIndex
+from datashare.sync.merge import Policy, merge_fields
 
 __all__ = ["LoadCounts", "load_mapped"]
+
+NEWEST = Policy()
 
 
 @dataclass
@@ -26,65 +38,95 @@ class LoadCounts:
     unchanged: int = 0
     linked: int = 0
     deleted: int = 0
+    conflicts: int = 0
 
 
-def _known(hub: Hub, entity: str, ids: list[UUID]) -> set[UUID]:
-    """Which of ``ids`` the hub already holds for ``entity``."""
-    if not ids:
-        return set()
-    rows = hub.query(
-        f"SELECT id FROM {quote(entity)} WHERE list_contains(CAST(? AS UUID[]), id)", [str(i) for i in ids]
-    )
-    return {row[0] for row in rows}
-
-
-def load_mapped(hub: Hub, app: str, mapped: list[Mapped], deleted: dict[str, list[UUID]] | None = None) -> LoadCounts:
-    """Merge ``mapped`` (from one app) into the hub; ``deleted`` are tombstones per entity.
-
-    A record the hub has never seen is first matched on its natural keys
-    against the hub's live records: when one matches, the app's id is linked to
-    it (the id map is re-pointed) and nothing new is created, so linking two
-    apps that already share customers makes no duplicates.
-    """
+def load_mapped(
+    hub: Hub,
+    app: str,
+    mapped: list[Mapped],
+    deleted: dict[str, list[UUID]] | None = None,
+    *,
+    policies: dict[str, Policy] | None = None,
+    run_id: str | None = None,
+) -> LoadCounts:
+    """Merge ``mapped`` (records of one app) into the hub; ``deleted`` are tombstones per entity."""
     counts = LoadCounts()
     by_entity: dict[str, list[Mapped]] = defaultdict(list)
     for item in mapped:
         by_entity[item.entity].append(item)
     for entity, items in by_entity.items():
-        known = _known(hub, entity, [i.record.id for i in items if i.record.id is not None])
-        index = KeyIndex(hub, entity)
-        # A hub record already linked to another record of this app is that record's: never link a second.
-        taken = {
-            row[0]: str(row[1])
-            for row in hub.query(
-                "SELECT hub_id, remote_id FROM id_map WHERE app = ? AND entity = ? AND remote_id IS NOT NULL",
-                app,
-                entity,
-            )
-        }
-        relinks: list[tuple[str, UUID]] = []
-        to_load: dict[type[CanonicalModel], list[CanonicalModel]] = defaultdict(list)
-        for item in items:
-            record = item.record
-            if record.id not in known:
-                match = index.find(record)
-                if match is not None and match != record.id and taken.get(match, item.remote_id) == item.remote_id:
-                    relinks.append((item.remote_id, match))
-                    taken[match] = item.remote_id
-                    counts.linked += 1
-                    continue
-                index.add(record)
-            to_load[type(record)].append(record)
-        if relinks:
-            _relink(hub, app, entity, relinks)
-        for records in to_load.values():
-            result = hub.upsert_records(records, source=app)
-            counts.created += result.inserted
-            counts.updated += result.updated
-            counts.unchanged += result.unchanged
+        _load_entity(hub, app, entity, items, (policies or {}).get(entity, NEWEST), run_id, counts)
     for entity, ids in (deleted or {}).items():
-        counts.deleted += hub.mark_deleted(entity, ids)
+        counts.deleted += hub.mark_deleted(entity, ids, app=app)
     return counts
+
+
+def _load_entity(
+    hub: Hub, app: str, entity: str, items: list[Mapped], policy: Policy, run_id: str | None, counts: LoadCounts
+) -> None:
+    current = hub.records(entity, [i.record.id for i in items if i.record.id is not None])
+    bases = hub.snapshots(entity, app, list(current))
+    index = KeyIndex(hub, entity)
+    # A hub record already linked to another record of this app is that record's: never link a second.
+    taken = {
+        row[0]: str(row[1])
+        for row in hub.query(
+            "SELECT hub_id, remote_id FROM id_map WHERE app = ? AND entity = ? AND remote_id IS NOT NULL", app, entity
+        )
+    }
+    relinks: list[tuple[str, UUID]] = []
+    snapshots: list[tuple[UUID, dict[str, object]]] = []
+    conflicts: list[dict[str, object]] = []
+    to_write: dict[type[CanonicalModel], list[CanonicalModel]] = defaultdict(list)
+    for item in items:
+        record = item.record
+        incoming = record.model_dump(mode="json")
+        if record.id in current:
+            hub_record = current[record.id]
+            result = merge_fields(
+                bases.get(record.id), hub_record.model_dump(mode="json"), incoming, app=app, policy=policy
+            )
+            conflicts += [
+                {
+                    "entity": entity,
+                    "hub_id": record.id,
+                    "field": c.field,
+                    "base": c.base,
+                    "hub": c.hub,
+                    "app": app,
+                    "app_value": c.app,
+                    "policy": policy.name,
+                    "winner": c.winner,
+                }
+                for c in result.conflicts
+            ]
+            snapshots.append((record.id, incoming))
+            if result.changed:
+                to_write[type(record)].append(type(record).model_validate(result.record))
+            else:
+                counts.unchanged += 1
+            continue
+        match = index.find(record)
+        if match is not None and match != record.id and taken.get(match, item.remote_id) == item.remote_id:
+            relinks.append((item.remote_id, match))
+            taken[match] = item.remote_id
+            snapshots.append((match, {**incoming, "id": str(match)}))
+            counts.linked += 1
+            continue
+        index.add(record)
+        assert record.id is not None  # the map stage gave every record its hub id
+        snapshots.append((record.id, incoming))
+        to_write[type(record)].append(record)
+    if relinks:
+        _relink(hub, app, entity, relinks)
+    for records in to_write.values():
+        written = hub.upsert_records(records, source=app)
+        counts.created += written.inserted
+        counts.updated += written.updated
+        counts.unchanged += written.unchanged
+    hub.save_snapshots(entity, app, snapshots)
+    counts.conflicts += hub.add_conflicts(conflicts, run_id=run_id)
 
 
 def _relink(hub: Hub, app: str, entity: str, relinks: list[tuple[str, UUID]]) -> None:

@@ -13,6 +13,7 @@ from datashare.model.mapping import Mapped
 from datashare.store import Hub
 from datashare.sync.load import load_mapped
 from datashare.sync.matching import normalise_name
+from datashare.sync.merge import Policy
 from datashare.sync.refs import HubRefs
 
 
@@ -111,3 +112,43 @@ def test_tombstones_mark_records_deleted_and_a_comeback_is_rewritten(hub: Hub) -
     assert hub.query("SELECT deleted_at IS NOT NULL FROM organizations") == [(True,)]
     assert load_mapped(hub, "xero", [item]).updated == 1
     assert hub.query("SELECT deleted_at IS NULL FROM organizations") == [(True,)]
+
+
+def test_a_linked_apps_change_is_merged_field_by_field_without_losing_the_others(hub: Hub) -> None:
+    xero = _mapped(
+        hub, "xero", "X-1", Organization(name="Acme Pty Ltd", email="ap@acme.example", website="https://acme.example")
+    )
+    load_mapped(hub, "xero", [xero])
+    crm = _mapped(hub, "vtiger", "11x5", Organization(name="ACME Pty. Ltd"))
+    load_mapped(hub, "vtiger", [crm])
+    linked_id = HubRefs(hub, "vtiger").hub_id("organizations", "11x5")
+    changed = Organization(id=linked_id, name="ACME Pty. Ltd", industry="Retail")
+    counts = load_mapped(hub, "vtiger", [Mapped("organizations", "11x5", changed)])
+    assert counts.updated == 1
+    assert hub.query("SELECT name, email, website, industry FROM organizations") == [
+        ("Acme Pty Ltd", "ap@acme.example", "https://acme.example", "Retail")
+    ]
+
+
+def test_both_apps_changing_one_field_is_settled_by_policy_and_recorded(hub: Hub) -> None:
+    xero = _mapped(hub, "xero", "X-1", Organization(name="Acme Pty Ltd", email="old@acme.example"))
+    load_mapped(hub, "xero", [xero])
+    load_mapped(
+        hub, "vtiger", [_mapped(hub, "vtiger", "11x5", Organization(name="Acme Pty Ltd", email="old@acme.example"))]
+    )
+    hub_id = xero.record.id
+    assert hub_id is not None
+    load_mapped(
+        hub,
+        "xero",
+        [Mapped("organizations", "X-1", Organization(id=hub_id, name="Acme Pty Ltd", email="x@acme.example"))],
+    )
+    crm = Organization(id=hub_id, name="Acme Pty Ltd", email="crm@acme.example")
+    counts = load_mapped(
+        hub, "vtiger", [Mapped("organizations", "11x5", crm)], policies={"organizations": Policy("xero")}, run_id="r9"
+    )
+    assert counts.conflicts == 1
+    assert hub.query("SELECT email FROM organizations") == [("x@acme.example",)]
+    assert hub.query("SELECT run_id, field, app, policy, winner FROM conflicts") == [
+        ("r9", "email", "vtiger", "source:xero", "hub")
+    ]

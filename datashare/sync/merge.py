@@ -1,0 +1,120 @@
+"""Field-level three-way merge: what an app changed since we last read it, against what the hub holds now.
+
+For each field: if the app did not change it since its last snapshot, the hub
+keeps its value; if only the app changed it, the app's value is taken; if both
+changed it to different values, the entity's policy decides (the source-of-truth
+app wins, or the newest record wins) and the decision is recorded as a conflict.
+A field the app leaves empty on first sight never erases what the hub knows.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from dataclasses import dataclass, field
+from datetime import datetime
+
+__all__ = ["Conflict", "MergeResult", "Policy", "merge_fields"]
+
+_NOT_MERGED = frozenset({"id", "created_at", "updated_at"})
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How a conflict on an entity is settled: ``source`` names the app that wins; without it, the newest wins."""
+
+    source: str | None = None
+
+    @property
+    def name(self) -> str:
+        """As recorded in ``conflicts``."""
+        return f"source:{self.source}" if self.source else "newest"
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One field both sides changed, and who won."""
+
+    field: str
+    base: t.Any
+    hub: t.Any
+    app: t.Any
+    winner: str
+
+
+@dataclass
+class MergeResult:
+    """The merged record (JSON-like) and the conflicts settled on the way."""
+
+    record: dict[str, t.Any]
+    conflicts: list[Conflict] = field(default_factory=list)
+    changed: bool = False
+
+
+def _same(left: t.Any, right: t.Any) -> bool:
+    """Equal values; timestamps compare as moments (``Z`` and ``+00:00`` are the same time)."""
+    if left == right:
+        return True
+    if isinstance(left, str) and isinstance(right, str) and "T" in left and "T" in right:
+        try:
+            return datetime.fromisoformat(left) == datetime.fromisoformat(right)
+        except ValueError:
+            return False
+    return False
+
+
+def _newer(left: t.Any, right: t.Any) -> bool:
+    """Whether timestamp ``left`` is later than ``right`` (missing counts as oldest)."""
+    if left is None:
+        return False
+    if right is None:
+        return True
+    return datetime.fromisoformat(str(left)) > datetime.fromisoformat(str(right))
+
+
+def merge_fields(
+    base: dict[str, t.Any] | None,
+    hub: dict[str, t.Any],
+    incoming: dict[str, t.Any],
+    *,
+    app: str,
+    policy: Policy,
+) -> MergeResult:
+    """Merge ``incoming`` (the app's record now) into ``hub`` (the hub's record now) against ``base``.
+
+    ``base`` is the app's record as we last read it (None when we never did).
+    All three are JSON-like dicts of the same canonical entity.
+    """
+    merged = dict(hub)
+    result = MergeResult(merged)
+    app_is_newer = _newer(incoming.get("updated_at"), hub.get("updated_at")) or incoming.get("updated_at") == hub.get(
+        "updated_at"
+    )
+    for name, theirs in incoming.items():
+        if name in _NOT_MERGED:
+            continue
+        ours = hub.get(name)
+        if _same(theirs, ours):
+            continue
+        if base is None:
+            if theirs is None:
+                continue  # the app does not carry it: nothing to say about it
+            app_changed, hub_changed = True, ours is not None
+        else:
+            before = base.get(name)
+            app_changed, hub_changed = not _same(theirs, before), not _same(ours, before)
+        if not app_changed:
+            continue
+        if not hub_changed:
+            merged[name] = theirs
+            result.changed = True
+            continue
+        app_wins = policy.source == app if policy.source else app_is_newer
+        result.conflicts.append(
+            Conflict(name, None if base is None else base.get(name), ours, theirs, app if app_wins else "hub")
+        )
+        if app_wins:
+            merged[name] = theirs
+            result.changed = True
+    if result.changed and _newer(incoming.get("updated_at"), hub.get("updated_at")):
+        merged["updated_at"] = incoming.get("updated_at")
+    return result
