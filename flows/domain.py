@@ -14,7 +14,7 @@ from prefect.runtime import flow_run
 from datashare.config import load_config
 from datashare.model import DOMAINS, UnknownEntityError
 from datashare.store import Hub
-from tasks.sync import batches_for, pull_collection
+from tasks.sync import batches_for, pull_collection, push_entity_to, pushes_for
 
 __all__ = ["DEFAULT_CONFIG", "run_domain", "tenant_lock"]
 
@@ -68,6 +68,8 @@ def run_domain(
         try:
             for app, stream in batches:
                 rows.append(pull_collection(config, tenant, app, stream, run_id, full))
+            for app, entity in pushes_for(settings, wanted):
+                rows.append(push_entity_to(config, tenant, app, entity))
         except Exception as error:
             with Hub.open(settings.store_path()) as hub:
                 hub.finish_run(run_id, "FAILED", {"error": str(error), "batches": rows})

@@ -20,8 +20,9 @@ from datashare.store import Hub
 from datashare.sync.extract import Source, extract
 from datashare.sync.load import load_mapped
 from datashare.sync.mapping import Mapper, map_staged
+from datashare.sync.push import Sink, push_entity
 
-__all__ = ["BatchSummary", "pull_batch", "pull_vtiger", "pull_xero"]
+__all__ = ["BatchSummary", "pull_batch", "pull_vtiger", "pull_xero", "push_batch"]
 
 
 @dataclass
@@ -38,6 +39,8 @@ class BatchSummary:
     unchanged: int = 0
     linked: int = 0
     deleted: int = 0
+    waiting: int = 0
+    conflicts: int = 0
 
     def row(self) -> dict[str, object]:
         """As a row of the summary table."""
@@ -50,11 +53,11 @@ def pull_batch(hub: Hub, source: Source, mapper: Mapper, run_id: str, *, full: b
     extracted = extract(hub, source, run_id, full=full)
     # Only this collection's records: an entity read from two collections (journals) is mapped per collection.
     mapped = map_staged(hub, source.app, source.entity, run_id, mapper, stream=source.stream)
-    loaded = load_mapped(hub, source.app, mapped.mapped, {source.entity: mapped.deleted})
+    loaded = load_mapped(hub, source.app, mapped.mapped, {source.entity: mapped.deleted}, run_id=run_id)
     summary.read = extracted.read + extracted.deleted
     summary.rejected = extracted.rejected + mapped.rejected
     summary.created, summary.updated, summary.unchanged = loaded.created, loaded.updated, loaded.unchanged
-    summary.linked, summary.deleted = loaded.linked, loaded.deleted
+    summary.linked, summary.deleted, summary.conflicts = loaded.linked, loaded.deleted, loaded.conflicts
     return summary
 
 
@@ -80,3 +83,12 @@ def pull_vtiger(hub: Hub, client: VtigerClient, run_id: str, *, full: bool = Fal
     mapper = make_mapper(lookups=lookups)
     modules = sorted((m for m in MODULES.values() if m.entities), key=lambda m: _order(m.entities[0]))
     return [pull_batch(hub, VtigerSource(client, m), mapper, run_id, full=full) for m in modules]
+
+
+def push_batch(hub: Hub, sink: Sink, entity: str) -> BatchSummary:
+    """Write the hub's due records of ``entity`` to the sink's app."""
+    counts = push_entity(hub, sink, entity)
+    summary = BatchSummary(sink.app, "push", entity, read=counts.due)
+    summary.created, summary.updated, summary.waiting = counts.created, counts.updated, counts.waiting
+    summary.rejected = counts.failed
+    return summary

@@ -15,6 +15,7 @@ from prefect.cache_policies import NO_CACHE
 
 from connectors.base.retry import is_transient
 from connectors.vtiger import Lookups, make_mapper
+from connectors.vtiger.sink import VtigerSink
 from connectors.vtiger.source import VtigerSource
 from connectors.vtiger.streams import MODULES
 from connectors.xero.mapper import xero_mapper
@@ -25,10 +26,13 @@ from datashare.model import ENTITIES
 from datashare.store import Hub
 from datashare.sync.extract import Source
 from datashare.sync.mapping import Mapper
-from tasks.pull import pull_batch
+from tasks.pull import pull_batch, push_batch
 from tasks.wiring import vtiger_client, xero_client
 
-__all__ = ["Batch", "batches_for", "pull_collection", "retry_transient"]
+__all__ = ["Batch", "batches_for", "pull_collection", "push_entity_to", "pushes_for", "retry_transient"]
+
+# What each app takes from the hub, in reference order.
+PUSHES: dict[str, tuple[str, ...]] = {"vtiger": ("organizations", "people")}
 
 Batch = tuple[str, str]
 """An (app, collection) pair: what one task run pulls."""
@@ -86,3 +90,30 @@ def pull_collection(
     source, mapper = _source_and_mapper(settings, app, stream)
     with Hub.open(settings.store_path()) as hub:
         return pull_batch(hub, source, mapper, run_id, full=full).row()
+
+
+def pushes_for(tenant: Tenant, entities: t.Iterable[str]) -> list[Batch]:
+    """The (app, entity) pushes a tenant's config allows for ``entities``, in reference order."""
+    wanted = set(entities)
+    return [
+        (app, entity)
+        for app, taken in PUSHES.items()
+        if app in tenant.apps
+        for entity in taken
+        if entity in wanted and tenant.apps[app].direction(entity).to_app
+    ]
+
+
+@task(
+    retries=2,
+    retry_delay_seconds=[5, 30],
+    retry_condition_fn=retry_transient,
+    cache_policy=NO_CACHE,
+    task_run_name="push {entity} to {app} ({tenant})",
+)
+def push_entity_to(config: str, tenant: str, app: str, entity: str) -> dict[str, t.Any]:
+    """Write the hub's due records of one entity to one app; returns its counts."""
+    settings = load_config(Path(config)).tenant(tenant)
+    sink = VtigerSink(vtiger_client(settings))
+    with Hub.open(settings.store_path()) as hub:
+        return push_batch(hub, sink, entity).row()

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from connectors.base.tokens import TokenStore
+from connectors.vtiger.sink import VtigerSink
 from connectors.xero.connect import connect
 from datashare.config import Config, Tenant
 from datashare.store import Hub
@@ -21,7 +22,7 @@ from sandbox.common.serve import serve_in_thread
 from sandbox.server import DEFAULT_PORT, build_sandbox
 from sandbox.vtiger import SAMPLE_ACCESS_KEY
 from sandbox.xero import SAMPLE_CLIENT_SECRET
-from tasks.pull import BatchSummary, pull_vtiger, pull_xero
+from tasks.pull import BatchSummary, pull_vtiger, pull_xero, push_batch
 from tasks.wiring import token_store, vtiger_client, xero_client, xero_endpoints, xero_link
 
 __all__ = ["DEMO_ENVIRONMENT", "run_demo"]
@@ -32,7 +33,7 @@ DEMO_ENVIRONMENT = {
     "DEMO_AU_VTIGER_ACCESS_KEY": SAMPLE_ACCESS_KEY,
     "DEMO_US_VTIGER_ACCESS_KEY": SAMPLE_ACCESS_KEY,
 }
-_COLUMNS = ("read", "rejected", "created", "updated", "unchanged", "linked", "deleted")
+_COLUMNS = ("read", "rejected", "created", "updated", "unchanged", "linked", "deleted", "waiting", "conflicts")
 
 
 def _approve(payroll: bool) -> object:
@@ -90,6 +91,8 @@ def run_demo(config: Config, *, port: int = DEFAULT_PORT, console: Console | Non
                     run_id = f"demo-{tenant.name}-{round_name.split()[0]}"
                     rows = pull_xero(hub, xero_client(tenant), run_id)
                     if "vtiger" in tenant.apps:
-                        rows += pull_vtiger(hub, vtiger_client(tenant), run_id)
+                        crm = vtiger_client(tenant)
+                        rows += pull_vtiger(hub, crm, run_id)
+                        rows += [push_batch(hub, VtigerSink(crm), entity) for entity in ("organizations", "people")]
                 console.print(_table(f"{tenant.name}: {round_name}", rows))
     return stores

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import typing as t
 from collections import defaultdict
 from dataclasses import dataclass
 from uuid import UUID
@@ -21,8 +22,9 @@ import pyarrow as pa
 from datashare.model import CanonicalModel
 from datashare.model.mapping import Mapped
 from datashare.store import Hub
+from datashare.store.schema import quote
 from datashare.sync.matching import KeyIndex
-from datashare.sync.merge import Policy, merge_fields
+from datashare.sync.merge import NOT_MERGED, Policy, merge_fields, same_value
 
 __all__ = ["LoadCounts", "load_mapped"]
 
@@ -76,6 +78,7 @@ def _load_entity(
         )
     }
     relinks: list[tuple[str, UUID]] = []
+    in_step: list[UUID] = []  # records the app now holds as the hub does: nothing to push back to it
     snapshots: list[tuple[UUID, dict[str, object]]] = []
     conflicts: list[dict[str, object]] = []
     to_write: dict[type[CanonicalModel], list[CanonicalModel]] = defaultdict(list)
@@ -102,6 +105,8 @@ def _load_entity(
                 for c in result.conflicts
             ]
             snapshots.append((record.id, incoming))
+            if holds_all(incoming, result.record):
+                in_step.append(record.id)
             if result.changed:
                 to_write[type(record)].append(type(record).model_validate(result.record))
             else:
@@ -112,11 +117,13 @@ def _load_entity(
             relinks.append((item.remote_id, match))
             taken[match] = item.remote_id
             snapshots.append((match, {**incoming, "id": str(match)}))
+            in_step.append(match)  # linking is not a change: the app keeps its spelling until the hub changes
             counts.linked += 1
             continue
         index.add(record)
         assert record.id is not None  # the map stage gave every record its hub id
         snapshots.append((record.id, incoming))
+        in_step.append(record.id)
         to_write[type(record)].append(record)
     if relinks:
         _relink(hub, app, entity, relinks)
@@ -127,6 +134,30 @@ def _load_entity(
         counts.unchanged += written.unchanged
     hub.save_snapshots(entity, app, snapshots)
     counts.conflicts += hub.add_conflicts(conflicts, run_id=run_id)
+    _app_holds(hub, app, entity, in_step)
+
+
+def holds_all(incoming: dict[str, t.Any], merged: dict[str, t.Any]) -> bool:
+    """Whether the app's record already says what the merged hub record says, on every field the app carries."""
+    return all(
+        value is None or same_value(value, merged.get(name))
+        for name, value in incoming.items()
+        if name not in NOT_MERGED
+    )
+
+
+def _app_holds(hub: Hub, app: str, entity: str, ids: list[UUID]) -> None:
+    """The app is in step with these records as they now stand in the hub: nothing to push back to it."""
+    if not ids:
+        return
+    hub.query(
+        f"UPDATE id_map SET pushed_hash = e.hub_hash FROM {quote(entity)} e "
+        "WHERE id_map.entity = ? AND id_map.app = ? AND id_map.hub_id = e.id "
+        "AND list_contains(CAST(? AS UUID[]), e.id)",
+        entity,
+        app,
+        [str(i) for i in ids],
+    )
 
 
 def _relink(hub: Hub, app: str, entity: str, relinks: list[tuple[str, UUID]]) -> None:

@@ -13,9 +13,9 @@ import typing as t
 from dataclasses import dataclass, field
 from datetime import datetime
 
-__all__ = ["Conflict", "MergeResult", "Policy", "merge_fields"]
+__all__ = ["NOT_MERGED", "Conflict", "MergeResult", "Policy", "merge_fields", "same_value"]
 
-_NOT_MERGED = frozenset({"id", "created_at", "updated_at"})
+NOT_MERGED = frozenset({"id", "created_at", "updated_at"})
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class MergeResult:
     changed: bool = False
 
 
-def _same(left: t.Any, right: t.Any) -> bool:
+def same_value(left: t.Any, right: t.Any) -> bool:
     """Equal values; timestamps compare as moments (``Z`` and ``+00:00`` are the same time)."""
     if left == right:
         return True
@@ -90,10 +90,10 @@ def merge_fields(
         "updated_at"
     )
     for name, theirs in incoming.items():
-        if name in _NOT_MERGED:
+        if name in NOT_MERGED:
             continue
         ours = hub.get(name)
-        if _same(theirs, ours):
+        if same_value(theirs, ours):
             continue
         if base is None:
             if theirs is None:
@@ -101,7 +101,7 @@ def merge_fields(
             app_changed, hub_changed = True, ours is not None
         else:
             before = base.get(name)
-            app_changed, hub_changed = not _same(theirs, before), not _same(ours, before)
+            app_changed, hub_changed = not same_value(theirs, before), not same_value(ours, before)
         if not app_changed:
             continue
         if not hub_changed:

@@ -12,7 +12,7 @@ import pytest
 from datashare.cli.demo import DEMO_ENVIRONMENT, _connect
 from datashare.config import load_config
 from sandbox.common.serve import serve_in_thread
-from sandbox.server import build_sandbox
+from sandbox.server import Sandbox, build_sandbox
 from tasks.wiring import token_store
 
 
@@ -30,9 +30,15 @@ def prefect_server() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def sandbox_url() -> Iterator[str]:
+def sandbox() -> Sandbox:
+    """The sandbox apps' states (Xero AU/US/NZ, a vTiger CRM for AU and US)."""
+    return build_sandbox()
+
+
+@pytest.fixture(scope="session")
+def sandbox_url(sandbox: Sandbox) -> Iterator[str]:
     """The sandbox apps on a loopback port."""
-    with serve_in_thread(build_sandbox().app) as url:
+    with serve_in_thread(sandbox.app) as url:
         yield url
 
 

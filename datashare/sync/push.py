@@ -1,0 +1,126 @@
+"""Push: hub records an app does not have yet (or has in an older version) are written to it.
+
+Each id-map row keeps ``pushed_hash``: the content the app is known to hold,
+set when the record is read from the app and when it is written to it. A hub
+record whose content hash differs is due; one the app already holds is not
+(echo suppression: what we wrote and read back is not written again). Results
+are recorded per record: the app's new id, the hash pushed, or why it waits or
+failed.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from dataclasses import dataclass
+from uuid import UUID
+
+import pyarrow as pa
+
+from datashare.model import CanonicalModel, model_for
+from datashare.model.mapping import Refs
+from datashare.store import Hub
+from datashare.store.schema import quote
+from datashare.sync.refs import HubRefs
+
+__all__ = ["PushCounts", "PushResult", "Sink", "due", "push_entity"]
+
+
+@dataclass(frozen=True)
+class PushResult:
+    """What the app said about one record: written (with its id), waiting for a reference, or refused."""
+
+    hub_id: UUID
+    ok: bool
+    remote_id: str | None = None
+    waiting: bool = False
+    error: str | None = None
+    created: bool = False
+    skipped: bool = False  # the app does not take this record (and need not be asked again until it changes)
+    snapshot: dict[str, t.Any] | None = None  # the record as the app now holds it, in canonical form
+
+
+class Sink(t.Protocol):
+    """What a connector offers for writing one entity to its app."""
+
+    @property
+    def app(self) -> str:
+        """The app's name."""
+        ...
+
+    def push(self, entity: str, records: list[CanonicalModel], refs: Refs) -> list[PushResult]:
+        """Map and write ``records`` (creates where ``refs`` knows no remote id, updates otherwise)."""
+        ...
+
+
+@dataclass
+class PushCounts:
+    """What pushing one (app, entity) batch did."""
+
+    due: int = 0
+    created: int = 0
+    updated: int = 0
+    waiting: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+
+def due(hub: Hub, app: str, entity: str) -> list[tuple[CanonicalModel, str]]:
+    """Live hub records whose content the app does not hold yet, with their content hash."""
+    model = model_for(entity)
+    names = list(model.model_fields)
+    rows = hub.query(
+        f"SELECT {', '.join('e.' + quote(n) for n in names)}, e.hub_hash FROM {quote(entity)} e "
+        "LEFT JOIN id_map m ON m.entity = ? AND m.app = ? AND m.hub_id = e.id "
+        "WHERE e.deleted_at IS NULL AND (m.pushed_hash IS DISTINCT FROM e.hub_hash) ORDER BY e.hub_loaded_at, e.id",
+        entity,
+        app,
+    )
+    return [(model.model_validate(dict(zip(names, row[:-1], strict=True))), str(row[-1])) for row in rows]
+
+
+def push_entity(hub: Hub, sink: Sink, entity: str) -> PushCounts:
+    """Write every due record of ``entity`` to the sink's app; record each result in the id map."""
+    pending = due(hub, sink.app, entity)
+    counts = PushCounts(due=len(pending))
+    if not pending:
+        return counts
+    hashes = {record.id: digest for record, digest in pending}
+    results = sink.push(entity, [record for record, _ in pending], HubRefs(hub, sink.app))
+    rows: dict[str, list[t.Any]] = {k: [] for k in ("hub_id", "remote_id", "pushed_hash", "status", "last_error")}
+    for result in results:
+        rows["hub_id"].append(str(result.hub_id))
+        rows["remote_id"].append(result.remote_id)
+        rows["pushed_hash"].append(hashes.get(result.hub_id) if result.ok or result.skipped else None)
+        rows["status"].append(
+            "linked" if result.ok else "skipped" if result.skipped else "waiting" if result.waiting else "error"
+        )
+        rows["last_error"].append(result.error)
+        if result.skipped:
+            counts.skipped += 1
+        elif result.ok:
+            counts.created += result.created
+            counts.updated += not result.created
+        else:
+            counts.waiting += result.waiting
+            counts.failed += not result.waiting
+    ok = [i for i, r in enumerate(results) if r.ok]
+    failed = [i for i, r in enumerate(results) if not r.ok and not r.skipped]
+    skipped = [i for i, r in enumerate(results) if r.skipped]
+    snapshots = [(r.hub_id, r.snapshot) for r in results if r.ok and r.snapshot is not None]
+    hub.save_snapshots(entity, sink.app, snapshots)  # the base of the next merge: reading it back is no change
+    if ok:
+        table = pa.table({k: [v[i] for i in ok] for k, v in rows.items()})
+        table = table.append_column("entity", pa.array([entity] * len(ok))).append_column(
+            "app", pa.array([sink.app] * len(ok))
+        )
+        hub.upsert_id_map(table)
+    for chosen, columns in (
+        (failed, ("hub_id", "status", "last_error")),
+        (skipped, ("hub_id", "status", "last_error", "pushed_hash")),
+    ):
+        if chosen:
+            # A record that did not get through keeps whatever remote id it had: only its status changes.
+            table = pa.table({k: [rows[k][i] for i in chosen] for k in columns})
+            table = table.append_column("entity", pa.array([entity] * len(chosen)))
+            hub.upsert_id_map(table.append_column("app", pa.array([sink.app] * len(chosen))))
+    return counts
