@@ -69,7 +69,7 @@ def run_domain(
             for app, stream in batches:
                 rows.append(pull_collection(config, tenant, app, stream, run_id, full))
             for app, entity in pushes_for(settings, wanted):
-                rows.append(push_entity_to(config, tenant, app, entity))
+                rows.append(push_entity_to(config, tenant, app, entity, run_id))
         except Exception as error:
             with Hub.open(settings.store_path()) as hub:
                 hub.finish_run(run_id, "FAILED", {"error": str(error), "batches": rows})

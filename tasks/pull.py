@@ -85,9 +85,9 @@ def pull_vtiger(hub: Hub, client: VtigerClient, run_id: str, *, full: bool = Fal
     return [pull_batch(hub, VtigerSource(client, m), mapper, run_id, full=full) for m in modules]
 
 
-def push_batch(hub: Hub, sink: Sink, entity: str) -> BatchSummary:
+def push_batch(hub: Hub, sink: Sink, entity: str, run_id: str | None = None) -> BatchSummary:
     """Write the hub's due records of ``entity`` to the sink's app."""
-    counts = push_entity(hub, sink, entity)
+    counts = push_entity(hub, sink, entity, run_id)
     summary = BatchSummary(sink.app, "push", entity, read=counts.due)
     summary.created, summary.updated, summary.waiting = counts.created, counts.updated, counts.waiting
     summary.rejected = counts.failed

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import typing as t
 from pathlib import Path
+from uuid import UUID
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -19,20 +20,22 @@ from connectors.vtiger.sink import VtigerSink
 from connectors.vtiger.source import VtigerSource
 from connectors.vtiger.streams import MODULES
 from connectors.xero.mapper import xero_mapper
+from connectors.xero.sink import XeroSink
 from connectors.xero.source import XeroSource
 from connectors.xero.streams import STREAMS
 from datashare.config import Tenant, load_config
-from datashare.model import ENTITIES
+from datashare.model import ENTITIES, Organization, Person
 from datashare.store import Hub
 from datashare.sync.extract import Source
 from datashare.sync.mapping import Mapper
+from datashare.sync.push import Sink
 from tasks.pull import pull_batch, push_batch
 from tasks.wiring import vtiger_client, xero_client
 
-__all__ = ["Batch", "batches_for", "pull_collection", "push_entity_to", "pushes_for", "retry_transient"]
+__all__ = ["Batch", "batches_for", "pull_collection", "push_entity_to", "pushes_for", "retry_transient", "sink_for"]
 
 # What each app takes from the hub, in reference order.
-PUSHES: dict[str, tuple[str, ...]] = {"vtiger": ("organizations", "people")}
+PUSHES: dict[str, tuple[str, ...]] = {"vtiger": ("organizations", "people"), "xero": ("organizations", "people")}
 
 Batch = tuple[str, str]
 """An (app, collection) pair: what one task run pulls."""
@@ -111,9 +114,19 @@ def pushes_for(tenant: Tenant, entities: t.Iterable[str]) -> list[Batch]:
     cache_policy=NO_CACHE,
     task_run_name="push {entity} to {app} ({tenant})",
 )
-def push_entity_to(config: str, tenant: str, app: str, entity: str) -> dict[str, t.Any]:
+def push_entity_to(config: str, tenant: str, app: str, entity: str, run_id: str | None = None) -> dict[str, t.Any]:
     """Write the hub's due records of one entity to one app; returns its counts."""
     settings = load_config(Path(config)).tenant(tenant)
-    sink = VtigerSink(vtiger_client(settings))
     with Hub.open(settings.store_path()) as hub:
-        return push_batch(hub, sink, entity).row()
+        return push_batch(hub, sink_for(settings, app, hub), entity, run_id).row()
+
+
+def sink_for(tenant: Tenant, app: str, hub: Hub) -> Sink:
+    """The writer of an app, with what it needs to know of the hub."""
+    if app == "vtiger":
+        return VtigerSink(vtiger_client(tenant))
+    return XeroSink(
+        xero_client(tenant),
+        people_of=lambda ids: t.cast(list[Person], hub.records_by("people", "organization_id", ids)),
+        organizations=lambda ids: t.cast(dict[UUID, Organization], hub.records("organizations", ids)),
+    )

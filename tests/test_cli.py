@@ -66,7 +66,7 @@ def test_demo_pulls_every_tenant_twice_and_the_second_run_rewrites_nothing(in_tm
         assert f"{tenant}: second run (incremental)" in result.output
     second = result.output.split("demo-au: second run (incremental)")[1].split("demo-us: second run")[0]
     rows = [line for line in second.splitlines() if line.startswith("│")]
-    assert len(rows) == 23  # 21 collections pulled, organizations and people pushed
+    assert len(rows) == 25  # 21 collections pulled; organizations and people pushed to vTiger and to Xero
     created_or_updated = [
         line for line in rows if line.split("│")[6].strip() != "0" or line.split("│")[7].strip() != "0"
     ]

@@ -14,7 +14,6 @@ from rich.console import Console
 from rich.table import Table
 
 from connectors.base.tokens import TokenStore
-from connectors.vtiger.sink import VtigerSink
 from connectors.xero.connect import connect
 from datashare.config import Config, Tenant
 from datashare.store import Hub
@@ -23,6 +22,7 @@ from sandbox.server import DEFAULT_PORT, build_sandbox
 from sandbox.vtiger import SAMPLE_ACCESS_KEY
 from sandbox.xero import SAMPLE_CLIENT_SECRET
 from tasks.pull import BatchSummary, pull_vtiger, pull_xero, push_batch
+from tasks.sync import pushes_for, sink_for
 from tasks.wiring import token_store, vtiger_client, xero_client, xero_endpoints, xero_link
 
 __all__ = ["DEMO_ENVIRONMENT", "run_demo"]
@@ -91,8 +91,8 @@ def run_demo(config: Config, *, port: int = DEFAULT_PORT, console: Console | Non
                     run_id = f"demo-{tenant.name}-{round_name.split()[0]}"
                     rows = pull_xero(hub, xero_client(tenant), run_id)
                     if "vtiger" in tenant.apps:
-                        crm = vtiger_client(tenant)
-                        rows += pull_vtiger(hub, crm, run_id)
-                        rows += [push_batch(hub, VtigerSink(crm), entity) for entity in ("organizations", "people")]
+                        rows += pull_vtiger(hub, vtiger_client(tenant), run_id)
+                    for app, entity in pushes_for(tenant, ("organizations", "people")):
+                        rows.append(push_batch(hub, sink_for(tenant, app, hub), entity, run_id))
                 console.print(_table(f"{tenant.name}: {round_name}", rows))
     return stores

@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from datashare.model import CanonicalModel, model_for
 from datashare.model.mapping import Refs
-from datashare.store import Hub
+from datashare.store import Hub, Reject
 from datashare.store.schema import quote
 from datashare.sync.refs import HubRefs
 
@@ -27,7 +27,10 @@ __all__ = ["PushCounts", "PushResult", "Sink", "due", "push_entity"]
 
 @dataclass(frozen=True)
 class PushResult:
-    """What the app said about one record: written (with its id), waiting for a reference, or refused."""
+    """What the app said about one record: written (with its id), waiting for a reference, or refused.
+
+    ``error`` on a written record is a note the run shows (e.g. people Xero had no room for).
+    """
 
     hub_id: UUID
     ok: bool
@@ -78,7 +81,7 @@ def due(hub: Hub, app: str, entity: str) -> list[tuple[CanonicalModel, str]]:
     return [(model.model_validate(dict(zip(names, row[:-1], strict=True))), str(row[-1])) for row in rows]
 
 
-def push_entity(hub: Hub, sink: Sink, entity: str) -> PushCounts:
+def push_entity(hub: Hub, sink: Sink, entity: str, run_id: str | None = None) -> PushCounts:
     """Write every due record of ``entity`` to the sink's app; record each result in the id map."""
     pending = due(hub, sink.app, entity)
     counts = PushCounts(due=len(pending))
@@ -114,6 +117,14 @@ def push_entity(hub: Hub, sink: Sink, entity: str) -> PushCounts:
             "app", pa.array([sink.app] * len(ok))
         )
         hub.upsert_id_map(table)
+    notes = [r for r in results if r.skipped or (r.ok and r.error)]
+    hub.add_rejects(
+        [
+            Reject(sink.app, entity, "push", r.error or "not sent", r.remote_id, {"hub_id": str(r.hub_id)})
+            for r in notes
+        ],
+        run_id=run_id,
+    )
     for chosen, columns in (
         (failed, ("hub_id", "status", "last_error")),
         (skipped, ("hub_id", "status", "last_error", "pushed_hash")),

@@ -42,16 +42,28 @@ def sandbox_url(sandbox: Sandbox) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def tenant_config(tmp_path: Path, sandbox_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A config with one tenant (Xero AU + its vTiger CRM) on the sandbox, Xero connected."""
+def _tenant_config(tmp_path: Path, url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name, value in DEMO_ENVIRONMENT.items():
         monkeypatch.setenv(name, value)
     monkeypatch.chdir(tmp_path)
     demo = (Path(__file__).parents[2] / "config" / "demo.toml").read_text(encoding="utf-8")
     first = demo.split("[[tenants]]")[1]
     path = tmp_path / "tenants.toml"
-    path.write_text("[[tenants]]" + first.replace("http://127.0.0.1:8750", sandbox_url), encoding="utf-8")
+    path.write_text("[[tenants]]" + first.replace("http://127.0.0.1:8750", url), encoding="utf-8")
     tenant = load_config(path).tenant("demo-au")
     _connect(tenant, token_store(tenant, "xero"))
     return path
+
+
+@pytest.fixture
+def tenant_config(tmp_path: Path, sandbox_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A config with one tenant (Xero AU + its vTiger CRM) on the shared sandbox, Xero connected."""
+    return _tenant_config(tmp_path, sandbox_url, monkeypatch)
+
+
+@pytest.fixture
+def own_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Sandbox, Path]]:
+    """A sandbox of the test's own (nothing another test wrote) and a connected tenant on it."""
+    sandbox = build_sandbox()
+    with serve_in_thread(sandbox.app) as url:
+        yield sandbox, _tenant_config(tmp_path, url, monkeypatch)

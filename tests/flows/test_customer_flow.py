@@ -8,6 +8,7 @@ import pytest
 
 from connectors.xero.streams import STREAMS
 from datashare.config import load_config
+from datashare.store import Hub
 from flows.crm_sales import crm_sales
 from sandbox.server import Sandbox
 from tasks.wiring import xero_client
@@ -59,3 +60,25 @@ def test_a_customer_created_in_xero_reaches_the_crm_and_its_update_follows(
     again = crm_sales(tenant="demo-au", config=str(tenant_config))
     assert sum(int(str(r["created"])) + int(str(r["updated"])) for r in again) == 0
     assert len(_accounts(sandbox, NAME)) == 1
+
+
+def test_crm_organizations_reach_xero_as_contacts_with_at_most_five_people(
+    tenant_config: Path, sandbox: Sandbox
+) -> None:
+    crm_sales(tenant="demo-au", config=str(tenant_config))
+    tenant = load_config(tenant_config).tenant("demo-au")
+    with Hub.open(tenant.store_path()) as hub:
+        crowded = hub.query(
+            "SELECT o.name, count(*) FROM people p JOIN organizations o ON o.id = p.organization_id "
+            "JOIN id_map m ON m.hub_id = o.id AND m.app = 'xero' AND m.entity = 'organizations' "
+            "GROUP BY o.name HAVING count(*) > 6"
+        )
+        reasons = [str(r[0]) for r in hub.query("SELECT reason FROM rejects WHERE app = 'xero' AND stage = 'push'")]
+    assert crowded, "the sample CRM has organizations with more than six people"
+    book = sandbox.xero.org_named("AU")
+    contacts = {c["Name"]: c for c in book.table("Contacts").values()}
+    for name, _ in crowded:
+        contact = contacts[name]
+        assert len(contact.get("ContactPersons") or []) <= 5
+    assert any(reason.startswith("left out: Xero takes at most 5 contact persons") for reason in reasons), set(reasons)
+    assert any(reason == "a person without an organization is not sent to Xero" for reason in reasons), set(reasons)
