@@ -14,7 +14,8 @@ import contextlib
 import random
 import re
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -40,6 +41,10 @@ class Fault:
     delay_seconds: float = 0.0
     error_body: bytes = b'{"Title":"Service Unavailable","Detail":"fault injected"}'
     error_content_type: str = "application/json"
+
+    def dressed(self, body_for: Callable[[int], bytes], content_type: str = "application/json") -> Fault:
+        """The same rule, its injected errors in a vendor's own shape (``body_for(status)``)."""
+        return replace(self, error_body=body_for(self.error_status), error_content_type=content_type)
 
     def matches(self, method: str, path: str) -> bool:
         """Whether this rule applies to a request."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from http import HTTPStatus
+from typing import Any
 
 from sandbox.common.faults import Fault
 
@@ -21,24 +22,6 @@ def html_error_page(status: int) -> bytes:
     ).encode()
 
 
-def webservice_fault(
-    *,
-    error_rate: float = 0.0,
-    error_status: int = 503,
-    timeout_rate: float = 0.0,
-    timeout_seconds: float = 30.0,
-    delay_seconds: float = 0.0,
-    method: str | None = None,
-) -> Fault:
-    """A ``Fault`` on ``/webservice.php`` whose injected errors carry Apache's HTML page."""
-    return Fault(
-        path=WEBSERVICE_PATH,
-        method=method,
-        error_rate=error_rate,
-        error_status=error_status,
-        timeout_rate=timeout_rate,
-        timeout_seconds=timeout_seconds,
-        delay_seconds=delay_seconds,
-        error_body=html_error_page(error_status),
-        error_content_type="text/html; charset=iso-8859-1",
-    )
+def webservice_fault(*, method: str | None = None, **rule: Any) -> Fault:
+    """A ``Fault`` on ``/webservice.php`` (``rule``: ``Fault``'s rates and times) with Apache's HTML error page."""
+    return Fault(path=WEBSERVICE_PATH, method=method, **rule).dressed(html_error_page, "text/html; charset=iso-8859-1")

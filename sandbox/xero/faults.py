@@ -35,27 +35,9 @@ def xero_error_body(status: int) -> bytes:
     return json.dumps(body).encode()
 
 
-def xero_fault(
-    path: str = ".*",
-    method: str | None = None,
-    *,
-    error_rate: float = 0.0,
-    error_status: int = 503,
-    timeout_rate: float = 0.0,
-    timeout_seconds: float = 30.0,
-    delay_seconds: float = 0.0,
-) -> Fault:
-    """A fault rule whose errors look like Xero's."""
-    return Fault(
-        path=path,
-        method=method,
-        error_rate=error_rate,
-        error_status=error_status,
-        timeout_rate=timeout_rate,
-        timeout_seconds=timeout_seconds,
-        delay_seconds=delay_seconds,
-        error_body=xero_error_body(error_status),
-    )
+def xero_fault(path: str = ".*", method: str | None = None, **rule: Any) -> Fault:
+    """A fault rule (``rule``: ``Fault``'s rates and times) whose errors look like Xero's."""
+    return Fault(path=path, method=method, **rule).dressed(xero_error_body)
 
 
 class XeroFaultBodies:
