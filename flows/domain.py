@@ -12,7 +12,7 @@ from prefect.concurrency.sync import concurrency
 from prefect.runtime import flow_run
 
 from datashare.config import load_config
-from datashare.model import DOMAINS, UnknownEntityError
+from datashare.model import DOMAINS, UnknownEntityError, with_references
 from datashare.store import Hub
 from tasks.sync import batches_for, pull_collection, push_entity_to, pushes_for
 
@@ -60,7 +60,9 @@ def run_domain(
                 else ValueError(f"{entity} is not part of the {domain} domain ({', '.join(DOMAINS[domain])})")
             )
     run_id = str(flow_run.get_id() or f"{domain}-{tenant}")
-    batches = batches_for(settings, wanted)
+    # What the wanted records point at is read and written too, so none waits for another flow's records.
+    needed = with_references(wanted)
+    batches = batches_for(settings, needed)
     rows: list[dict[str, t.Any]] = []
     with tenant_lock(tenant):
         with Hub.open(settings.store_path()) as hub:
@@ -68,7 +70,7 @@ def run_domain(
         try:
             for app, stream in batches:
                 rows.append(pull_collection(config, tenant, app, stream, run_id, full))
-            for app, entity in pushes_for(settings, wanted):
+            for app, entity in pushes_for(settings, needed):
                 rows.append(push_entity_to(config, tenant, app, entity, run_id))
         except Exception as error:
             with Hub.open(settings.store_path()) as hub:

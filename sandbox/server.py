@@ -71,7 +71,14 @@ def build_sandbox(*, scale: int = 1, seed: int = 0, limits: RateLimits | None = 
     for org in CRM_ORGS:
         directory = sample_directory(org, scale=scale, seed=seed)
         crm = VtigerState()
-        seed_vtiger(crm, scale=scale, seed=seed, customers=directory.crm_customers(), item_codes=directory.item_codes())
+        seed_vtiger(
+            crm,
+            scale=scale,
+            seed=seed,
+            customers=directory.crm_customers(),
+            item_codes=directory.item_codes(),
+            country=org.upper(),
+        )
         crms[org] = crm
         faults[f"vtiger/{org}"] = FaultPlan(seed=seed)
         routes.append(Mount(f"/vtiger/{org}", app=create_vtiger(crm, faults=faults[f"vtiger/{org}"])))

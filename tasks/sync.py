@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import typing as t
 from pathlib import Path
-from uuid import UUID
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -24,7 +23,7 @@ from connectors.xero.sink import XeroSink
 from connectors.xero.source import XeroSource
 from connectors.xero.streams import STREAMS
 from datashare.config import Tenant, load_config
-from datashare.model import ENTITIES, Organization, Person
+from datashare.model import ENTITIES
 from datashare.store import Hub
 from datashare.sync.extract import Source
 from datashare.sync.mapping import Mapper
@@ -35,7 +34,10 @@ from tasks.wiring import vtiger_client, xero_client
 __all__ = ["Batch", "batches_for", "pull_collection", "push_entity_to", "pushes_for", "retry_transient", "sink_for"]
 
 # What each app takes from the hub, in reference order.
-PUSHES: dict[str, tuple[str, ...]] = {"vtiger": ("organizations", "people"), "xero": ("organizations", "people")}
+PUSHES: dict[str, tuple[str, ...]] = {
+    "vtiger": ("organizations", "people"),
+    "xero": ("tax_codes", "organizations", "people", "items", "invoices", "purchase_orders", "payments"),
+}
 
 Batch = tuple[str, str]
 """An (app, collection) pair: what one task run pulls."""
@@ -125,8 +127,4 @@ def sink_for(tenant: Tenant, app: str, hub: Hub) -> Sink:
     """The writer of an app, with what it needs to know of the hub."""
     if app == "vtiger":
         return VtigerSink(vtiger_client(tenant))
-    return XeroSink(
-        xero_client(tenant),
-        people_of=lambda ids: t.cast(list[Person], hub.records_by("people", "organization_id", ids)),
-        organizations=lambda ids: t.cast(dict[UUID, Organization], hub.records("organizations", ids)),
-    )
+    return XeroSink(xero_client(tenant), hub)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import httpx
 
 from connectors.base.tokens import TokenStore, token_store_for
@@ -43,9 +45,22 @@ def xero_auth(tenant: Tenant) -> XeroAuth:
     )
 
 
+# One Xero client per tenant and process: the tasks of a run share its pacer (Xero's limits are per
+# organisation, so pacing per task would let a run overrun them) and the organisation it asked for once.
+_XERO_CLIENTS: dict[tuple[str, ...], XeroClient] = {}
+_LOCK = threading.Lock()
+
+
 def xero_client(tenant: Tenant, *, http: httpx.Client | None = None) -> XeroClient:
-    """A Xero client for the tenant's organisation."""
-    return XeroClient(xero_endpoints(xero_link(tenant)), xero_auth(tenant), http=http)
+    """The Xero client for the tenant's organisation (shared within the process unless ``http`` is given)."""
+    link = xero_link(tenant)
+    if http is not None:
+        return XeroClient(xero_endpoints(link), xero_auth(tenant), http=http)
+    key = (tenant.name, link.base_url, str(link.client_id), repr(link.secrets.get("token_store")))
+    with _LOCK:
+        if key not in _XERO_CLIENTS:
+            _XERO_CLIENTS[key] = XeroClient(xero_endpoints(link), xero_auth(tenant))
+        return _XERO_CLIENTS[key]
 
 
 def vtiger_client(tenant: Tenant, *, http: httpx.Client | None = None) -> VtigerClient:

@@ -40,7 +40,7 @@ from uuid import UUID
 
 from pydantic import ValidationError
 
-from connectors.base.mapping import Mapped, MappingError, Refs
+from connectors.base.mapping import Mapped, MappingError, Refs, WaitingForReference
 from connectors.vtiger.values import Fields, country_name, plain_decimal, to_text
 from datashare.model import (
     Address,
@@ -94,15 +94,6 @@ __all__ = [
 
 M = t.TypeVar("M", bound=CanonicalModel)
 _CENT = Decimal("0.01")
-
-
-class WaitingForReference(MappingError):  # noqa: N818 - the engine's word for the record's state
-    """A record points at one that is not in vTiger yet: it waits, and is sent on a later run."""
-
-    def __init__(self, entity: str, hub_id: UUID) -> None:
-        super().__init__(f"waiting for {entity} {hub_id}: it is not in vTiger yet")
-        self.entity = entity
-        self.hub_id = hub_id
 
 
 @dataclass(frozen=True)
@@ -232,7 +223,7 @@ def _remote(refs: Refs, entity: str, hub_id: UUID | None) -> str:
         return ""
     remote = refs.remote_id(entity, hub_id)
     if remote is None:
-        raise WaitingForReference(entity, hub_id)
+        raise WaitingForReference(entity, hub_id, "vTiger")
     return remote
 
 

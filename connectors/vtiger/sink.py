@@ -59,7 +59,7 @@ class VtigerSink:
                     held = _as_held(module, saved, refs, record.id)
                     results.append(PushResult(record.id, True, str(saved["id"]), created=True, snapshot=held))
             except WaitingForReference as waiting:
-                results.append(PushResult(record.id, False, remote, waiting=True, error=str(waiting)))
+                results.append(PushResult.wait(record.id, waiting, remote))
             except (MappingError, ConnectorError) as error:
                 results.append(PushResult(record.id, False, remote, error=str(error)))
         return results

@@ -137,6 +137,7 @@ class XeroClient:
     ) -> None:
         self.endpoints = endpoints
         self.page_size = min(page_size, MAX_PAGE_SIZE)
+        self._organisation: dict[str, t.Any] | None = None
         self.rest = RestClient(
             endpoints.api,
             auth=auth,
@@ -157,9 +158,11 @@ class XeroClient:
         self.rest.close()
 
     def organisation(self) -> dict[str, t.Any]:
-        """The organisation (country, base currency, class…)."""
-        body = self.rest.request("GET", f"{STREAMS['Organisation'].path}").json()
-        return t.cast(dict[str, t.Any], body["Organisations"][0])
+        """The organisation (country, base currency, class…), asked once per client."""
+        if self._organisation is None:
+            body = self.rest.request("GET", f"{STREAMS['Organisation'].path}").json()
+            self._organisation = t.cast(dict[str, t.Any], body["Organisations"][0])
+        return self._organisation
 
     def _paginator(self, stream: XeroStream, state: ReadState) -> Paginator:
         if stream.paging == Paging.OFFSET:
@@ -208,6 +211,10 @@ class XeroClient:
             else:
                 after = ReadState(since=started)
             yield XeroPage(stream, page.records, after.dump(), last=not paginator.has_next_page)
+
+    def read_all(self, stream: XeroStream) -> list[dict[str, t.Any]]:
+        """Every record of a small collection (tax rates, accounts), read whole."""
+        return [record for page in self.read(stream) for record in page.records]
 
     def write(self, stream: XeroStream, elements: list[dict[str, t.Any]]) -> list[WriteResult]:
         """Create or update ``elements`` (an element with its id is an update), one result per element.

@@ -65,7 +65,7 @@ from uuid import UUID
 import pycountry
 from pydantic import ValidationError
 
-from connectors.base.mapping import Mapped, MappingError, Refs
+from connectors.base.mapping import Mapped, MappingError, Refs, WaitingForReference
 from connectors.xero.dates import format_date, parse_date, parse_datetime
 from connectors.xero.rules import select_contact_persons, writable_item_fields
 from datashare.model import (
@@ -513,7 +513,8 @@ def _remote(refs: Refs, entity: str, hub_id: UUID, field: str) -> str:
     if found is None:
         kind, _, by = entity.partition(":")
         extra = f" (or has no {by} there)" if by else ""
-        raise MappingError(f"{field}: the referenced {kind} record {hub_id} is not in Xero yet{extra}")
+        message = f"{field}: the referenced {kind} record {hub_id} is not in Xero yet{extra}"
+        raise WaitingForReference(kind, hub_id, "Xero", message)
     return found
 
 
@@ -873,6 +874,7 @@ def _line_payload(line: DocumentLine, n: int, refs: Refs, amounts: LineAmountTyp
     if line.total_price is not None and line.total_price.tax_amount is not None:
         out["TaxAmount"] = _num(line.total_price.tax_amount)
     if line.item_id is not None:
+        _remote(refs, "items", line.item_id, f"{where}.item_id")  # Xero must hold the item, not only the hub
         out["ItemCode"] = _remote(refs, "items:code", line.item_id, f"{where}.item_id")
     if line.account_id is not None:
         key, value = _account_ref(refs, line.account_id, f"{where}.account_id")

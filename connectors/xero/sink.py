@@ -1,54 +1,351 @@
-"""Writing hub records to Xero: an organization and its people become one Xero contact.
+"""Writing hub records to Xero: contacts, items, invoices, purchase orders and payments.
 
-The product's rules: the contact's name is the organization's, its people are
-the primary person and contact persons, the organization's address is the
-contact's; Xero takes at most five contact persons, so the others are left out
-and the run says so; a person without an organization is not sent.
+The product's rules:
+
+* an organization and its people become one Xero contact: the contact's name
+  is the organization's, its people are the primary person and contact
+  persons, the organization's address is the contact's; Xero takes at most
+  five contact persons, so the others are left out and the run says so; a
+  person without an organization is not sent;
+* a tax from another app stands for the Xero rate of the same percentage
+  (``taxes.pick_tax_rate``), or is made in Xero when it has none; items and
+  lines carry that rate;
+* items go without QuantityOnHand (Xero's own, it flows outwards only) and
+  without a purchase price where the hub has none;
+* a document needs a contact (one that names only a person goes to that
+  person's organization); an edit to an invoice PAID (or otherwise locked) in
+  Xero is not sent, with the reason;
+* a payment without a bank account goes through the organisation's default
+  bank account; without one it is not sent, and the invoice stays AUTHORISED.
 """
 
 from __future__ import annotations
 
 import typing as t
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 from uuid import UUID
 
 from connectors.base.errors import ConnectorError
 from connectors.xero.client import XeroClient
-from connectors.xero.mapping import contact_payload, contact_to_canonical, person_remote_id
-from connectors.xero.rules import describe_person
+from connectors.xero.mapping import (
+    NEEDS_CURRENCY,
+    READERS,
+    contact_payload,
+    contact_to_canonical,
+    invoice_to_xero,
+    item_to_xero,
+    payment_to_xero,
+    person_remote_id,
+    purchase_order_to_xero,
+    tax_code_to_xero,
+)
+from connectors.xero.rules import (
+    check_invoice_editable,
+    check_invoice_has_contact,
+    check_payment_account,
+    describe_person,
+)
 from connectors.xero.streams import STREAMS
-from datashare.model import CanonicalModel, Organization, Person
-from datashare.model.mapping import MappingError, Refs
+from connectors.xero.taxes import Side, XeroTaxRate, new_tax_rate, pick_tax_rate
+from datashare.model import (
+    Account,
+    AccountStatus,
+    AccountType,
+    CanonicalModel,
+    Document,
+    Invoice,
+    InvoiceType,
+    Item,
+    Organization,
+    Payment,
+    Person,
+    TaxCode,
+)
+from datashare.model.mapping import MappingError, Refs, WaitingForReference
 from datashare.sync.push import PushResult
 
-__all__ = ["XeroSink"]
+__all__ = ["HubView", "XeroSink"]
 
-PeopleOf = Callable[[list[UUID]], list[Person]]
-Organizations = Callable[[list[UUID]], dict[UUID, Organization]]
+
+class HubView(t.Protocol):
+    """What the sink reads from the hub: records by id, by a field, and what Xero last held."""
+
+    def records(self, entity: str, ids: Sequence[UUID]) -> dict[UUID, CanonicalModel]:
+        """Records by hub id."""
+        ...
+
+    def records_by(self, entity: str, field: str, values: Sequence[object]) -> list[CanonicalModel]:
+        """Live records whose ``field`` is one of ``values``."""
+        ...
+
+    def snapshots(self, entity: str, app: str, ids: Sequence[UUID]) -> dict[UUID, dict[str, t.Any]]:
+        """Each record as ``app`` last held it, in canonical form."""
+        ...
+
+
+@dataclass(frozen=True)
+class _Write:
+    """How one entity is written: its collection and the payload of one record."""
+
+    stream: str
+    payload: Callable[[t.Any, Refs, str], dict[str, t.Any]]
+
+
+_WRITES: dict[str, _Write] = {
+    "items": _Write("Items", item_to_xero),
+    "invoices": _Write("Invoices", lambda r, refs, _: invoice_to_xero(r, refs)),
+    "purchase_orders": _Write("PurchaseOrders", lambda r, refs, _: purchase_order_to_xero(r, refs)),
+    "payments": _Write("Payments", lambda r, refs, _: payment_to_xero(r, refs)),
+}
+
+
+class _TaxRefs:
+    """``Refs`` in which a tax Xero does not hold by id is the Xero rate chosen to stand for it."""
+
+    def __init__(self, refs: Refs, chosen: dict[UUID, str]) -> None:
+        self._refs = refs
+        self._chosen = chosen
+
+    def hub_id(self, entity: str, remote_id: str) -> UUID:
+        return self._refs.hub_id(entity, remote_id)
+
+    def remote_id(self, entity: str, hub_id: UUID) -> str | None:
+        found = self._refs.remote_id(entity, hub_id)
+        if found is None and entity == "tax_codes":
+            return self._chosen.get(hub_id)
+        return found
+
+
+# Where a record names no account: payments go through a bank account, sales and purchases to these.
+_DEFAULT_ACCOUNT_TYPES: dict[str, list[AccountType]] = {
+    "bank": [AccountType.BANK],
+    "sale": [AccountType.SALES, AccountType.REVENUE],
+    "purchase": [AccountType.DIRECTCOSTS, AccountType.EXPENSE],
+}
+
+
+def _side_of(document: Document) -> Side:
+    """Sales documents (customer invoices) or purchase ones (bills, purchase orders)."""
+    return "sale" if isinstance(document, Invoice) and document.type == InvoiceType.CUSTOMER else "purchase"
+
+
+def _taxes_of(record: CanonicalModel) -> list[tuple[UUID, Side]]:
+    """The tax codes a record uses, with the side (sales or purchases) each is used on."""
+    if isinstance(record, Item):
+        pairs = [(record.sale_tax_code_id, "sale"), (record.purchase_tax_code_id, "purchase")]
+        return [(tax, t.cast(Side, side)) for tax, side in pairs if tax is not None]
+    if isinstance(record, Document):
+        side = _side_of(record)
+        return [(line.tax_code_id, side) for line in record.lines if line.tax_code_id is not None]
+    return []
 
 
 @dataclass
 class XeroSink:
-    """Contacts written in batches of 50, one result per organization and per person."""
+    """Writes in batches of 50, one result per record (and per person of a contact)."""
 
     client: XeroClient
-    people_of: PeopleOf
-    organizations: Organizations
+    hub: HubView
     app: str = "xero"
+    _defaults: dict[str, UUID | None] = field(default_factory=dict, init=False, repr=False)
+
+    @cached_property
+    def _organisation(self) -> dict[str, t.Any]:
+        return self.client.organisation()
 
     def push(self, entity: str, records: list[CanonicalModel], refs: Refs) -> list[PushResult]:
-        """Write organizations (with their people), or the organizations of the people given."""
+        """Write ``records`` of ``entity``; creates where ``refs`` knows no Xero id, updates otherwise."""
         if entity == "organizations":
             return self._contacts([t.cast(Organization, r) for r in records], refs, only_people=None)
-        people = [t.cast(Person, r) for r in records]
+        if entity == "people":
+            return self._people([t.cast(Person, r) for r in records], refs)
+        if entity == "tax_codes":
+            return self._tax_codes([t.cast(TaxCode, r) for r in records], refs)
+        if entity not in _WRITES:
+            raise MappingError(f"{entity} are not written to Xero")
+        return self._write(entity, records, refs)
+
+    # -- items, documents, payments -------------------------------------------------------
+
+    def _write(self, entity: str, records: list[CanonicalModel], refs: Refs) -> list[PushResult]:
+        spec = _WRITES[entity]
+        currency = str(self._organisation["BaseCurrency"])
+        held = self.hub.snapshots(entity, self.app, [r.id for r in records if r.id is not None])
+        results: list[PushResult] = []
+        ready: list[tuple[CanonicalModel, dict[str, t.Any], bool]] = []
+        taxes = self._tax_choices(records, refs)
+        for record in records:
+            assert record.id is not None  # hub records always have their id
+            remote = refs.remote_id(entity, record.id)
+            refused = self._refusal(record, remote, held.get(record.id), refs)
+            if refused is not None:
+                results.append(PushResult(record.id, False, remote, skipped=True, error=refused))
+                continue
+            try:
+                payload = spec.payload(self._completed(record, refs), _TaxRefs(refs, taxes), currency)
+            except WaitingForReference as waiting:
+                results.append(PushResult.wait(record.id, waiting, remote))
+                continue
+            except MappingError as error:
+                results.append(PushResult(record.id, False, remote, error=str(error)))
+                continue
+            ready.append((record, payload, remote is None))
+        if not ready:
+            return results
+        try:
+            written = self.client.write(STREAMS[spec.stream], [payload for _, payload, _ in ready])
+        except ConnectorError as error:
+            return results + [PushResult(r.id, False, error=str(error)) for r, _, _ in ready if r.id is not None]
+        for (record, _, created), result in zip(ready, written, strict=True):
+            assert record.id is not None
+            if not result.ok or result.remote_id is None:
+                reason = "; ".join(result.errors) or "refused by Xero"
+                results.append(PushResult(record.id, False, error=reason))
+                continue
+            snapshot = self._as_held(spec.stream, result.record, refs, record.id, currency)
+            results.append(PushResult(record.id, True, result.remote_id, created=created, snapshot=snapshot))
+        return results
+
+    def _refusal(
+        self, record: CanonicalModel, remote: str | None, held: dict[str, t.Any] | None, refs: Refs
+    ) -> str | None:
+        """Why Xero will not take this record as it stands, or None to send it."""
+        if isinstance(record, Document):
+            no_contact = check_invoice_has_contact(t.cast(Document, self._completed(record, refs)))
+            if no_contact is not None:
+                return no_contact
+        if isinstance(record, Invoice) and remote is not None and held is not None:
+            # What Xero last said the invoice was: an edit to a PAID one is not sent.
+            wanted = "VOIDED" if record.deleted_at is not None else record.status.value
+            return check_invoice_editable(held.get("status"), wanted)
+        no_account = isinstance(record, Payment) and record.account_id is None and remote is None
+        if no_account and self._default_account("bank", refs) is None:
+            return check_payment_account(None)
+        return None
+
+    def _completed(self, record: CanonicalModel, refs: Refs) -> CanonicalModel:
+        """The record with what Xero needs and the hub may lack, filled in from the hub.
+
+        A document naming only a person goes to the person's organization; a
+        payment without a bank account goes through the default one; items and
+        item-less lines without an account take the organisation's first sales
+        (or purchases) account, as Xero needs one on every approved line.
+        """
+        update: dict[str, t.Any] = {}
+        if isinstance(record, Document) and record.organization_id is None and record.person_id is not None:
+            person = self.hub.records("people", [record.person_id]).get(record.person_id)
+            organization = getattr(person, "organization_id", None)
+            if organization is not None:
+                update["organization_id"] = organization
+        if isinstance(record, Payment) and record.account_id is None:
+            update["account_id"] = self._default_account("bank", refs)
+        if isinstance(record, Item):
+            if record.sale_account_id is None and record.is_sold:
+                update["sale_account_id"] = self._default_account("sale", refs)
+            if record.purchase_account_id is None and record.is_purchased:
+                update["purchase_account_id"] = self._default_account("purchase", refs)
+        if isinstance(record, Document) and any(ln.account_id is None and ln.item_id is None for ln in record.lines):
+            side = _side_of(record)
+            account = self._default_account(side, refs)
+            update["lines"] = [
+                ln.model_copy(update={"account_id": account}) if ln.account_id is None and ln.item_id is None else ln
+                for ln in record.lines
+            ]
+        return record.model_copy(update=update) if update else record
+
+    def _default_account(self, use: str, refs: Refs) -> UUID | None:
+        """The Xero account used where a record names none: the first (by code) active one of the right type."""
+        if use not in self._defaults:
+            types = _DEFAULT_ACCOUNT_TYPES[use]
+            accounts = [t.cast(Account, a) for a in self.hub.records_by("accounts", "type", [k.value for k in types])]
+            usable = [
+                a
+                for a in accounts
+                if a.id is not None and a.status == AccountStatus.ACTIVE and refs.remote_id("accounts", a.id)
+            ]
+            usable.sort(key=lambda a: (types.index(a.type), a.code or "", a.name))
+            self._defaults[use] = usable[0].id if usable else None
+        return self._defaults[use]
+
+    def _as_held(
+        self, stream: str, saved: dict[str, t.Any], refs: Refs, hub_id: UUID, currency: str
+    ) -> dict[str, t.Any] | None:
+        """The record as Xero saved it, in canonical form: the base of the next merge."""
+        try:
+            read = READERS[stream]
+            out = read(saved, refs, currency) if stream in NEEDS_CURRENCY else read(saved, refs)
+        except MappingError:
+            return None
+        mapped = out[0] if isinstance(out, list) else out
+        return {**mapped.record.model_dump(mode="json"), "id": str(hub_id)}
+
+    # -- taxes ------------------------------------------------------------------------------
+
+    def _tax_codes(self, taxes: list[TaxCode], refs: Refs) -> list[PushResult]:
+        """Taxes from other apps: each stands for the Xero rate that matches it, or is made in Xero."""
+        rates = [XeroTaxRate.from_xero(r) for r in self.client.read_all(STREAMS["TaxRates"])]
+        country = str(self._organisation.get("CountryCode") or "")
+        results: list[PushResult] = []
+        to_send: list[tuple[TaxCode, dict[str, t.Any], bool]] = []
+        for tax in taxes:
+            assert tax.id is not None
+            remote = refs.remote_id("tax_codes", tax.id)
+            if remote is not None:
+                to_send.append((tax, tax_code_to_xero(tax, refs), False))
+                continue
+            pick = pick_tax_rate(tax, "sale", rates)
+            if pick is not None:
+                name = next(r.name for r in rates if r.tax_type == pick)
+                note = f"uses Xero's tax rate {name} ({pick}) of the same percentage"
+                results.append(PushResult(tax.id, False, skipped=True, error=note))
+            elif tax.deleted_at is None:
+                to_send.append((tax, new_tax_rate(tax, "sale", country), True))
+        if not to_send:
+            return results
+        try:
+            written = self.client.write(STREAMS["TaxRates"], [payload for _, payload, _ in to_send])
+        except ConnectorError as error:
+            return results + [PushResult(tax.id, False, error=str(error)) for tax, _, _ in to_send if tax.id]
+        for (tax, _, created), result in zip(to_send, written, strict=True):
+            assert tax.id is not None
+            if not result.ok or result.remote_id is None:
+                results.append(PushResult(tax.id, False, error="; ".join(result.errors) or "refused by Xero"))
+                continue
+            held = self._as_held("TaxRates", result.record, refs, tax.id, "")
+            results.append(PushResult(tax.id, True, result.remote_id, created=created, snapshot=held))
+        return results
+
+    def _tax_choices(self, records: list[CanonicalModel], refs: Refs) -> dict[UUID, str]:
+        """The Xero rate standing for each tax the records use that Xero does not hold by id."""
+        wanted: dict[UUID, Side] = {}
+        for record in records:
+            for tax_id, side in _taxes_of(record):
+                if refs.remote_id("tax_codes", tax_id) is None:
+                    wanted.setdefault(tax_id, side)
+        if not wanted:
+            return {}
+        found = self.hub.records("tax_codes", list(wanted))
+        rates = [XeroTaxRate.from_xero(r) for r in self.client.read_all(STREAMS["TaxRates"])]
+        chosen: dict[UUID, str] = {}
+        for tax_id, side in wanted.items():
+            tax = found.get(tax_id)
+            pick = pick_tax_rate(t.cast(TaxCode, tax), side, rates) if tax is not None else None
+            if pick is not None:
+                chosen[tax_id] = pick
+        return chosen  # a tax with no rate makes its records wait, saying which tax
+
+    # -- contacts and their people ----------------------------------------------------------
+
+    def _people(self, people: list[Person], refs: Refs) -> list[PushResult]:
         orphans = [
             PushResult(p.id, False, skipped=True, error="a person without an organization is not sent to Xero")
             for p in people
             if p.id is not None and p.organization_id is None
         ]
         org_ids = sorted({p.organization_id for p in people if p.organization_id is not None})
-        orgs = list(self.organizations(org_ids).values())
+        orgs = [t.cast(Organization, o) for o in self.hub.records("organizations", org_ids).values()]
         wanted = {p.id for p in people}
         return orphans + self._contacts(orgs, refs, only_people=wanted)
 
@@ -56,7 +353,8 @@ class XeroSink:
         self, orgs: list[Organization], refs: Refs, *, only_people: set[UUID | None] | None
     ) -> list[PushResult]:
         people: dict[UUID, list[Person]] = {}
-        for person in self.people_of([o.id for o in orgs if o.id is not None]):
+        members = self.hub.records_by("people", "organization_id", [o.id for o in orgs if o.id is not None])
+        for person in t.cast(list[Person], members):
             if person.organization_id is not None:
                 people.setdefault(person.organization_id, []).append(person)
         for group in people.values():
@@ -85,7 +383,7 @@ class XeroSink:
                 names = ", ".join(describe_person(p) for p in left_out)
                 note = f"{len(left_out)} people left out (Xero takes at most 5 contact persons): {names}"
             if only_people is None:
-                held = _held(result.record, refs, org.id)
+                held = _held_contact(result.record, refs, org.id)
                 results.append(PushResult(org.id, True, result.remote_id, error=note, created=created, snapshot=held))
             results += self._people_results(result.remote_id, people.get(org.id, []), left_out, only_people)
         return results
@@ -110,7 +408,7 @@ class XeroSink:
         return out
 
 
-def _held(element: dict[str, t.Any], refs: Refs, org_id: UUID) -> dict[str, t.Any] | None:
+def _held_contact(element: dict[str, t.Any], refs: Refs, org_id: UUID) -> dict[str, t.Any] | None:
     """The contact as Xero saved it, in canonical form (the organization only)."""
     try:
         mapped = contact_to_canonical(element, refs)

@@ -1,12 +1,14 @@
-"""The demo: the sample tenants' apps run as sandboxes on loopback, and their data is pulled into each hub twice.
+"""The demo: the sample tenants' apps run as sandboxes on loopback, and every domain flow runs for each tenant twice.
 
-The first run is a full pull (every record read, matched and created in the
-hub); the second is incremental and rewrites nothing.
+The first run is a full sync (every record read, matched and created in the
+hub, then written to the apps that lack it); the second is incremental and
+writes nothing again.
 """
 
 from __future__ import annotations
 
 import os
+import typing as t
 from pathlib import Path
 
 import httpx
@@ -16,14 +18,13 @@ from rich.table import Table
 from connectors.base.tokens import TokenStore
 from connectors.xero.connect import connect
 from datashare.config import Config, Tenant
-from datashare.store import Hub
+from flows.accounting import accounting
+from flows.crm_sales import crm_sales
 from sandbox.common.serve import serve_in_thread
 from sandbox.server import DEFAULT_PORT, build_sandbox
 from sandbox.vtiger import SAMPLE_ACCESS_KEY
 from sandbox.xero import SAMPLE_CLIENT_SECRET
-from tasks.pull import BatchSummary, pull_vtiger, pull_xero, push_batch
-from tasks.sync import pushes_for, sink_for
-from tasks.wiring import token_store, vtiger_client, xero_client, xero_endpoints, xero_link
+from tasks.wiring import token_store, xero_endpoints, xero_link
 
 __all__ = ["DEMO_ENVIRONMENT", "run_demo"]
 
@@ -34,6 +35,7 @@ DEMO_ENVIRONMENT = {
     "DEMO_US_VTIGER_ACCESS_KEY": SAMPLE_ACCESS_KEY,
 }
 _COLUMNS = ("read", "rejected", "created", "updated", "unchanged", "linked", "deleted", "waiting", "conflicts")
+DOMAIN_FLOWS = (crm_sales, accounting)
 
 
 def _approve(payroll: bool) -> object:
@@ -59,18 +61,22 @@ def _connect(tenant: Tenant, store: TokenStore) -> str:
     return connection.tenant_name
 
 
-def _table(title: str, rows: list[BatchSummary]) -> Table:
+def _table(title: str, rows: list[dict[str, t.Any]]) -> Table:
     table = Table(title=title, title_justify="left")
     for column in ("app", "collection", "entity", *_COLUMNS):
         table.add_column(column, justify="right" if column in _COLUMNS else "left")
     for row in rows:
-        table.add_row(row.app, row.stream, row.entity, *(f"{getattr(row, c):,}" for c in _COLUMNS))
+        table.add_row(row["app"], row["stream"], row["entity"], *(f"{int(row[c]):,}" for c in _COLUMNS))
     return table
 
 
 def run_demo(config: Config, *, port: int = DEFAULT_PORT, console: Console | None = None) -> dict[str, Path]:
-    """Serve the sandbox apps, connect each tenant's Xero, pull every app into each hub twice; the hub files."""
-    console = console or Console()
+    """Serve the sandbox apps, connect each tenant's Xero, run every domain flow for each tenant twice; the hub files.
+
+    The flows run on Prefect: on the server ``PREFECT_API_URL`` names, or on a
+    temporary local one Prefect starts for the demo.
+    """
+    console = console or Console(width=140)
     for name, value in DEMO_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
     sandbox = build_sandbox()
@@ -87,12 +93,8 @@ def run_demo(config: Config, *, port: int = DEFAULT_PORT, console: Console | Non
             console.print(f"[bold]{tenant.name}[/bold]: connected to Xero organisation {organisation!r}")
         for round_name in ("first run (full)", "second run (incremental)"):
             for tenant in config.tenants:
-                with Hub.open(stores[tenant.name]) as hub:
-                    run_id = f"demo-{tenant.name}-{round_name.split()[0]}"
-                    rows = pull_xero(hub, xero_client(tenant), run_id)
-                    if "vtiger" in tenant.apps:
-                        rows += pull_vtiger(hub, vtiger_client(tenant), run_id)
-                    for app, entity in pushes_for(tenant, ("organizations", "people")):
-                        rows.append(push_batch(hub, sink_for(tenant, app, hub), entity, run_id))
+                rows: list[dict[str, t.Any]] = []
+                for flow in DOMAIN_FLOWS:
+                    rows += flow(tenant=tenant.name, config=str(config.path))
                 console.print(_table(f"{tenant.name}: {round_name}", rows))
     return stores

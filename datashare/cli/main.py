@@ -104,7 +104,7 @@ def demo(
         os.environ.setdefault(name, value)
     cfg = _load(config)
     try:
-        stores = run_demo(cfg, port=port, console=Console())
+        stores = run_demo(cfg, port=port, console=Console(width=140))
     except OSError as error:
         _print(f"[red]cannot start the sandbox apps on port {port}: {error}[/red]", highlight=False)
         raise typer.Exit(1) from None

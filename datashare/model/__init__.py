@@ -62,7 +62,7 @@ from datashare.model.hr import (
     TimeSheetStatus,
     WorkLocation,
 )
-from datashare.model.registry import DOMAINS, ENTITIES, UnknownEntityError, model_for
+from datashare.model.registry import DOMAINS, ENTITIES, UnknownEntityError, model_for, with_references
 from datashare.model.types import Address, Addresses, Amount, Phone, RefTo
 
 __all__ = [
@@ -136,4 +136,5 @@ __all__ = [
     "model_for",
     "normalise_key_value",
     "validate_record",
+    "with_references",
 ]

@@ -21,7 +21,7 @@ NaturalKey = tuple[tuple[str, ...], tuple[str, ...]]
 def normalise_key_value(value: object) -> str:
     """Normalise a matching-key value: trimmed, case-folded, inner spaces collapsed."""
     if isinstance(value, StrEnum):
-        return value.value
+        value = value.value  # as the hub's column holds it, so a record and a stored row meet
     return _SPACES.sub(" ", str(value)).strip().casefold()
 
 

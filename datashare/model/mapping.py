@@ -15,11 +15,25 @@ from uuid import UUID, uuid4
 
 from datashare.model.base import CanonicalModel
 
-__all__ = ["DictRefs", "Mapped", "MappingError", "Refs", "SourcePage"]
+__all__ = ["DictRefs", "Mapped", "MappingError", "Refs", "SourcePage", "WaitingForReference"]
 
 
 class MappingError(ValueError):
     """An app record that cannot be mapped; the message is the reject's reason."""
+
+
+class WaitingForReference(MappingError):  # noqa: N818 - the engine's word for the record's state
+    """A record points at one the target app does not have yet: it waits, and is sent on a later run."""
+
+    def __init__(self, entity: str, hub_id: UUID, app: str, message: str | None = None) -> None:
+        super().__init__(message or f"waiting for {entity} {hub_id}: it is not in {app} yet")
+        self.entity = entity
+        self.hub_id = hub_id
+
+    @property
+    def target(self) -> tuple[str, UUID]:
+        """The (entity, hub id) waited for."""
+        return self.entity, self.hub_id
 
 
 class Refs(t.Protocol):

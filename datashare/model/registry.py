@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import typing as t
+
 from datashare.model.accounting import Account, Journal, Payment, TaxCode, Transfer
 from datashare.model.base import CanonicalModel
 from datashare.model.crm import Company, Item, Organization, Person
@@ -17,7 +19,7 @@ from datashare.model.hr import (
     WorkLocation,
 )
 
-__all__ = ["DOMAINS", "ENTITIES", "UnknownEntityError", "model_for"]
+__all__ = ["DOMAINS", "ENTITIES", "UnknownEntityError", "model_for", "with_references"]
 
 # Reference order: a record comes after every entity it may point at.
 _IN_ORDER: tuple[type[CanonicalModel], ...] = (
@@ -76,3 +78,27 @@ def model_for(entity: str) -> type[CanonicalModel]:
         return ENTITIES[entity]
     except KeyError:
         raise UnknownEntityError(entity) from None
+
+
+LOOKUPS: tuple[str, ...] = ("tax_codes", "accounts")
+"""Entities nearly every record points at (lines name a tax code and an account), whatever its domain."""
+
+
+def with_references(entities: t.Iterable[str]) -> list[str]:
+    """``entities`` and the lookups (tax codes, accounts) they point at, directly or not, in reference order.
+
+    A flow that syncs items also reads and writes the tax codes and accounts
+    items name, so a record never waits for a lookup another flow brings in.
+    Records of other domains (an invoice a payment is for) are that domain's
+    flow's: the record waits for it, and says so.
+    """
+    wanted = set(entities)
+    found: set[str] = set()
+    todo = list(wanted)
+    while todo:
+        entity = todo.pop()
+        if entity in found:
+            continue
+        found.add(entity)
+        todo.extend(model_for(entity).references().values())
+    return [e for e in ENTITIES if e in wanted or (e in found and e in LOOKUPS)]

@@ -175,8 +175,8 @@ class Hub:
         found = [model.model_validate(dict(zip(names, row, strict=True))) for row in rows]
         return {r.id: r for r in found if r.id is not None}
 
-    def records_by(self, entity: str, field: str, values: Sequence[UUID]) -> list[CanonicalModel]:
-        """Live hub records of ``entity`` whose reference ``field`` is one of ``values`` (e.g. people of organizations)."""
+    def records_by(self, entity: str, field: str, values: Sequence[object]) -> list[CanonicalModel]:
+        """Live hub records of ``entity`` whose ``field`` is one of ``values`` (e.g. people of organizations)."""
         model = model_for(entity)
         if field not in model.model_fields:
             raise KeyError(f"{entity} has no field {field!r}")
@@ -185,7 +185,7 @@ class Hub:
         names = list(model.model_fields)
         rows = self.query(
             f"SELECT {', '.join(quote(n) for n in names)} FROM {quote(entity)} "
-            f"WHERE deleted_at IS NULL AND list_contains(CAST(? AS UUID[]), {quote(field)}) ORDER BY id",
+            f"WHERE deleted_at IS NULL AND list_contains(CAST(? AS VARCHAR[]), CAST({quote(field)} AS VARCHAR)) ORDER BY id",
             [str(v) for v in values],
         )
         return [model.model_validate(dict(zip(names, row, strict=True))) for row in rows]

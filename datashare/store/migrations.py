@@ -153,26 +153,35 @@ def _apply_numbered(con: duckdb.DuckDBPyConnection) -> list[str]:
     return applied
 
 
-def _existing_columns(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
+def _existing_columns(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
+    """Every table's columns and types, in one query."""
     rows = _fetch(
         con,
-        "SELECT column_name, data_type FROM information_schema.columns "
-        "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
-        table,
+        "SELECT table_name, column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position",
     )
-    return {str(name): str(kind) for name, kind in rows}
+    found: dict[str, dict[str, str]] = {}
+    for table, name, kind in rows:
+        found.setdefault(str(table), {})[str(name)] = str(kind)
+    return found
+
+
+_SPELLINGS: dict[str, str] = {}
 
 
 def _as_duckdb_names_it(con: duckdb.DuckDBPyConnection, ddl: str) -> str:
     """DuckDB's own spelling of a type (``TIMESTAMPTZ`` is reported as ``TIMESTAMP WITH TIME ZONE``)."""
-    return str(_fetch(con, f"SELECT typeof(CAST(NULL AS {ddl}))")[0][0])
+    if ddl not in _SPELLINGS:  # asked once per type and process: opening a hub stays cheap
+        _SPELLINGS[ddl] = str(_fetch(con, f"SELECT typeof(CAST(NULL AS {ddl}))")[0][0])
+    return _SPELLINGS[ddl]
 
 
 def _sync_canonical(con: duckdb.DuckDBPyConnection) -> list[str]:
     changes = []
+    tables = _existing_columns(con)
     for entity, model in ENTITIES.items():
         columns = canonical_columns(model)
-        existing = _existing_columns(con, entity)
+        existing = tables.get(entity, {})
         if not existing:
             body = ", ".join(f"{quote(c.name)} {c.ddl}{' PRIMARY KEY' if c.name == 'id' else ''}" for c in columns)
             con.execute(f"CREATE TABLE {quote(entity)} ({body})").fetchall()

@@ -9,9 +9,11 @@ A field the app leaves empty on first sight never erases what the hub knows.
 
 from __future__ import annotations
 
+import re
 import typing as t
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 __all__ = ["NOT_MERGED", "Conflict", "MergeResult", "Policy", "merge_fields", "same_value"]
 
@@ -50,15 +52,32 @@ class MergeResult:
     changed: bool = False
 
 
+_DECIMAL = re.compile(r"-?\d+(\.\d+)?")
+
+
 def same_value(left: t.Any, right: t.Any) -> bool:
-    """Equal values; timestamps compare as moments (``Z`` and ``+00:00`` are the same time)."""
+    """Equal values, looking inside lists and objects.
+
+    Timestamps compare as moments (``Z`` and ``+00:00`` are the same time) and
+    decimals as numbers (``7.0`` as the app wrote it, ``7.000000`` as the hub
+    stores it), so a difference of spelling is never taken for a change.
+    """
     if left == right:
         return True
-    if isinstance(left, str) and isinstance(right, str) and "T" in left and "T" in right:
+    if isinstance(left, dict) and isinstance(right, dict):
+        keys = left.keys() | right.keys()
+        return all(same_value(left.get(k), right.get(k)) for k in keys)
+    if isinstance(left, list) and isinstance(right, list):
+        return len(left) == len(right) and all(same_value(a, b) for a, b in zip(left, right, strict=True))
+    if not (isinstance(left, str) and isinstance(right, str)):
+        return False
+    if "T" in left and "T" in right:
         try:
             return datetime.fromisoformat(left) == datetime.fromisoformat(right)
         except ValueError:
             return False
+    if ("." in left or "." in right) and _DECIMAL.fullmatch(left) and _DECIMAL.fullmatch(right):
+        return Decimal(left) == Decimal(right)
     return False
 
 

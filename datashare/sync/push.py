@@ -17,7 +17,7 @@ from uuid import UUID
 import pyarrow as pa
 
 from datashare.model import CanonicalModel, model_for
-from datashare.model.mapping import Refs
+from datashare.model.mapping import Refs, WaitingForReference
 from datashare.store import Hub, Reject
 from datashare.store.schema import quote
 from datashare.sync.refs import HubRefs
@@ -40,6 +40,12 @@ class PushResult:
     created: bool = False
     skipped: bool = False  # the app does not take this record (and need not be asked again until it changes)
     snapshot: dict[str, t.Any] | None = None  # the record as the app now holds it, in canonical form
+    waiting_for: tuple[str, UUID] | None = None  # the (entity, hub id) a waiting record needs in the app first
+
+    @classmethod
+    def wait(cls, hub_id: UUID, waiting: WaitingForReference, remote_id: str | None = None) -> PushResult:
+        """A record that waits for the record ``waiting`` names."""
+        return cls(hub_id, False, remote_id, waiting=True, error=str(waiting), waiting_for=waiting.target)
 
 
 class Sink(t.Protocol):
@@ -88,7 +94,7 @@ def push_entity(hub: Hub, sink: Sink, entity: str, run_id: str | None = None) ->
     if not pending:
         return counts
     hashes = {record.id: digest for record, digest in pending}
-    results = sink.push(entity, [record for record, _ in pending], HubRefs(hub, sink.app))
+    results = _never_coming(hub, sink.app, sink.push(entity, [record for record, _ in pending], HubRefs(hub, sink.app)))
     rows: dict[str, list[t.Any]] = {k: [] for k in ("hub_id", "remote_id", "pushed_hash", "status", "last_error")}
     for result in results:
         rows["hub_id"].append(str(result.hub_id))
@@ -135,3 +141,29 @@ def push_entity(hub: Hub, sink: Sink, entity: str, run_id: str | None = None) ->
             table = table.append_column("entity", pa.array([entity] * len(chosen)))
             hub.upsert_id_map(table.append_column("app", pa.array([sink.app] * len(chosen))))
     return counts
+
+
+def _never_coming(hub: Hub, app: str, results: list[PushResult]) -> list[PushResult]:
+    """Waiting records whose reference the app does not take (it was skipped) are skipped too, with why."""
+    needed = {r.waiting_for for r in results if r.waiting_for is not None}
+    if not needed:
+        return results
+    skipped = {
+        (entity, hub_id): reason
+        for entity, hub_id, reason in hub.query(
+            "SELECT entity, hub_id, last_error FROM id_map WHERE app = ? AND status = 'skipped' "
+            "AND list_contains(CAST(? AS VARCHAR[]), entity || '/' || CAST(hub_id AS VARCHAR))",
+            app,
+            [f"{e}/{h}" for e, h in needed],
+        )
+    }
+    out = []
+    for result in results:
+        reason = skipped.get(result.waiting_for) if result.waiting_for is not None else None
+        if reason is None:
+            out.append(result)
+            continue
+        entity = result.waiting_for[0] if result.waiting_for else ""
+        note = f"not sent: it belongs to {entity} that {app} does not take ({reason})"
+        out.append(PushResult(result.hub_id, False, result.remote_id, skipped=True, error=note))
+    return out

@@ -1,6 +1,6 @@
 """Seeded sample CRMs: deterministic for a given ``seed``, ``scale`` and clock time.
 
-A sample holds taxes (GST, wine equalisation tax, import duty), vendors, products
+A sample holds its region's taxes (AU: GST, wine equalisation tax, import duty; US: sales tax…), vendors, products
 (several carrying two taxes) and services, organizations with contacts (some with
 more than five, and contacts without an organization), and invoices, sales orders
 and purchase orders with line items.
@@ -74,14 +74,41 @@ def _email_variant(email: str, rng: random.Random) -> str:
     return rng.choice([email, email.upper(), email.capitalize(), " " + email])
 
 
+@dataclass(frozen=True)
+class Region:
+    """Where a sample CRM does business: its people's locale, its country, base currency and taxes."""
+
+    locale: str
+    country: str
+    currency: tuple[str, str]  # code, vTiger's currency name
+    taxes: dict[str, tuple[str, str]]  # role (main, luxury, import) -> label, percentage
+
+
+REGIONS: dict[str, Region] = {
+    "AU": Region(
+        "en_AU",
+        "Australia",
+        ("AUD", "Australia, Dollars"),
+        {"main": ("GST", "10"), "luxury": ("WET", "29"), "import": ("Import Duty", "5")},
+    ),
+    "US": Region(
+        "en_US",
+        "United States",
+        ("USD", "USA, Dollars"),
+        {"main": ("Sales Tax", "7.25"), "luxury": ("Luxury Tax", "10"), "import": ("Import Duty", "5")},
+    ),
+}
+
+
 class _Seeder:
     """Creates the records through the same code the operations use, back-dated along a timeline."""
 
-    def __init__(self, state: VtigerState, scale: int, seed: int) -> None:
+    def __init__(self, state: VtigerState, scale: int, seed: int, region: Region) -> None:
         self.state = state
+        self.region = region
         self.scale = max(1, scale)
         self.rng = random.Random(seed)
-        self.fake = Faker("en_AU")
+        self.fake = Faker(region.locale)
         self.fake.seed_instance(seed)
         self.admin: User = state.users[1]
         self.now = state.now()
@@ -114,20 +141,21 @@ class _Seeder:
             f"{prefix}_city": self.fake.city(),
             f"{prefix}_state": self.fake.state_abbr(),
             f"{prefix}_code": self.fake.postcode(),
-            f"{prefix}_country": "Australia",
+            f"{prefix}_country": self.region.country,
         }
 
     def taxes(self) -> dict[str, dict[str, str]]:
-        """GST, WET and import duty (unless the install has them): label -> ``{id, taxname, percentage}``."""
-        wanted = [("GST", "10"), ("WET", "29"), ("Import Duty", "5")]
+        """The region's taxes (unless the install has them): role -> ``{id, taxname, percentage}``."""
+        wanted = list(self.region.taxes.values())
         known = {row["taxlabel"] for row in self.state.actors["Tax"].values()}
         for label, percentage in wanted:
             if label not in known:
                 self.create("Tax", {"taxlabel": label, "percentage": percentage})
-        return {
+        by_label = {
             row["taxlabel"]: {"id": f"34x{row_id}", "taxname": row["taxname"], "percentage": row["percentage"]}
             for row_id, row in self.state.actors["Tax"].items()
         }
+        return {role: by_label[label] for role, (label, _) in self.region.taxes.items()}
 
     def carry(self, item: dict[str, object], tax: dict[str, str]) -> None:
         """Let a product or service carry a tax at the tax's own rate."""
@@ -145,6 +173,7 @@ def seed_sample(
     seed: int = 0,
     customers: Sequence[Mapping[str, str]] | None = None,
     item_codes: Sequence[str] | None = None,
+    country: str = "AU",
 ) -> SeedSummary:
     """Fill ``state`` with a sample CRM; ``scale`` multiplies its size.
 
@@ -155,24 +184,36 @@ def seed_sample(
     Without them the CRM makes up its own. The same arguments and clock time give the
     same records.
     """
-    s = _Seeder(state, scale, seed)
+    region = REGIONS[country]
+    if state.base_currency != region.currency[0]:
+        state.set_base_currency(*region.currency)
+    s = _Seeder(state, scale, seed, region)
     rng, fake = s.rng, s.fake
+    # The CRM's own companies never take the name of a Xero customer (in Xero a name is one contact).
+    taken = {c["name"] for c in customers or ()}
+
+    def new_company() -> str:
+        name = str(fake.unique.company())
+        while name in taken:
+            name = str(fake.unique.company())
+        return name
+
     with state.lock:
         taxes = s.taxes()
-        # Group-taxed documents charge GST only.
-        group_rates = {t["taxname"]: (t["percentage"] if label == "GST" else "0") for label, t in taxes.items()}
+        # Group-taxed documents charge the main tax (GST, sales tax) only.
+        group_rates = {t["taxname"]: (t["percentage"] if role == "main" else "0") for role, t in taxes.items()}
         vendors = [
             s.create(
                 "Vendors",
                 {
-                    "vendorname": fake.unique.company(),
+                    "vendorname": new_company(),
                     "email": fake.company_email(),
                     "phone": fake.phone_number(),
                     "street": fake.street_address(),
                     "city": fake.city(),
                     "state": fake.state_abbr(),
                     "postalcode": fake.postcode(),
-                    "country": "Australia",
+                    "country": s.region.country,
                     "glacct": rng.choice(["300-Sales-Software", "301-Sales-Hardware", "305-Sales Other"]),
                     "assigned_user_id": OWNER,
                 },
@@ -203,9 +244,9 @@ def seed_sample(
             )
             if index < len(shared_codes):
                 s.summary.overlapping_codes.append(code)
-            carried = {"wine": ["GST", "WET"], "imported": ["GST", "Import Duty"], "plain": ["GST"], "free": []}[kind]
-            for label in carried:
-                s.carry(product, taxes[label])
+            carried = {"wine": ["main", "luxury"], "imported": ["main", "import"], "plain": ["main"], "free": []}[kind]
+            for role in carried:
+                s.carry(product, taxes[role])
             products.append(product)
         services: list[dict[str, object]] = []
         for index in range(8 * s.scale):
@@ -220,7 +261,7 @@ def seed_sample(
                     "assigned_user_id": OWNER,
                 },
             )
-            s.carry(service, taxes["GST"])
+            s.carry(service, taxes["main"])
             services.append(service)
 
         # Organizations: some of Xero's customers (mostly misspelled), then the CRM's own.
@@ -238,9 +279,9 @@ def seed_sample(
             s.summary.overlapping_customers.append(customer.get("name", ""))
         for _ in range(20 * s.scale):
             first, last = fake.first_name(), fake.last_name()
-            company = fake.unique.company()
-            domain = "".join(c for c in company.lower() if c.isalnum())[:18] + ".com.au"
-            people.append((company, first, last, f"{first}.{last}@{domain}".lower(), False))
+            name = new_company()
+            domain = "".join(c for c in name.lower() if c.isalnum())[:18] + ".com.au"
+            people.append((name, first, last, f"{first}.{last}@{domain}".lower(), False))
         accounts: list[tuple[dict[str, object], list[dict[str, object]]]] = []
         for number, (company, first, last, email, shared) in enumerate(people):
             address = s.address("bill")
@@ -281,7 +322,7 @@ def seed_sample(
                             "mailingcity": address["bill_city"],
                             "mailingstate": address["bill_state"],
                             "mailingzip": address["bill_code"],
-                            "mailingcountry": "Australia",
+                            "mailingcountry": s.region.country,
                             "assigned_user_id": OWNER,
                         },
                     )

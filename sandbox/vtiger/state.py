@@ -116,6 +116,15 @@ class VtigerState:
         }
         self._next_actor_id["Currency"] = 2
 
+    @property
+    def base_currency(self) -> str:
+        """The install's base currency code (the Currency row marked default)."""
+        return self.actors["Currency"][1]["currency_code"]
+
+    def set_base_currency(self, code: str, name: str) -> None:
+        """Make ``code`` the base currency (what an install is set up with before its first record)."""
+        self.actors["Currency"][1] = {**self.actors["Currency"][1], "currency_code": code, "currency_name": name}
+
     def add_user(
         self,
         user_name: str,

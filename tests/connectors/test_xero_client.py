@@ -177,10 +177,10 @@ def test_a_day_limit_stops_the_run_instead_of_waiting_hours(world: XeroWorld) ->
     limited = make_world(
         state=world.state, limits=RateLimits(per_minute=1000, per_day=2, concurrent=5, app_per_minute=1000)
     )
-    limited.client.organisation()
-    limited.client.organisation()
+    limited.client.read_all(STREAMS["TaxRates"])
+    limited.client.read_all(STREAMS["TaxRates"])
     with pytest.raises(FatalError, match="daily call limit"):
-        limited.client.organisation()
+        limited.client.read_all(STREAMS["TaxRates"])
 
 
 def test_an_unknown_tenant_is_refused_without_retries(world: XeroWorld) -> None:
@@ -203,7 +203,7 @@ def test_an_expired_access_token_is_refreshed_on_the_way(world: XeroWorld) -> No
 def test_a_refresh_token_past_its_grace_says_reconnect(world: XeroWorld) -> None:
     old = world.store.token
     world.clock.advance(31 * 60)
-    world.client.organisation()  # rotates the refresh token
+    world.client.read_all(STREAMS["TaxRates"])  # rotates the refresh token
     assert old is not None
     world.store.save(old)  # as if another copy kept the old one
     world.clock.advance(61 * 60)

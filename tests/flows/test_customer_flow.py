@@ -82,3 +82,62 @@ def test_crm_organizations_reach_xero_as_contacts_with_at_most_five_people(
         assert len(contact.get("ContactPersons") or []) <= 5
     assert any(reason.startswith("left out: Xero takes at most 5 contact persons") for reason in reasons), set(reasons)
     assert any(reason == "a person without an organization is not sent to Xero" for reason in reasons), set(reasons)
+
+
+def test_a_contact_person_whose_email_is_edited_in_xero_becomes_a_new_person_in_the_hub_and_the_crm(
+    own_sandbox: tuple[Sandbox, Path],
+) -> None:
+    sandbox, config = own_sandbox
+    tenant = load_config(config).tenant("demo-au")
+    crm_sales(tenant="demo-au", config=str(config))
+    book = sandbox.xero.org_named("AU")
+    with Hub.open(tenant.store_path()) as hub:
+        linked = {
+            str(remote): name
+            for remote, name, _ in hub.query(
+                "SELECT x.remote_id, o.name, v.remote_id FROM organizations o "
+                "JOIN id_map x ON x.hub_id = o.id AND x.app = 'xero' AND x.entity = 'organizations' "
+                "JOIN id_map v ON v.hub_id = o.id AND v.app = 'vtiger' AND v.entity = 'organizations'"
+            )
+        }
+        in_crm = {
+            str(x): str(v)
+            for x, v in hub.query(
+                "SELECT x.remote_id, v.remote_id FROM id_map x JOIN id_map v ON v.hub_id = x.hub_id "
+                "AND v.entity = x.entity AND v.app = 'vtiger' WHERE x.app = 'xero' AND x.entity = 'organizations'"
+            )
+        }
+    contact = next(
+        c
+        for c in book.table("Contacts").values()
+        if c["ContactID"] in linked and any(p.get("EmailAddress") for p in c.get("ContactPersons") or [])
+    )
+    persons = [dict(p) for p in contact["ContactPersons"]]
+    edited = next(p for p in persons if p.get("EmailAddress"))
+    old_email = edited["EmailAddress"]
+    edited["EmailAddress"] = "renamed.person@new-mailbox.example"
+    xero = xero_client(tenant)
+    result = xero.write(STREAMS["Contacts"], [{"ContactID": contact["ContactID"], "ContactPersons": persons}])
+    assert result[0].ok, result[0].errors
+
+    crm_sales(tenant="demo-au", config=str(config))
+
+    with Hub.open(tenant.store_path()) as hub:
+        rows = hub.query(
+            "SELECT p.email, o.name FROM people p JOIN organizations o ON o.id = p.organization_id "
+            "WHERE lower(p.email) IN (?, ?)",
+            old_email.lower(),
+            "renamed.person@new-mailbox.example",
+        )
+    assert sorted(email.lower() for email, _ in rows) == sorted(
+        [old_email.lower(), "renamed.person@new-mailbox.example"]
+    )  # a new person, and the one before it is still there
+    assert {name for _, name in rows} == {linked[contact["ContactID"]]}
+    crm = sandbox.vtiger["au"]
+    [new_person] = [
+        r.values
+        for r in crm.entities.values()
+        if r.module == "Contacts" and not r.deleted and r.values.get("email") == "renamed.person@new-mailbox.example"
+    ]
+    assert new_person["account_id"] == in_crm[contact["ContactID"]]  # under the same organization
+    assert new_person["lastname"] == edited.get("LastName")

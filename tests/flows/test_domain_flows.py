@@ -12,6 +12,7 @@ from datashare.store import Hub
 from flows.accounting import accounting
 from flows.crm_sales import crm_sales
 from flows.reimport import reimport
+from sandbox.server import Sandbox
 
 pytestmark = [pytest.mark.prefect, pytest.mark.e2e, pytest.mark.usefixtures("prefect_server")]
 
@@ -25,16 +26,24 @@ def test_crm_sales_pulls_both_apps_links_shared_customers_and_leaves_artifacts(t
     assert {r["app"] for r in rows} == {"xero", "vtiger"}
     assert _total(rows, "created", "xero") > 0
     assert _total(rows, "linked", "vtiger") > 0  # customers both apps had are one hub record
-    assert _total(rows, "rejected") == 0
+    tenant = load_config(tenant_config).tenant("demo-au")
+    with Hub.open(tenant.store_path()) as hub:
+        reasons = hub.query("SELECT app, entity, stage, reason FROM rejects WHERE stage <> 'push'")
+    assert _total([r for r in rows if r["stream"] != "push"], "rejected") == 0, reasons
     with get_client(sync_client=True) as client:
         keys = {a.key for a in client.read_artifacts()}
     assert {"crm-sales-demo-au-summary", "crm-sales-demo-au-rejects"} <= keys
-    tenant = load_config(tenant_config).tenant("demo-au")
     with Hub.open(tenant.store_path()) as hub:
         assert hub.query("SELECT flow, status FROM runs") == [("crm_sales", "COMPLETED")]
 
     again = crm_sales(tenant="demo-au", config=str(tenant_config))
-    assert _total(again, "created") == _total(again, "updated") == 0
+    pushed = [r for r in again if r["stream"] == "push"]
+    assert _total(pushed, "created") == _total(pushed, "updated") == 0  # no app is written to twice
+    # The hub only takes what Xero itself changed since: stock moved by the invoices the first run sent.
+    assert {(r["app"], r["stream"]) for r in again if r["created"] or r["updated"]} <= {("xero", "Items")}
+    assert _total(again, "created") == 0
+    quiet = crm_sales(tenant="demo-au", config=str(tenant_config))
+    assert _total(quiet, "created") == _total(quiet, "updated") == 0
 
 
 def test_reimport_reads_everything_again_and_writes_nothing_twice(tenant_config: Path) -> None:
@@ -42,10 +51,31 @@ def test_reimport_reads_everything_again_and_writes_nothing_twice(tenant_config:
     assert _total(first, "created") > 0
     results = reimport(tenant="demo-au", domain="accounting", config=str(tenant_config))
     rows = results["accounting"]
-    assert _total(rows, "read") >= _total(first, "read")
+    pulled = [r for r in first if r["stream"] != "push"]
+    assert _total([r for r in rows if r["stream"] != "push"], "read") >= _total(pulled, "read")
     assert _total(rows, "created") == _total(rows, "updated") == 0
 
 
 def test_an_entity_outside_the_domain_is_refused_with_its_reason(tenant_config: Path) -> None:
     with pytest.raises(ValueError, match="payments is not part of the crm_sales domain"):
         crm_sales(tenant="demo-au", entities=["payments"], config=str(tenant_config))
+
+
+def test_linking_apps_that_already_share_records_writes_no_duplicate_to_either(
+    own_sandbox: tuple[Sandbox, Path],
+) -> None:
+    sandbox, config = own_sandbox
+    crm_sales(tenant="demo-au", config=str(config))
+    book = sandbox.xero.org_named("AU")
+    contacts, invoices = len(book.table("Contacts")), len(book.table("Invoices"))
+    crm_records = sum(1 for r in sandbox.vtiger["au"].entities.values() if not r.deleted)
+    # A new installation meets two apps that already hold the same customers, products and invoices.
+    load_config(config).tenant("demo-au").store_path().unlink()
+
+    rows = crm_sales(tenant="demo-au", config=str(config))
+
+    pushed = [r for r in rows if r["stream"] == "push"]
+    assert _total(pushed, "created") == _total(pushed, "updated") == _total(pushed, "rejected") == 0
+    assert _total(rows, "linked") > 0
+    assert (len(book.table("Contacts")), len(book.table("Invoices"))) == (contacts, invoices)
+    assert sum(1 for r in sandbox.vtiger["au"].entities.values() if not r.deleted) == crm_records
