@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typing as t
+from datetime import date
 
 from prefect import flow
 
@@ -13,7 +14,11 @@ __all__ = ["accounting"]
 
 @flow(name="accounting", flow_run_name="accounting-{tenant}", log_prints=True)
 def accounting(
-    tenant: str, entities: list[str] | None = None, full: bool = False, config: str = DEFAULT_CONFIG
+    tenant: str,
+    entities: list[str] | None = None,
+    full: bool = False,
+    since: date | None = None,
+    config: str = DEFAULT_CONFIG,
 ) -> list[dict[str, t.Any]]:
     """Sync the tenant's accounting data from Xero into its hub (and on to the apps that take it)."""
-    return run_domain("accounting", tenant, entities, full=full, config=config)
+    return run_domain("accounting", tenant, entities, full=full, since=since, config=config)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typing as t
+from datetime import date
 
 from prefect import flow
 
@@ -13,7 +14,11 @@ __all__ = ["crm_sales"]
 
 @flow(name="crm_sales", flow_run_name="crm_sales-{tenant}", log_prints=True)
 def crm_sales(
-    tenant: str, entities: list[str] | None = None, full: bool = False, config: str = DEFAULT_CONFIG
+    tenant: str,
+    entities: list[str] | None = None,
+    full: bool = False,
+    since: date | None = None,
+    config: str = DEFAULT_CONFIG,
 ) -> list[dict[str, t.Any]]:
     """Sync the tenant's CRM and sales data between its apps and its hub."""
-    return run_domain("crm_sales", tenant, entities, full=full, config=config)
+    return run_domain("crm_sales", tenant, entities, full=full, since=since, config=config)

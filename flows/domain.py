@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typing as t
+from datetime import date
 from pathlib import Path
 
 from prefect import get_run_logger
@@ -46,9 +47,18 @@ def _slug(text: str) -> str:
 
 
 def run_domain(
-    domain: str, tenant: str, entities: list[str] | None, *, full: bool = False, config: str = DEFAULT_CONFIG
+    domain: str,
+    tenant: str,
+    entities: list[str] | None,
+    *,
+    full: bool = False,
+    since: date | None = None,
+    config: str = DEFAULT_CONFIG,
 ) -> list[dict[str, t.Any]]:
-    """Pull a domain's entities (or the ``entities`` given) for one tenant; leaves summary and rejects artifacts."""
+    """Sync a domain's entities (or the ``entities`` given) for one tenant; leaves summary and rejects artifacts.
+
+    ``full`` reads everything again (``since``: everything changed after that day).
+    """
     logger = get_run_logger()
     settings = load_config(Path(config)).tenant(tenant)
     wanted = entities or list(DOMAINS[domain])
@@ -66,10 +76,12 @@ def run_domain(
     rows: list[dict[str, t.Any]] = []
     with tenant_lock(tenant):
         with Hub.open(settings.store_path()) as hub:
-            hub.start_run(run_id, domain, {"tenant": tenant, "entities": wanted, "full": full})
+            hub.start_run(
+                run_id, domain, {"tenant": tenant, "entities": wanted, "full": full, "since": str(since or "")}
+            )
         try:
             for app, stream in batches:
-                rows.append(pull_collection(config, tenant, app, stream, run_id, full))
+                rows.append(pull_collection(config, tenant, app, stream, run_id, full, since))
             for app, entity in pushes_for(settings, needed):
                 rows.append(push_entity_to(config, tenant, app, entity, run_id))
         except Exception as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typing as t
+from datetime import date
 from pathlib import Path
 
 from prefect import flow
@@ -21,9 +22,13 @@ _FLOWS = {"crm_sales": crm_sales, "accounting": accounting}
 
 @flow(name="reimport", flow_run_name="reimport-{tenant}", log_prints=True)
 def reimport(
-    tenant: str, domain: str | None = None, entities: list[str] | None = None, config: str = DEFAULT_CONFIG
+    tenant: str,
+    domain: str | None = None,
+    entities: list[str] | None = None,
+    since: date | None = None,
+    config: str = DEFAULT_CONFIG,
 ) -> dict[str, list[dict[str, t.Any]]]:
-    """Reset the cursors of a domain (or all, or some entities) and run it again in full."""
+    """Reset the cursors of a domain (or all, or some entities) and read everything again (or what changed since)."""
     domains = [domain] if domain else list(_FLOWS)
     unknown = [d for d in domains if d not in _FLOWS]
     if unknown:
@@ -36,5 +41,5 @@ def reimport(
             continue
         with Hub.open(settings.store_path()) as hub:
             hub.reset_cursors(entities=chosen)
-        results[name] = _FLOWS[name](tenant=tenant, entities=chosen, full=True, config=config)
+        results[name] = _FLOWS[name](tenant=tenant, entities=chosen, full=True, since=since, config=config)
     return results

@@ -7,6 +7,7 @@ that handles them. The Prefect tasks of the domain flows wrap these.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import date, datetime
 
 from connectors.vtiger import Lookups, VtigerClient, make_mapper
 from connectors.vtiger.source import VtigerSource
@@ -47,10 +48,12 @@ class BatchSummary:
         return asdict(self)
 
 
-def pull_batch(hub: Hub, source: Source, mapper: Mapper, run_id: str, *, full: bool = False) -> BatchSummary:
-    """Extract one collection, map what was staged, load it into the hub."""
+def pull_batch(
+    hub: Hub, source: Source, mapper: Mapper, run_id: str, *, full: bool = False, since: datetime | None = None
+) -> BatchSummary:
+    """Extract one collection (from ``since`` when it has no cursor), map what was staged, load it into the hub."""
     summary = BatchSummary(source.app, source.stream, source.entity)
-    extracted = extract(hub, source, run_id, full=full)
+    extracted = extract(hub, source, run_id, full=full, since=since)
     # Only this collection's records: an entity read from two collections (journals) is mapped per collection.
     mapped = map_staged(hub, source.app, source.entity, run_id, mapper, stream=source.stream)
     loaded = load_mapped(hub, source.app, mapped.mapped, {source.entity: mapped.deleted}, run_id=run_id)
@@ -85,9 +88,11 @@ def pull_vtiger(hub: Hub, client: VtigerClient, run_id: str, *, full: bool = Fal
     return [pull_batch(hub, VtigerSource(client, m), mapper, run_id, full=full) for m in modules]
 
 
-def push_batch(hub: Hub, sink: Sink, entity: str, run_id: str | None = None) -> BatchSummary:
-    """Write the hub's due records of ``entity`` to the sink's app."""
-    counts = push_entity(hub, sink, entity, run_id)
+def push_batch(
+    hub: Hub, sink: Sink, entity: str, run_id: str | None = None, *, history_from: date | None = None
+) -> BatchSummary:
+    """Write the hub's due records of ``entity`` to the sink's app (none dated before ``history_from``)."""
+    counts = push_entity(hub, sink, entity, run_id, history_from=history_from)
     summary = BatchSummary(sink.app, "push", entity, read=counts.due)
     summary.created, summary.updated, summary.waiting = counts.created, counts.updated, counts.waiting
     summary.rejected = counts.failed

@@ -8,6 +8,7 @@ mapping problem is never retried (it is a reject, or a failed run with its reaso
 from __future__ import annotations
 
 import typing as t
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from prefect import task
@@ -88,13 +89,19 @@ def _source_and_mapper(tenant: Tenant, app: str, stream: str) -> tuple[Source, M
     task_run_name="pull {app} {stream} ({tenant})",
 )
 def pull_collection(
-    config: str, tenant: str, app: str, stream: str, run_id: str, full: bool = False
+    config: str, tenant: str, app: str, stream: str, run_id: str, full: bool = False, since: date | None = None
 ) -> dict[str, t.Any]:
-    """Extract, map and load one (app, collection) batch into the tenant's hub; returns its counts."""
+    """Extract, map and load one (app, collection) batch into the tenant's hub; returns its counts.
+
+    A read without a cursor (the first, or a re-import) starts at ``since``,
+    else at the tenant's historical-data cutoff, else at the beginning.
+    """
     settings = load_config(Path(config)).tenant(tenant)
     source, mapper = _source_and_mapper(settings, app, stream)
+    start = since or settings.historical_data_from
+    moment = datetime.combine(start, time(), tzinfo=UTC) if start else None
     with Hub.open(settings.store_path()) as hub:
-        return pull_batch(hub, source, mapper, run_id, full=full).row()
+        return pull_batch(hub, source, mapper, run_id, full=full, since=moment).row()
 
 
 def pushes_for(tenant: Tenant, entities: t.Iterable[str]) -> list[Batch]:
@@ -120,7 +127,8 @@ def push_entity_to(config: str, tenant: str, app: str, entity: str, run_id: str 
     """Write the hub's due records of one entity to one app; returns its counts."""
     settings = load_config(Path(config)).tenant(tenant)
     with Hub.open(settings.store_path()) as hub:
-        return push_batch(hub, sink_for(settings, app, hub), entity, run_id).row()
+        sink = sink_for(settings, app, hub)
+        return push_batch(hub, sink, entity, run_id, history_from=settings.historical_data_from).row()
 
 
 def sink_for(tenant: Tenant, app: str, hub: Hub) -> Sink:

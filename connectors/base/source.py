@@ -5,6 +5,7 @@ from __future__ import annotations
 import typing as t
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 from datashare.model.mapping import SourcePage
 
@@ -20,6 +21,11 @@ class CollectionSource:
     stream: str
     id_field: str
     read: Callable[[str | None], Iterator[SourcePage]]
+    since: Callable[[datetime], str] | None = None  # the cursor of "changed after this moment", if the app can
+
+    def cursor_since(self, moment: datetime) -> str | None:
+        """The cursor that reads what changed after ``moment`` (None: the app can only read everything)."""
+        return self.since(moment) if self.since is not None else None
 
     def pages(self, cursor: str | None) -> Iterator[SourcePage]:
         """Everything changed since ``cursor`` (all of it when None)."""

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 from connectors.base.source import CollectionSource
-from connectors.vtiger.client import VtigerClient
+from connectors.vtiger.client import SyncState, VtigerClient
 from connectors.vtiger.streams import VtigerModule
 from datashare.model.mapping import SourcePage
 
@@ -23,4 +24,9 @@ def VtigerSource(client: VtigerClient, module: VtigerModule) -> CollectionSource
             # Tax and the like have no modified time: read whole each time (they are small).
             yield SourcePage(list(client.query_all(module.name)), cursor or "")
 
-    return CollectionSource("vtiger", module.entities[0], module.name, "id", read)
+    def since(moment: datetime) -> str:
+        return SyncState(int(moment.timestamp())).dump()
+
+    return CollectionSource(
+        "vtiger", module.entities[0], module.name, "id", read, since=since if module.incremental else None
+    )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 from connectors.base.source import CollectionSource
-from connectors.xero.client import XeroClient
+from connectors.xero.client import ReadState, XeroClient
 from connectors.xero.streams import XeroStream
 from datashare.model.mapping import SourcePage
 
@@ -19,4 +20,14 @@ def XeroSource(client: XeroClient, collection: XeroStream) -> CollectionSource: 
         for page in client.read(collection, cursor):
             yield SourcePage(page.records, page.cursor)
 
-    return CollectionSource("xero", collection.entities[0], collection.name, collection.id_field, read)
+    def since(moment: datetime) -> str:
+        return ReadState(since=moment.isoformat()).dump()
+
+    return CollectionSource(
+        "xero",
+        collection.entities[0],
+        collection.name,
+        collection.id_field,
+        read,
+        since=since if collection.modified_since else None,
+    )

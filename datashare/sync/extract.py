@@ -5,6 +5,7 @@ from __future__ import annotations
 import typing as t
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 from datashare.model.mapping import SourcePage
 from datashare.store import Hub, Reject
@@ -38,6 +39,10 @@ class Source(t.Protocol):
         """The app's id of a record, or None when it has none."""
         ...
 
+    def cursor_since(self, moment: datetime) -> str | None:
+        """The cursor that reads what changed after ``moment`` (None: the app can only read everything)."""
+        ...
+
 
 @dataclass
 class ExtractCounts:
@@ -50,16 +55,22 @@ class ExtractCounts:
     rejected: int = 0
 
 
-def extract(hub: Hub, source: Source, run_id: str, *, full: bool = False) -> ExtractCounts:
+def extract(
+    hub: Hub, source: Source, run_id: str, *, full: bool = False, since: datetime | None = None
+) -> ExtractCounts:
     """Stage every changed record of ``source``; a record without an id becomes a reject, the page goes on.
 
     The cursor moves only after a page is stored, so a run stopped halfway
     resumes where it stopped and nothing is skipped; a page read twice is
     staged twice harmlessly (the latest payload per id wins). ``full`` ignores
-    the stored cursor (a re-import).
+    the stored cursor (a re-import). ``since`` is where a read without a
+    cursor starts (a re-import's date, or the tenant's historical-data
+    cutoff): only what changed after it is read, where the app can filter so.
     """
     counts = ExtractCounts()
     cursor = None if full else hub.get_cursor(source.app, source.entity, source.stream)
+    if cursor is None and since is not None:
+        cursor = source.cursor_since(since)
     for page in source.pages(cursor):
         counts.pages += 1
         counts.read += len(page.records)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import typing as t
 from dataclasses import dataclass
+from datetime import date
 from uuid import UUID
 
 import pyarrow as pa
@@ -73,23 +74,33 @@ class PushCounts:
     skipped: int = 0
 
 
-def due(hub: Hub, app: str, entity: str) -> list[tuple[CanonicalModel, str]]:
-    """Live hub records whose content the app does not hold yet, with their content hash."""
+def due(hub: Hub, app: str, entity: str, history_from: date | None = None) -> list[tuple[CanonicalModel, str]]:
+    """Live hub records whose content the app does not hold yet, with their content hash.
+
+    Dated records (documents, payments…) from before ``history_from``, the
+    tenant's historical-data cutoff, are never due.
+    """
     model = model_for(entity)
     names = list(model.model_fields)
+    dated = history_from is not None and "transaction_date" in names
     rows = hub.query(
         f"SELECT {', '.join('e.' + quote(n) for n in names)}, e.hub_hash FROM {quote(entity)} e "
         "LEFT JOIN id_map m ON m.entity = ? AND m.app = ? AND m.hub_id = e.id "
-        "WHERE e.deleted_at IS NULL AND (m.pushed_hash IS DISTINCT FROM e.hub_hash) ORDER BY e.hub_loaded_at, e.id",
+        "WHERE e.deleted_at IS NULL AND (m.pushed_hash IS DISTINCT FROM e.hub_hash) "
+        + ("AND (e.transaction_date IS NULL OR e.transaction_date >= ?) " if dated else "")
+        + "ORDER BY e.hub_loaded_at, e.id",
         entity,
         app,
+        *([history_from] if dated else []),
     )
     return [(model.model_validate(dict(zip(names, row[:-1], strict=True))), str(row[-1])) for row in rows]
 
 
-def push_entity(hub: Hub, sink: Sink, entity: str, run_id: str | None = None) -> PushCounts:
+def push_entity(
+    hub: Hub, sink: Sink, entity: str, run_id: str | None = None, *, history_from: date | None = None
+) -> PushCounts:
     """Write every due record of ``entity`` to the sink's app; record each result in the id map."""
-    pending = due(hub, sink.app, entity)
+    pending = due(hub, sink.app, entity, history_from)
     counts = PushCounts(due=len(pending))
     if not pending:
         return counts

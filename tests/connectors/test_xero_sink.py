@@ -281,3 +281,27 @@ def test_an_organization_without_people_becomes_a_contact_of_its_own(hub: Hub, w
     _brought_in(hub, lone)
     assert _push(hub, world, "organizations").created == 1
     assert any(c["Name"] == "Lonely Traders" for c in world.org.table("Contacts").values())
+
+
+def test_documents_dated_before_the_historical_data_cutoff_are_never_sent(hub: Hub, world: XeroWorld) -> None:
+    customer = _customer(hub)
+    old, recent = (
+        Invoice(
+            id=uuid4(),
+            type=InvoiceType.CUSTOMER,
+            transaction_number=number,
+            organization_id=customer,
+            currency="AUD",
+            transaction_date=day,
+            lines=[{"description": "Consulting", "quantity": 1, "unit_price": {"currency": "AUD", "net_amount": 100}}],
+        )
+        for number, day in (("CRM-OLD", date(2019, 6, 30)), ("CRM-NEW", date(2026, 7, 1)))
+    )
+    _brought_in(hub, old, recent)
+
+    counts = push_entity(hub, XeroSink(world.client, hub), "invoices", history_from=date(2024, 7, 1))
+
+    assert (counts.due, counts.created) == (1, 1)
+    numbers = {i.get("InvoiceNumber") for i in world.org.table("Invoices").values()}
+    assert "CRM-NEW" in numbers
+    assert "CRM-OLD" not in numbers

@@ -46,7 +46,8 @@ def sandbox_url(sandbox: Sandbox) -> Iterator[str]:
         yield url
 
 
-def _tenant_config(tmp_path: Path, url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+def connected_tenant_config(tmp_path: Path, url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A config in ``tmp_path`` with the demo-au tenant pointed at the sandbox at ``url``, its Xero connected."""
     for name, value in DEMO_ENVIRONMENT.items():
         monkeypatch.setenv(name, value)
     monkeypatch.chdir(tmp_path)
@@ -62,7 +63,7 @@ def _tenant_config(tmp_path: Path, url: str, monkeypatch: pytest.MonkeyPatch) ->
 @pytest.fixture
 def tenant_config(tmp_path: Path, sandbox_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A config with one tenant (Xero AU + its vTiger CRM) on the shared sandbox, Xero connected."""
-    return _tenant_config(tmp_path, sandbox_url, monkeypatch)
+    return connected_tenant_config(tmp_path, sandbox_url, monkeypatch)
 
 
 @pytest.fixture
@@ -70,4 +71,4 @@ def own_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tup
     """A sandbox of the test's own (nothing another test wrote) and a connected tenant on it."""
     sandbox = build_sandbox(limits=ROOMY)
     with serve_in_thread(sandbox.app) as url:
-        yield sandbox, _tenant_config(tmp_path, url, monkeypatch)
+        yield sandbox, connected_tenant_config(tmp_path, url, monkeypatch)

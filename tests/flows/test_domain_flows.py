@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
 from datashare.config import load_config
 from datashare.store import Hub
 from flows.accounting import accounting
 from flows.crm_sales import crm_sales
 from flows.reimport import reimport
-from sandbox.server import Sandbox
+from sandbox.common.serve import serve_in_thread
+from sandbox.server import Sandbox, build_sandbox
+from tests.flows.conftest import ROOMY, connected_tenant_config
 
 pytestmark = [pytest.mark.prefect, pytest.mark.e2e, pytest.mark.usefixtures("prefect_server")]
 
@@ -56,6 +60,21 @@ def test_reimport_reads_everything_again_and_writes_nothing_twice(tenant_config:
     assert _total(rows, "created") == _total(rows, "updated") == 0
 
 
+def test_reimport_since_a_day_reads_only_what_changed_after_it(tenant_config: Path) -> None:
+    accounting(tenant="demo-au", config=str(tenant_config))
+    everything = reimport(tenant="demo-au", domain="accounting", config=str(tenant_config))["accounting"]
+    recent = reimport(
+        tenant="demo-au", domain="accounting", since=date.today() - timedelta(days=30), config=str(tenant_config)
+    )["accounting"]
+
+    def read(rows: list[dict[str, object]]) -> dict[str, int]:
+        return {str(r["stream"]): int(str(r["read"])) for r in rows if r["stream"] != "push" and r["app"] == "xero"}
+
+    assert read(recent)["Payments"] < read(everything)["Payments"]  # the sample's payments span 400 days
+    assert read(recent)["TaxRates"] == read(everything)["TaxRates"]  # Xero cannot filter tax rates by date
+    assert _total(recent, "created") == _total(recent, "updated") == 0
+
+
 def test_an_entity_outside_the_domain_is_refused_with_its_reason(tenant_config: Path) -> None:
     with pytest.raises(ValueError, match="payments is not part of the crm_sales domain"):
         crm_sales(tenant="demo-au", entities=["payments"], config=str(tenant_config))
@@ -79,3 +98,29 @@ def test_linking_apps_that_already_share_records_writes_no_duplicate_to_either(
     assert _total(rows, "linked") > 0
     assert (len(book.table("Contacts")), len(book.table("Invoices"))) == (contacts, invoices)
     assert sum(1 for r in sandbox.vtiger["au"].entities.values() if not r.deleted) == crm_records
+
+
+def _task_runs(tenant_config: Path) -> tuple[int, int]:
+    """(task runs, records read) of one crm_sales run."""
+    state = crm_sales(tenant="demo-au", config=str(tenant_config), return_state=True)
+    rows = state.result()
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id]))
+        )
+    return len(runs), _total(rows, "read")
+
+
+def test_task_runs_per_flow_run_do_not_grow_with_the_number_of_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counts = []
+    for scale in (1, 3):
+        sandbox = build_sandbox(scale=scale, limits=ROOMY)
+        with serve_in_thread(sandbox.app) as url:
+            home = tmp_path / f"scale-{scale}"
+            home.mkdir()
+            counts.append(_task_runs(connected_tenant_config(home, url, monkeypatch)))
+    (small_tasks, small_read), (large_tasks, large_read) = counts
+    assert large_read > 2 * small_read
+    assert large_tasks == small_tasks  # one task per (app, collection) batch, whatever the batch holds

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typing as t
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,9 @@ class ListSource:
         value = record.get("ContactID")
         return str(value) if value else None
 
+    def cursor_since(self, moment: datetime) -> str | None:
+        return "1" if moment.year >= 2025 else None  # pretend the first page is all from before 2025
+
 
 PAGES = [
     [{"ContactID": "c1", "Name": "Acme"}, {"Name": "No id"}, {"ContactID": "c2", "Name": "Bayside"}],
@@ -78,6 +82,27 @@ def test_full_extract_ignores_the_cursor(hub: Hub) -> None:
     source = ListSource(PAGES)
     extract(hub, source, "run-2", full=True)
     assert source.asked == [None]
+
+
+def test_a_read_without_a_cursor_starts_at_the_date_given(hub: Hub) -> None:
+    source = ListSource(PAGES)
+    counts = extract(hub, source, "run-1", since=datetime(2025, 1, 1, tzinfo=UTC))
+    assert source.asked == ["1"]
+    assert [rid for _, rid, _ in hub.staged("xero", "organizations", "run-1")] == ["c3"]
+    assert counts.read == 1
+
+
+def test_a_stored_cursor_wins_over_the_date_and_a_full_read_starts_at_it(hub: Hub) -> None:
+    extract(hub, ListSource(PAGES[:1]), "run-1")
+    since = datetime(2025, 1, 1, tzinfo=UTC)
+    incremental = ListSource(PAGES)
+    extract(hub, incremental, "run-2", since=since)
+    full = ListSource(PAGES)
+    extract(hub, full, "run-3", full=True, since=since)
+    assert (incremental.asked, full.asked) == (["1"], ["1"])
+    old = ListSource(PAGES)
+    extract(hub, old, "run-4", full=True, since=datetime(2020, 1, 1, tzinfo=UTC))
+    assert old.asked == [None]  # an app that cannot filter by date reads everything
 
 
 def _mapper(stream: str, raw: dict[str, t.Any], refs: Refs) -> list[Mapped]:
