@@ -25,12 +25,17 @@ SUMMARY_COLUMNS = (
     "stream",
     "entity",
     "read",
+    "mapped",
     "rejected",
     "created",
     "updated",
     "unchanged",
     "linked",
     "deleted",
+    "waiting",
+    "skipped",
+    "conflicts",
+    "notes",
 )
 
 
@@ -106,6 +111,6 @@ def run_domain(
         key=f"{key}-rejects",
         description=f"{domain} for {tenant}: records not taken, and why",
     )
-    totals = {c: sum(int(r[c]) for r in rows) for c in SUMMARY_COLUMNS[3:]}
+    totals = {c: sum(int(r[c]) for r in rows) for c in SUMMARY_COLUMNS[3:-1]}
     logger.info("%s for %s: %s", domain, tenant, ", ".join(f"{k} {v}" for k, v in totals.items()))
     return rows

@@ -34,6 +34,7 @@ class BatchSummary:
     stream: str
     entity: str
     read: int = 0
+    mapped: int = 0
     rejected: int = 0
     created: int = 0
     updated: int = 0
@@ -41,7 +42,9 @@ class BatchSummary:
     linked: int = 0
     deleted: int = 0
     waiting: int = 0
+    skipped: int = 0
     conflicts: int = 0
+    notes: str = ""  # the commonest reasons records were skipped, waited or failed
 
     def row(self) -> dict[str, object]:
         """As a row of the summary table."""
@@ -58,6 +61,7 @@ def pull_batch(
     mapped = map_staged(hub, source.app, source.entity, run_id, mapper, stream=source.stream)
     loaded = load_mapped(hub, source.app, mapped.mapped, {source.entity: mapped.deleted}, run_id=run_id)
     summary.read = extracted.read + extracted.deleted
+    summary.mapped = len(mapped.mapped)
     summary.rejected = extracted.rejected + mapped.rejected
     summary.created, summary.updated, summary.unchanged = loaded.created, loaded.updated, loaded.unchanged
     summary.linked, summary.deleted, summary.conflicts = loaded.linked, loaded.deleted, loaded.conflicts
@@ -95,5 +99,6 @@ def push_batch(
     counts = push_entity(hub, sink, entity, run_id, history_from=history_from)
     summary = BatchSummary(sink.app, "push", entity, read=counts.due)
     summary.created, summary.updated, summary.waiting = counts.created, counts.updated, counts.waiting
-    summary.rejected = counts.failed
+    summary.rejected, summary.skipped = counts.failed, counts.skipped
+    summary.notes = "; ".join(f"{reason} ({n})" for reason, n in counts.reasons.most_common(3))
     return summary

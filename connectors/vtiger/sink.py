@@ -48,6 +48,9 @@ class VtigerSink:
                 results.append(PushResult(record.id, False, skipped=True, error="suppliers are not written to vTiger"))
                 continue
             remote = refs.remote_id(entity, record.id)
+            if record.deleted_at is not None:
+                results.append(self._delete(record.id, remote))
+                continue
             try:
                 element = write(record, refs)
                 if remote:
@@ -63,3 +66,13 @@ class VtigerSink:
             except (MappingError, ConnectorError) as error:
                 results.append(PushResult(record.id, False, remote, error=str(error)))
         return results
+
+    def _delete(self, hub_id: t.Any, remote: str | None) -> PushResult:
+        """A record deleted, voided or archived elsewhere is deleted in vTiger (its recycle bin keeps it)."""
+        if remote is None:
+            return PushResult(hub_id, False, skipped=True, error="deleted before it reached vTiger")
+        try:
+            self.client.delete(remote)
+        except ConnectorError as error:
+            return PushResult(hub_id, False, remote, error=str(error))
+        return PushResult(hub_id, True, remote)

@@ -216,6 +216,8 @@ class XeroSink:
             no_contact = check_invoice_has_contact(t.cast(Document, self._completed(record, refs)))
             if no_contact is not None:
                 return no_contact
+        if isinstance(record, Item) and record.deleted_at is not None:
+            return "an item deleted elsewhere stays in Xero: Xero items are deleted in Xero itself"
         if isinstance(record, Invoice) and remote is not None and held is not None:
             # What Xero last said the invoice was: an edit to a PAID one is not sent.
             wanted = "VOIDED" if record.deleted_at is not None else record.status.value
@@ -347,10 +349,20 @@ class XeroSink:
         org_ids = sorted({p.organization_id for p in people if p.organization_id is not None})
         orgs = [t.cast(Organization, o) for o in self.hub.records("organizations", org_ids).values()]
         wanted = {p.id for p in people}
-        return orphans + self._contacts(orgs, refs, only_people=wanted)
+        # A person deleted elsewhere leaves the contact: the contact is sent again without them.
+        gone: dict[UUID, list[Person]] = {}
+        for p in people:
+            if p.deleted_at is not None and p.organization_id is not None:
+                gone.setdefault(p.organization_id, []).append(p)
+        return orphans + self._contacts(orgs, refs, only_people=wanted, gone=gone)
 
     def _contacts(
-        self, orgs: list[Organization], refs: Refs, *, only_people: set[UUID | None] | None
+        self,
+        orgs: list[Organization],
+        refs: Refs,
+        *,
+        only_people: set[UUID | None] | None,
+        gone: dict[UUID, list[Person]] | None = None,
     ) -> list[PushResult]:
         people: dict[UUID, list[Person]] = {}
         members = self.hub.records_by("people", "organization_id", [o.id for o in orgs if o.id is not None])
@@ -386,6 +398,9 @@ class XeroSink:
                 held = _held_contact(result.record, refs, org.id)
                 results.append(PushResult(org.id, True, result.remote_id, error=note, created=created, snapshot=held))
             results += self._people_results(result.remote_id, people.get(org.id, []), left_out, only_people)
+            results += [
+                PushResult(p.id, True, refs.remote_id("people", p.id)) for p in (gone or {}).get(org.id, []) if p.id
+            ]
         return results
 
     @staticmethod

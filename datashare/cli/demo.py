@@ -34,7 +34,7 @@ DEMO_ENVIRONMENT = {
     "DEMO_AU_VTIGER_ACCESS_KEY": SAMPLE_ACCESS_KEY,
     "DEMO_US_VTIGER_ACCESS_KEY": SAMPLE_ACCESS_KEY,
 }
-_COLUMNS = ("read", "rejected", "created", "updated", "unchanged", "linked", "deleted", "waiting", "conflicts")
+_COLUMNS = ("read", "rejected", "created", "updated", "unchanged", "linked", "deleted", "waiting", "skipped")
 DOMAIN_FLOWS = (crm_sales, accounting)
 
 
@@ -97,4 +97,7 @@ def run_demo(config: Config, *, port: int = DEFAULT_PORT, console: Console | Non
                 for flow in DOMAIN_FLOWS:
                     rows += flow(tenant=tenant.name, config=str(config.path))
                 console.print(_table(f"{tenant.name}: {round_name}", rows))
+                for row in rows:
+                    if row.get("notes"):
+                        console.print(f"  {row['app']} {row['entity']}: {row['notes']}")
     return stores

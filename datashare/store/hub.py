@@ -152,6 +152,14 @@ class Hub:
             [str(i) for i in ids],
         )
         if app is not None:
+            # The app deleted them: whatever the hub does with the tombstones later, nothing goes back to it.
+            self.query(
+                "UPDATE id_map SET status = 'deleted', updated_at = now() "
+                "WHERE entity = ? AND app = ? AND list_contains(CAST(? AS UUID[]), hub_id)",
+                entity,
+                app,
+                [str(i) for i in ids],
+            )
             self.query(
                 "UPDATE snapshots SET record = json_merge_patch(record, json_object('deleted_at', ?)), updated_at = now() "
                 "WHERE entity = ? AND app = ? AND list_contains(CAST(? AS UUID[]), hub_id)",

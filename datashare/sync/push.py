@@ -11,7 +11,8 @@ failed.
 from __future__ import annotations
 
 import typing as t
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
 
@@ -72,13 +73,17 @@ class PushCounts:
     waiting: int = 0
     failed: int = 0
     skipped: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)  # why records were skipped, waited or failed
 
 
 def due(hub: Hub, app: str, entity: str, history_from: date | None = None) -> list[tuple[CanonicalModel, str]]:
     """Live hub records whose content the app does not hold yet, with their content hash.
 
-    Dated records (documents, payments…) from before ``history_from``, the
-    tenant's historical-data cutoff, are never due.
+    A tombstone is due to the apps that hold the record (they archive, void
+    or delete it, as each allows), never to one that does not have it or has
+    deleted it already (id map status ``deleted``). Dated records
+    (documents, payments…) from before ``history_from``, the tenant's
+    historical-data cutoff, are never due.
     """
     model = model_for(entity)
     names = list(model.model_fields)
@@ -86,7 +91,8 @@ def due(hub: Hub, app: str, entity: str, history_from: date | None = None) -> li
     rows = hub.query(
         f"SELECT {', '.join('e.' + quote(n) for n in names)}, e.hub_hash FROM {quote(entity)} e "
         "LEFT JOIN id_map m ON m.entity = ? AND m.app = ? AND m.hub_id = e.id "
-        "WHERE e.deleted_at IS NULL AND (m.pushed_hash IS DISTINCT FROM e.hub_hash) "
+        "WHERE (e.deleted_at IS NULL OR (m.remote_id IS NOT NULL AND m.status <> 'deleted')) "
+        "AND (m.pushed_hash IS DISTINCT FROM e.hub_hash) "
         + ("AND (e.transaction_date IS NULL OR e.transaction_date >= ?) " if dated else "")
         + "ORDER BY e.hub_loaded_at, e.id",
         entity,
@@ -105,6 +111,7 @@ def push_entity(
     if not pending:
         return counts
     hashes = {record.id: digest for record, digest in pending}
+    tombstones = {record.id for record, _ in pending if record.deleted_at is not None}
     results = _never_coming(hub, sink.app, sink.push(entity, [record for record, _ in pending], HubRefs(hub, sink.app)))
     rows: dict[str, list[t.Any]] = {k: [] for k in ("hub_id", "remote_id", "pushed_hash", "status", "last_error")}
     for result in results:
@@ -112,9 +119,17 @@ def push_entity(
         rows["remote_id"].append(result.remote_id)
         rows["pushed_hash"].append(hashes.get(result.hub_id) if result.ok or result.skipped else None)
         rows["status"].append(
-            "linked" if result.ok else "skipped" if result.skipped else "waiting" if result.waiting else "error"
+            ("deleted" if result.hub_id in tombstones else "linked")
+            if result.ok
+            else "skipped"
+            if result.skipped
+            else "waiting"
+            if result.waiting
+            else "error"
         )
         rows["last_error"].append(result.error)
+        if result.error and not result.ok:
+            counts.reasons[result.error] += 1
         if result.skipped:
             counts.skipped += 1
         elif result.ok:

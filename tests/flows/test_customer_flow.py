@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from connectors.xero.streams import STREAMS
-from datashare.config import load_config
+from datashare.config import Tenant, load_config
 from datashare.store import Hub
 from flows.crm_sales import crm_sales
 from sandbox.server import Sandbox
-from tasks.wiring import xero_client
+from tasks.wiring import vtiger_client, xero_client
 
 pytestmark = [pytest.mark.prefect, pytest.mark.e2e, pytest.mark.usefixtures("prefect_server")]
 
@@ -84,29 +84,28 @@ def test_crm_organizations_reach_xero_as_contacts_with_at_most_five_people(
     assert any(reason == "a person without an organization is not sent to Xero" for reason in reasons), set(reasons)
 
 
+def _synced_once(config: Path) -> tuple[Tenant, list[tuple[str, str, str]]]:
+    """Run crm_sales once; the tenant and its organizations in both apps: (name, Xero id, vTiger id)."""
+    tenant = load_config(config).tenant("demo-au")
+    crm_sales(tenant="demo-au", config=str(config))
+    with Hub.open(tenant.store_path()) as hub:
+        rows = hub.query(
+            "SELECT o.name, x.remote_id, v.remote_id FROM organizations o "
+            "JOIN id_map x ON x.hub_id = o.id AND x.app = 'xero' AND x.entity = 'organizations' "
+            "JOIN id_map v ON v.hub_id = o.id AND v.app = 'vtiger' AND v.entity = 'organizations' "
+            "WHERE o.deleted_at IS NULL AND x.remote_id IS NOT NULL AND v.remote_id IS NOT NULL ORDER BY o.name"
+        )
+    return tenant, [(str(name), str(x), str(v)) for name, x, v in rows]
+
+
 def test_a_contact_person_whose_email_is_edited_in_xero_becomes_a_new_person_in_the_hub_and_the_crm(
     own_sandbox: tuple[Sandbox, Path],
 ) -> None:
     sandbox, config = own_sandbox
-    tenant = load_config(config).tenant("demo-au")
-    crm_sales(tenant="demo-au", config=str(config))
+    tenant, shared = _synced_once(config)
     book = sandbox.xero.org_named("AU")
-    with Hub.open(tenant.store_path()) as hub:
-        linked = {
-            str(remote): name
-            for remote, name, _ in hub.query(
-                "SELECT x.remote_id, o.name, v.remote_id FROM organizations o "
-                "JOIN id_map x ON x.hub_id = o.id AND x.app = 'xero' AND x.entity = 'organizations' "
-                "JOIN id_map v ON v.hub_id = o.id AND v.app = 'vtiger' AND v.entity = 'organizations'"
-            )
-        }
-        in_crm = {
-            str(x): str(v)
-            for x, v in hub.query(
-                "SELECT x.remote_id, v.remote_id FROM id_map x JOIN id_map v ON v.hub_id = x.hub_id "
-                "AND v.entity = x.entity AND v.app = 'vtiger' WHERE x.app = 'xero' AND x.entity = 'organizations'"
-            )
-        }
+    linked = {xero_id: name for name, xero_id, _ in shared}
+    in_crm = {xero_id: crm_id for _, xero_id, crm_id in shared}
     contact = next(
         c
         for c in book.table("Contacts").values()
@@ -141,3 +140,25 @@ def test_a_contact_person_whose_email_is_edited_in_xero_becomes_a_new_person_in_
     ]
     assert new_person["account_id"] == in_crm[contact["ContactID"]]  # under the same organization
     assert new_person["lastname"] == edited.get("LastName")
+
+
+def test_a_deletion_in_one_app_archives_or_deletes_the_record_in_the_other_and_goes_no_further(
+    own_sandbox: tuple[Sandbox, Path],
+) -> None:
+    sandbox, config = own_sandbox
+    tenant, shared = _synced_once(config)
+    (_, archived_in_xero, its_account), (_, its_contact, deleted_in_crm) = shared[:2]
+    xero = xero_client(tenant)
+    assert xero.write(STREAMS["Contacts"], [{"ContactID": archived_in_xero, "ContactStatus": "ARCHIVED"}])[0].ok
+    vtiger_client(tenant).delete(deleted_in_crm)
+
+    rows = crm_sales(tenant="demo-au", config=str(config))
+
+    book = sandbox.xero.org_named("AU")
+    assert book.table("Contacts")[its_contact]["ContactStatus"] == "ARCHIVED"
+    crm = sandbox.vtiger["au"]
+    assert crm.entities[int(its_account.split("x")[1])].deleted
+    assert _pushed(rows, "organizations", "updated") == 2  # one each way
+    again = crm_sales(tenant="demo-au", config=str(config))
+    notes = [r["notes"] for r in again if r["notes"]]
+    assert _pushed(again, "organizations", "updated") == _pushed(again, "organizations", "rejected") == 0, notes
