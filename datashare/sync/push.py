@@ -190,6 +190,6 @@ def _never_coming(hub: Hub, app: str, results: list[PushResult]) -> list[PushRes
             out.append(result)
             continue
         entity = result.waiting_for[0] if result.waiting_for else ""
-        note = f"not sent: it belongs to {entity} that {app} does not take ({reason})"
+        note = f"not sent: the {entity} record it refers to is not taken by {app} ({reason})"
         out.append(PushResult(result.hub_id, False, result.remote_id, skipped=True, error=note))
     return out
