@@ -150,6 +150,7 @@ class XeroSink:
     hub: HubView
     app: str = "xero"
     _defaults: dict[str, UUID | None] = field(default_factory=dict, init=False, repr=False)
+    _organization_of: dict[UUID, UUID | None] = field(default_factory=dict, init=False, repr=False)
 
     @cached_property
     def _organisation(self) -> dict[str, t.Any]:
@@ -176,6 +177,7 @@ class XeroSink:
         results: list[PushResult] = []
         ready: list[tuple[CanonicalModel, dict[str, t.Any], bool]] = []
         taxes = self._tax_choices(records, refs)
+        self._learn_organizations_of(records)
         for record in records:
             assert record.id is not None  # hub records always have their id
             remote = refs.remote_id(entity, record.id)
@@ -237,8 +239,7 @@ class XeroSink:
         """
         update: dict[str, t.Any] = {}
         if isinstance(record, Document) and record.organization_id is None and record.person_id is not None:
-            person = self.hub.records("people", [record.person_id]).get(record.person_id)
-            organization = getattr(person, "organization_id", None)
+            organization = self._organization_of.get(record.person_id)
             if organization is not None:
                 update["organization_id"] = organization
         if isinstance(record, Payment) and record.account_id is None:
@@ -256,6 +257,16 @@ class XeroSink:
                 for ln in record.lines
             ]
         return record.model_copy(update=update) if update else record
+
+    def _learn_organizations_of(self, records: list[CanonicalModel]) -> None:
+        """The organizations of the people that documents name instead of one, in one lookup."""
+        wanted = [
+            r.person_id
+            for r in records
+            if isinstance(r, Document) and r.organization_id is None and r.person_id is not None
+        ]
+        people = t.cast(dict[UUID, Person], self.hub.records("people", wanted)) if wanted else {}
+        self._organization_of = {hub_id: p.organization_id for hub_id, p in people.items()}
 
     def _default_account(self, use: str, refs: Refs) -> UUID | None:
         """The Xero account used where a record names none: the first (by code) active one of the right type."""

@@ -28,6 +28,7 @@ from datashare.model import (
     Organization,
     Payment,
     PaymentType,
+    Person,
     TaxCode,
 )
 from datashare.store import Hub
@@ -305,3 +306,33 @@ def test_documents_dated_before_the_historical_data_cutoff_are_never_sent(hub: H
     numbers = {i.get("InvoiceNumber") for i in world.org.table("Invoices").values()}
     assert "CRM-NEW" in numbers
     assert "CRM-OLD" not in numbers
+
+
+def test_an_invoice_naming_only_a_person_goes_to_that_persons_organization(hub: Hub, world: XeroWorld) -> None:
+    customer = _customer(hub)
+    buyer, loner = (
+        Person(id=uuid4(), first_name="Ann", last_name="Lee", email="ann@lee.example", organization_id=customer),
+        Person(id=uuid4(), first_name="Bo", last_name="Ng", email="bo@ng.example"),
+    )
+    _brought_in(hub, buyer, loner)
+    invoices = [
+        Invoice(
+            id=uuid4(),
+            type=InvoiceType.CUSTOMER,
+            transaction_number=number,
+            person_id=person.id,
+            currency="AUD",
+            lines=[{"description": "Consulting", "quantity": 1, "unit_price": {"currency": "AUD", "net_amount": 100}}],
+        )
+        for number, person in (("CRM-P1", buyer), ("CRM-P2", loner))
+    ]
+    _brought_in(hub, *invoices)
+
+    counts = _push(hub, world, "invoices")
+
+    assert (counts.created, counts.skipped) == (1, 1)
+    _, remote, _ = _status(hub, "invoices", invoices[0].id)
+    assert world.org.table("Invoices")[str(remote)]["_contact"] == _status(hub, "organizations", customer)[1]
+    _, _, reason = _status(hub, "invoices", invoices[1].id)
+    assert reason is not None
+    assert "names only a person" in reason
