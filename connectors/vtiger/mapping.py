@@ -41,6 +41,7 @@ from uuid import UUID
 from pydantic import ValidationError
 
 from connectors.base.mapping import Mapped, MappingError, Refs, WaitingForReference
+from connectors.vtiger.streams import MODULES
 from connectors.vtiger.values import Fields, country_name, plain_decimal, to_text
 from datashare.model import (
     Address,
@@ -369,7 +370,14 @@ def write_account(organization: Organization, refs: Refs, *, lookups: Lookups = 
 
 
 def write_contact(person: Person, refs: Refs, *, lookups: Lookups = NO_LOOKUPS) -> dict[str, t.Any]:
-    """A ``Person`` as a Contacts element; its organization must be in vTiger already."""
+    """A ``Person`` as a Contacts element; its organization must be in vTiger already.
+
+    vTiger links a contact to an Account only: a person whose organization is
+    a vTiger Vendor goes without the link rather than be refused.
+    """
+    account = _remote(refs, "organizations", person.organization_id)
+    if account and not account.startswith(f"{MODULES['Accounts'].id_prefix}x"):
+        account = ""
     return _strings(
         {
             "salutationtype": person.title,
@@ -377,7 +385,7 @@ def write_contact(person: Person, refs: Refs, *, lookups: Lookups = NO_LOOKUPS) 
             "lastname": person.last_name,
             "title": person.job_title,
             "birthday": person.birth_date,
-            "account_id": _remote(refs, "organizations", person.organization_id),
+            "account_id": account,
             "email": person.email,
             "phone": _phone(person.phone_work, "landline"),
             "mobile": _phone(person.phone_work, "mobile"),

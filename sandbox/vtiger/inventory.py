@@ -14,6 +14,7 @@ As include/Webservices/LineItem/VtigerLineItemOperation.php does it:
 
 from __future__ import annotations
 
+import typing as t
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -46,12 +47,28 @@ def taxes(state: VtigerState) -> list[TaxInfo]:
     ]
 
 
+def _rows_by_product(state: VtigerState) -> dict[str, list[int]]:
+    """ProductTaxes row keys by product, rebuilt when rows come or go (a scan per lookup made big CRMs crawl)."""
+    rows = state.actors["ProductTaxes"]
+    version = (len(rows), max(rows, default=0))
+    cached = state.indexes.get("product_taxes")
+    if cached is None or cached[0] != version:
+        index: dict[str, list[int]] = {}
+        for key, row in rows.items():
+            index.setdefault(split_id(row["productid"])[1], []).append(key)
+        cached = (version, index)
+        state.indexes["product_taxes"] = cached
+    return t.cast(dict[str, list[int]], cached[1])
+
+
 def product_taxes(state: VtigerState, product_id: int) -> dict[str, Decimal]:
     """The taxes a product carries (ProductTaxes rows), by taxname."""
     with state.lock:
         tax_rows = state.actors["Tax"]
+        rows = state.actors["ProductTaxes"]
         found: dict[str, Decimal] = {}
-        for row in state.actors["ProductTaxes"].values():
+        for key in _rows_by_product(state).get(str(product_id), ()):
+            row = rows[key]
             _, product = split_id(row["productid"])
             _, tax = split_id(row["taxid"])
             if product == str(product_id) and tax.isdigit() and int(tax) in tax_rows:

@@ -96,6 +96,7 @@ class VtigerState:
         self.challenges: dict[int, Challenge] = {}
         self.sessions: dict[str, Session] = {}
         self.entities: dict[int, EntityRecord] = {}
+        self.indexes: dict[str, tuple[object, object]] = {}  # lookups derived from the tables, with their version
         self.actors: dict[str, dict[int, dict[str, str]]] = {"Currency": {}, "Tax": {}, "ProductTaxes": {}}
         self._next_crmid = 1
         self._next_actor_id: dict[str, int] = {}

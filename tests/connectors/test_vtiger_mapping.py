@@ -467,6 +467,13 @@ def test_a_reference_not_yet_in_vtiger_makes_the_record_wait():
     assert (caught.value.entity, caught.value.hub_id) == ("organizations", org_id)
 
 
+def test_a_person_of_an_organization_held_as_a_vendor_goes_without_the_account_link():
+    vendor, account = uuid4(), uuid4()
+    refs = DictRefs(to_remote={("organizations", vendor): "2x92", ("organizations", account): "11x7"})
+    assert write_contact(Person(last_name="Lee", organization_id=vendor), refs)["account_id"] == ""
+    assert write_contact(Person(last_name="Lee", organization_id=account), refs)["account_id"] == "11x7"
+
+
 def test_no_purchase_price_is_written_for_a_product():
     item = Item(
         code="W-1",
