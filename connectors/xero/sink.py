@@ -59,6 +59,7 @@ from datashare.model import (
     InvoiceType,
     Item,
     Organization,
+    PartyStatus,
     Payment,
     Person,
     TaxCode,
@@ -418,19 +419,26 @@ class XeroSink:
     def _people_results(
         contact_id: str, people: list[Person], left_out: list[Person], only: set[UUID | None] | None
     ) -> list[PushResult]:
-        if only is None:
-            return []
+        """A result for each person the contact was written with (or left out of it).
+
+        When organizations are pushed, the people sent with them are reported
+        as carried along (``entity="people"``), so they are not sent again.
+        """
+        carried = "people" if only is None else None
         out = []
         for person in people:
-            if person.id is None or person.id not in only:
+            if person.id is None or (only is not None and person.id not in only):
+                continue
+            if person.status != PartyStatus.ACTIVE:
+                reason = "an archived person is not sent to Xero (a contact person has no such state)"
+                out.append(PushResult(person.id, False, skipped=True, error=reason, entity=carried))
                 continue
             if person in left_out:
-                out.append(
-                    PushResult(person.id, False, skipped=True, error="left out: Xero takes at most 5 contact persons")
-                )
+                reason = "left out: Xero takes at most 5 contact persons"
+                out.append(PushResult(person.id, False, skipped=True, error=reason, entity=carried))
                 continue
             remote = person_remote_id(contact_id, person.first_name, person.last_name, person.email)
-            out.append(PushResult(person.id, True, remote))
+            out.append(PushResult(person.id, True, remote, entity=carried))
         return out
 
 

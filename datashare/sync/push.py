@@ -43,6 +43,7 @@ class PushResult:
     skipped: bool = False  # the app does not take this record (and need not be asked again until it changes)
     snapshot: dict[str, t.Any] | None = None  # the record as the app now holds it, in canonical form
     waiting_for: tuple[str, UUID] | None = None  # the (entity, hub id) a waiting record needs in the app first
+    entity: str | None = None  # set when the record is of another entity than the one pushed (carried along)
 
     @classmethod
     def wait(cls, hub_id: UUID, waiting: WaitingForReference, remote_id: str | None = None) -> PushResult:
@@ -105,7 +106,12 @@ def due(hub: Hub, app: str, entity: str, history_from: date | None = None) -> li
 def push_entity(
     hub: Hub, sink: Sink, entity: str, run_id: str | None = None, *, history_from: date | None = None
 ) -> PushCounts:
-    """Write every due record of ``entity`` to the sink's app; record each result in the id map."""
+    """Write every due record of ``entity`` to the sink's app; record each result in the id map.
+
+    A sink may also report on records of another entity that the same write
+    carried (the people sent with their Xero contact): those are recorded too,
+    so they are not sent again on their own.
+    """
     pending = due(hub, sink.app, entity, history_from)
     counts = PushCounts(due=len(pending))
     if not pending:
@@ -113,6 +119,50 @@ def push_entity(
     hashes = {record.id: digest for record, digest in pending}
     tombstones = {record.id for record, _ in pending if record.deleted_at is not None}
     results = _never_coming(hub, sink.app, sink.push(entity, [record for record, _ in pending], HubRefs(hub, sink.app)))
+    own = [r for r in results if r.entity in (None, entity)]
+    for result in own:
+        if result.error and not result.ok:
+            counts.reasons[result.error] += 1
+        if result.skipped:
+            counts.skipped += 1
+        elif result.ok:
+            counts.created += result.created
+            counts.updated += not result.created
+        else:
+            counts.waiting += result.waiting
+            counts.failed += not result.waiting
+    _record(hub, sink.app, entity, own, hashes, tombstones, run_id)
+    carried: dict[str, list[PushResult]] = {}
+    for result in results:
+        if result.entity not in (None, entity):
+            carried.setdefault(str(result.entity), []).append(result)
+    for other, also in carried.items():
+        current = hub.query(
+            f"SELECT id, hub_hash, deleted_at IS NOT NULL FROM {quote(other)} WHERE list_contains(CAST(? AS UUID[]), id)",
+            [str(r.hub_id) for r in also],
+        )
+        _record(
+            hub,
+            sink.app,
+            other,
+            also,
+            {hub_id: digest for hub_id, digest, _ in current},
+            {hub_id for hub_id, _, gone in current if gone},
+            run_id,
+        )
+    return counts
+
+
+def _record(
+    hub: Hub,
+    app: str,
+    entity: str,
+    results: list[PushResult],
+    hashes: t.Mapping[UUID | None, str | None],
+    tombstones: set[UUID | None],
+    run_id: str | None,
+) -> None:
+    """Each result in the id map (and notes in the rejects), in a few set-based writes."""
     rows: dict[str, list[t.Any]] = {k: [] for k in ("hub_id", "remote_id", "pushed_hash", "status", "last_error")}
     for result in results:
         rows["hub_id"].append(str(result.hub_id))
@@ -128,45 +178,26 @@ def push_entity(
             else "error"
         )
         rows["last_error"].append(result.error)
-        if result.error and not result.ok:
-            counts.reasons[result.error] += 1
-        if result.skipped:
-            counts.skipped += 1
-        elif result.ok:
-            counts.created += result.created
-            counts.updated += not result.created
-        else:
-            counts.waiting += result.waiting
-            counts.failed += not result.waiting
     ok = [i for i, r in enumerate(results) if r.ok]
     failed = [i for i, r in enumerate(results) if not r.ok and not r.skipped]
     skipped = [i for i, r in enumerate(results) if r.skipped]
     snapshots = [(r.hub_id, r.snapshot) for r in results if r.ok and r.snapshot is not None]
-    hub.save_snapshots(entity, sink.app, snapshots)  # the base of the next merge: reading it back is no change
-    if ok:
-        table = pa.table({k: [v[i] for i in ok] for k, v in rows.items()})
-        table = table.append_column("entity", pa.array([entity] * len(ok))).append_column(
-            "app", pa.array([sink.app] * len(ok))
-        )
-        hub.upsert_id_map(table)
+    hub.save_snapshots(entity, app, snapshots)  # the base of the next merge: reading it back is no change
     notes = [r for r in results if r.skipped or (r.ok and r.error)]
     hub.add_rejects(
-        [
-            Reject(sink.app, entity, "push", r.error or "not sent", r.remote_id, {"hub_id": str(r.hub_id)})
-            for r in notes
-        ],
+        [Reject(app, entity, "push", r.error or "not sent", r.remote_id, {"hub_id": str(r.hub_id)}) for r in notes],
         run_id=run_id,
     )
     for chosen, columns in (
+        (ok, tuple(rows)),
+        # A record that did not get through keeps whatever remote id it had: only its status changes.
         (failed, ("hub_id", "status", "last_error")),
         (skipped, ("hub_id", "status", "last_error", "pushed_hash")),
     ):
         if chosen:
-            # A record that did not get through keeps whatever remote id it had: only its status changes.
             table = pa.table({k: [rows[k][i] for i in chosen] for k in columns})
             table = table.append_column("entity", pa.array([entity] * len(chosen)))
-            hub.upsert_id_map(table.append_column("app", pa.array([sink.app] * len(chosen))))
-    return counts
+            hub.upsert_id_map(table.append_column("app", pa.array([app] * len(chosen))))
 
 
 def _never_coming(hub: Hub, app: str, results: list[PushResult]) -> list[PushResult]:
@@ -191,5 +222,5 @@ def _never_coming(hub: Hub, app: str, results: list[PushResult]) -> list[PushRes
             continue
         entity = result.waiting_for[0] if result.waiting_for else ""
         note = f"not sent: the {entity} record it refers to is not taken by {app} ({reason})"
-        out.append(PushResult(result.hub_id, False, result.remote_id, skipped=True, error=note))
+        out.append(PushResult(result.hub_id, False, result.remote_id, skipped=True, error=note, entity=result.entity))
     return out
