@@ -59,10 +59,13 @@ def run_domain(
     full: bool = False,
     since: date | None = None,
     config: str = DEFAULT_CONFIG,
+    before_push: t.Callable[[str, str, str], dict[str, t.Any]] | None = None,
 ) -> list[dict[str, t.Any]]:
     """Sync a domain's entities (or the ``entities`` given) for one tenant; leaves summary and rejects artifacts.
 
     ``full`` reads everything again (``since``: everything changed after that day).
+    ``before_push`` (a task taking config, tenant and run id) runs between the
+    pulls and the pushes, and adds its row to the summary.
     """
     logger = get_run_logger()
     settings = load_config(Path(config)).tenant(tenant)
@@ -76,7 +79,8 @@ def run_domain(
             )
     run_id = str(flow_run.get_id() or f"{domain}-{tenant}")
     # What the wanted records point at is read and written too, so none waits for another flow's records.
-    needed = with_references(wanted)
+    # Payroll names accounts by code only and never a tax code: an HR run reads no lookups (and so no CRM).
+    needed = with_references(wanted, lookups=domain != "hr_payroll")
     batches = batches_for(settings, needed)
     rows: list[dict[str, t.Any]] = []
     with tenant_lock(tenant):
@@ -87,6 +91,8 @@ def run_domain(
         try:
             for app, stream in batches:
                 rows.append(pull_collection(config, tenant, app, stream, run_id, full, since))
+            if before_push is not None:
+                rows.append(before_push(config, tenant, run_id))
             for app, entity in pushes_for(settings, needed):
                 rows.append(push_entity_to(config, tenant, app, entity, run_id))
         except Exception as error:

@@ -14,10 +14,11 @@ from datashare.store import Hub
 from flows.accounting import accounting
 from flows.crm_sales import crm_sales
 from flows.domain import DEFAULT_CONFIG
+from flows.hr_payroll import hr_payroll
 
 __all__ = ["reimport"]
 
-_FLOWS = {"crm_sales": crm_sales, "accounting": accounting}
+_FLOWS: dict[str, t.Any] = {"crm_sales": crm_sales, "accounting": accounting, "hr_payroll": hr_payroll}
 
 
 @flow(name="reimport", flow_run_name="reimport-{tenant}", log_prints=True)
@@ -41,5 +42,6 @@ def reimport(
             continue
         with Hub.open(settings.store_path()) as hub:
             hub.reset_cursors(entities=chosen)
-        results[name] = _FLOWS[name](tenant=tenant, entities=chosen, full=True, since=since, config=config)
+        # A domain that ends Skipped (HR of an organisation without payroll) returns nothing.
+        results[name] = _FLOWS[name](tenant=tenant, entities=chosen, full=True, since=since, config=config) or []
     return results

@@ -14,6 +14,7 @@ from datashare.config import load_config
 from flows.accounting import accounting
 from flows.crm_sales import crm_sales
 from flows.domain import DEFAULT_CONFIG
+from flows.hr_payroll import hr_payroll
 
 __all__ = ["sync_all"]
 
@@ -23,6 +24,7 @@ def sync_tenant(tenant: str, config: str) -> None:
     """One tenant's domains, in order (its runs never overlap: each flow holds the tenant's slot)."""
     crm_sales(tenant=tenant, config=config)
     accounting(tenant=tenant, config=config)
+    hr_payroll(tenant=tenant, config=config)  # ends Skipped where the organisation has no payroll
 
 
 # Tenants are independent (one hub file each), so several sync at once; the pool is bounded on purpose.

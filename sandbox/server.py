@@ -7,9 +7,14 @@
                          with the sample organisations AU, US and NZ
     /vtiger/au/...       the AU organisation's vTiger CRM (/webservice.php)
     /vtiger/us/...       the US organisation's vTiger CRM
+    /deputy/au/...       the AU organisation's Deputy install (/api/v1/resource/...)
+    /deputy/us/...       the US organisation's Deputy install
 
 Each CRM shares part of its customers and product codes with its Xero
 organisation (spelled a little differently), so matching has real work to do.
+Each Deputy install employs its organisation's staff (``sandbox.common.staff``),
+as Xero Payroll does: most with the same email, some under another one, a few
+casuals only in Deputy.
 """
 
 from __future__ import annotations
@@ -21,6 +26,10 @@ from starlette.routing import Mount
 from starlette.types import ASGIApp
 
 from sandbox.common.faults import FaultPlan
+from sandbox.deputy import SAMPLE_TOKEN as DEPUTY_SAMPLE_TOKEN
+from sandbox.deputy import DeputyState
+from sandbox.deputy import create_app as create_deputy
+from sandbox.deputy import seed_sample as seed_deputy
 from sandbox.vtiger import SAMPLE_ACCESS_KEY, SAMPLE_USERNAME, VtigerState
 from sandbox.vtiger import create_app as create_vtiger
 from sandbox.vtiger import seed_sample as seed_vtiger
@@ -28,11 +37,12 @@ from sandbox.xero import SAMPLE_CLIENT_ID, SAMPLE_CLIENT_SECRET, RateLimits, Xer
 from sandbox.xero import create_app as create_xero
 from sandbox.xero import seed_sample as seed_xero
 
-__all__ = ["CRM_ORGS", "DEFAULT_HOST", "DEFAULT_PORT", "Sandbox", "build_sandbox"]
+__all__ = ["CRM_ORGS", "DEFAULT_HOST", "DEFAULT_PORT", "DEPUTY_ORGS", "Sandbox", "build_sandbox"]
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8750
 CRM_ORGS = ("au", "us")
+DEPUTY_ORGS = ("au", "us")  # Deputy feeds payroll, which Xero offers in AU and US only
 
 
 @dataclass
@@ -42,6 +52,7 @@ class Sandbox:
     app: ASGIApp
     xero: XeroState
     vtiger: dict[str, VtigerState]
+    deputy: dict[str, DeputyState] = field(default_factory=dict)
     faults: dict[str, FaultPlan] = field(default_factory=dict)
 
     def describe(self, base_url: str) -> list[tuple[str, str, str]]:
@@ -58,6 +69,8 @@ class Sandbox:
             rows.append(
                 ("vtiger", f"{base_url}/vtiger/{org}", f"user {SAMPLE_USERNAME}, access key {SAMPLE_ACCESS_KEY}")
             )
+        for org in self.deputy:
+            rows.append(("deputy", f"{base_url}/deputy/{org}", f"bearer token {DEPUTY_SAMPLE_TOKEN}"))
         return rows
 
 
@@ -82,4 +95,11 @@ def build_sandbox(*, scale: int = 1, seed: int = 0, limits: RateLimits | None = 
         crms[org] = crm
         faults[f"vtiger/{org}"] = FaultPlan(seed=seed)
         routes.append(Mount(f"/vtiger/{org}", app=create_vtiger(crm, faults=faults[f"vtiger/{org}"])))
-    return Sandbox(Starlette(routes=routes), xero, crms, faults)
+    installs: dict[str, DeputyState] = {}
+    for org in DEPUTY_ORGS:
+        install = DeputyState(country=org.upper())
+        seed_deputy(install, scale=scale, seed=seed)
+        installs[org] = install
+        faults[f"deputy/{org}"] = FaultPlan(seed=seed)
+        routes.append(Mount(f"/deputy/{org}", app=create_deputy(install, faults=faults[f"deputy/{org}"])))
+    return Sandbox(Starlette(routes=routes), xero, crms, installs, faults)

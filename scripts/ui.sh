@@ -9,6 +9,7 @@ export PREFECT_API_URL="http://127.0.0.1:4200/api"
 export DEMO_XERO_CLIENT_SECRET="${DEMO_XERO_CLIENT_SECRET:-sandbox-xero-secret-Xk2v9QmT4pLr8sWz3nBy6cHd}"
 export DEMO_AU_VTIGER_ACCESS_KEY="${DEMO_AU_VTIGER_ACCESS_KEY:-dsVtigerAdmin26k}"
 export DEMO_US_VTIGER_ACCESS_KEY="${DEMO_US_VTIGER_ACCESS_KEY:-dsVtigerAdmin26k}"
+export DEMO_DEPUTY_TOKEN="${DEMO_DEPUTY_TOKEN:-dsDeputyPermanent26k}"
 mkdir -p .prefect/logs
 
 wait_for() {  # port, what
@@ -39,7 +40,7 @@ done
 "$BIN/prefect" worker start --pool datashare-process >.prefect/logs/worker.log 2>&1 &
 echo $! >.prefect/worker.pid
 
-echo "Prefect UI: http://127.0.0.1:4200  (deployments: crm-sales, accounting, reimport, sync-all)"
+echo "Prefect UI: http://127.0.0.1:4200  (deployments: crm-sales, accounting, hr-payroll, reimport, sync-all)"
 echo "Start a re-import from the UI (Deployments > reimport > Run > Custom run) or:"
 echo "  PREFECT_API_URL=$PREFECT_API_URL $BIN/prefect deployment run reimport/reimport --param tenant=demo-au"
 echo "Stop everything with: make ui-stop"

@@ -15,29 +15,36 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from connectors.base.retry import is_transient
+from connectors.deputy import STREAMS as DEPUTY_STREAMS
+from connectors.deputy import DeputySource, deputy_mapper
 from connectors.vtiger import Lookups, make_mapper
 from connectors.vtiger.sink import VtigerSink
 from connectors.vtiger.source import VtigerSource
 from connectors.vtiger.streams import MODULES
 from connectors.xero.mapper import xero_mapper
+from connectors.xero.payroll import payroll_stream, payroll_streams_for
+from connectors.xero.payroll_mapping import payroll_mapper
 from connectors.xero.sink import XeroSink
 from connectors.xero.source import XeroSource
 from connectors.xero.streams import STREAMS
 from datashare.config import Tenant, load_config
-from datashare.model import ENTITIES
+from datashare.model import DOMAINS, ENTITIES
 from datashare.store import Hub
 from datashare.sync.extract import Source
 from datashare.sync.mapping import Mapper
 from datashare.sync.push import Sink
 from tasks.pull import pull_batch, push_batch
-from tasks.wiring import vtiger_client, xero_client
+from tasks.wiring import deputy_client, vtiger_client, xero_client
 
 __all__ = ["Batch", "batches_for", "pull_collection", "push_entity_to", "pushes_for", "retry_transient", "sink_for"]
 
 # What each app takes from the hub, in reference order.
 PUSHES: dict[str, tuple[str, ...]] = {
     "vtiger": ("organizations", "people"),
-    "xero": ("tax_codes", "organizations", "people", "items", "invoices", "purchase_orders", "payments"),
+    "xero": (
+        *("tax_codes", "organizations", "people", "items", "invoices", "purchase_orders", "payments"),
+        "time_sheets",
+    ),
 }
 
 Batch = tuple[str, str]
@@ -53,19 +60,34 @@ def retry_transient(task: t.Any, task_run: t.Any, state: t.Any) -> bool:
     return False
 
 
+def _collections(tenant: Tenant, app: str, wanted: set[str]) -> list[tuple[str, str]]:
+    """(entity, collection) of what ``app`` can read; Xero's payroll ones only when HR entities are wanted."""
+    if app == "xero":
+        found = [(s.entities[0], s.name) for s in STREAMS.values()]
+        if wanted & set(DOMAINS["hr_payroll"]):
+            found += [(s.entities[0], s.name) for s in payroll_streams_for(_xero_country(tenant)).values()]
+        return found
+    if app == "vtiger":
+        return [(m.entities[0], m.name) for m in MODULES.values() if m.entities]
+    if app == "deputy":
+        return [(s.entities[0], s.name) for s in DEPUTY_STREAMS.values()]
+    return []
+
+
+def _xero_country(tenant: Tenant) -> str:
+    """The country of the tenant's Xero organisation (asked once per process)."""
+    return str(xero_client(tenant).organisation().get("CountryCode", ""))
+
+
 def batches_for(tenant: Tenant, entities: t.Iterable[str]) -> list[Batch]:
     """The (app, collection) batches that read ``entities`` for a tenant, in reference order."""
     wanted = set(entities)
     found: list[tuple[int, Batch]] = []
     order = list(ENTITIES)
-    for stream in STREAMS.values():
-        if stream.entities[0] in wanted and tenant.apps["xero"].direction(stream.entities[0]).to_hub:
-            found.append((order.index(stream.entities[0]), ("xero", stream.name)))
-    if "vtiger" in tenant.apps:
-        link = tenant.apps["vtiger"]
-        for module in MODULES.values():
-            if module.entities and module.entities[0] in wanted and link.direction(module.entities[0]).to_hub:
-                found.append((order.index(module.entities[0]), ("vtiger", module.name)))
+    for app, link in tenant.apps.items():
+        for entity, name in _collections(tenant, app, wanted):
+            if entity in wanted and link.direction(entity).to_hub:
+                found.append((order.index(entity), (app, name)))
     return [batch for _, batch in sorted(found, key=lambda pair: pair[0])]
 
 
@@ -73,7 +95,12 @@ def _source_and_mapper(tenant: Tenant, app: str, stream: str) -> tuple[Source, M
     if app == "xero":
         client = xero_client(tenant)
         currency = str(client.organisation()["BaseCurrency"])
-        return XeroSource(client, STREAMS[stream]), xero_mapper(currency)
+        if stream in STREAMS:
+            return XeroSource(client, STREAMS[stream]), xero_mapper(currency)
+        country = _xero_country(tenant)
+        return XeroSource(client, payroll_stream(country, stream)), payroll_mapper(country, currency)
+    if app == "deputy":
+        return DeputySource(deputy_client(tenant), DEPUTY_STREAMS[stream]), deputy_mapper()
     crm = vtiger_client(tenant)
     lookups = Lookups.from_rows(
         currencies=crm.query_all("Currency"), taxes=crm.query_all("Tax"), product_taxes=crm.query_all("ProductTaxes")

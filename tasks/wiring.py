@@ -7,12 +7,13 @@ import threading
 import httpx
 
 from connectors.base.tokens import TokenStore, token_store_for
+from connectors.deputy import DeputyClient
 from connectors.vtiger import VtigerClient
 from connectors.xero.auth import XeroAuth, XeroEndpoints
 from connectors.xero.client import XeroClient
 from datashare.config import AppLink, ConfigError, Tenant
 
-__all__ = ["token_store", "vtiger_client", "xero_auth", "xero_client", "xero_endpoints", "xero_link"]
+__all__ = ["deputy_client", "token_store", "vtiger_client", "xero_auth", "xero_client", "xero_endpoints", "xero_link"]
 
 
 def xero_link(tenant: Tenant) -> AppLink:
@@ -69,3 +70,9 @@ def vtiger_client(tenant: Tenant, *, http: httpx.Client | None = None) -> Vtiger
     if not link.username:
         raise ConfigError(f"tenant {tenant.name!r}: apps.vtiger.username: missing (the CRM user to sync as)")
     return VtigerClient(link.base_url, link.username, link.secrets["access_key"].resolve(), http=http)
+
+
+def deputy_client(tenant: Tenant, *, http: httpx.Client | None = None) -> DeputyClient:
+    """A Deputy client for the tenant's install, with its access token."""
+    link = tenant.apps["deputy"]
+    return DeputyClient(link.base_url, link.secrets["access_token"].resolve(), http=http)

@@ -188,6 +188,15 @@ SAMPLES: dict[str, dict[str, Any]] = {
             }
         ],
     },
+    "time_activities": {
+        "employee_id": hub_id("sam"),
+        "transaction_date": date(2025, 3, 3),
+        "hours": "7.5",
+        "start_time": datetime(2025, 3, 3, 9, 0, tzinfo=UTC),
+        "end_time": datetime(2025, 3, 3, 17, 0, tzinfo=UTC),
+        "break_minutes": "30",
+        "approved": True,
+    },
     "leave_applications": {
         "employee_id": hub_id("sam"),
         "pay_item_id": hub_id("annual-leave"),

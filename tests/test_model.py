@@ -20,6 +20,7 @@ from datashare.model import (
     describe_errors,
     model_for,
     validate_record,
+    with_references,
 )
 from tests.samples import SAMPLES, hub_id, sample
 
@@ -210,3 +211,8 @@ def test_generated_journal_balances_on_net_amounts() -> None:
     assert isinstance(validate_record(Journal, data), Journal)
     data["type"] = "MANUAL"
     assert isinstance(validate_record(Journal, data), str)
+
+
+def test_a_domain_reads_the_lookups_its_records_point_at_unless_told_not_to() -> None:
+    assert with_references(["items"]) == ["tax_codes", "accounts", "items"]
+    assert with_references(["time_sheets", "employees"], lookups=False) == ["employees", "time_sheets"]

@@ -126,12 +126,20 @@ class RestClient:
         select: t.Callable[[t.Any], list[dict[str, t.Any]]],
         params: dict[str, t.Any] | None = None,
         headers: dict[str, str] | None = None,
+        in_body: bool = False,
     ) -> Iterator[Page]:
-        """Yield every page of a listing, following ``paginator`` until it says there is no more."""
+        """Yield every page of a listing, following ``paginator`` until it says there is no more.
+
+        ``in_body``: the listing is a POST whose JSON body holds the parameters
+        (Deputy's QUERY), rather than a GET with them in the query string.
+        """
         query = dict(params or {})
         paginator.init_request(query)
         while True:
-            response = self.request("GET", path, params=query, headers=headers)
+            if in_body:
+                response = self.request("POST", path, json=query, headers=headers)
+            else:
+                response = self.request("GET", path, params=query, headers=headers)
             body = response.json()
             records = select(body)
             paginator.update_state(body, records)

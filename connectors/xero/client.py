@@ -28,7 +28,15 @@ from connectors.xero.streams import (
     XeroStream,
 )
 
-__all__ = ["DailyLimitError", "ReadState", "WriteResult", "XeroClient", "XeroPage", "xero_pacer"]
+__all__ = [
+    "DailyLimitError",
+    "ReadState",
+    "WriteResult",
+    "XeroClient",
+    "XeroPage",
+    "XeroValidationError",
+    "xero_pacer",
+]
 
 # Xero's limits per tenant: 60 calls a minute (and 5,000 a day, 5 at once).
 MINUTE_LIMIT = 60
@@ -38,8 +46,33 @@ class DailyLimitError(FatalError):
     """The tenant's 5,000 calls for the day are spent: waiting hours inside a run helps nobody."""
 
 
+class XeroValidationError(FatalError):
+    """Xero refused the request's content (Payroll's 400 ``ValidationException``); ``messages`` say why."""
+
+    def __init__(self, message: str, messages: list[str]) -> None:
+        super().__init__(message, status=400)
+        self.messages = messages
+
+
+def _validation_messages(response: httpx.Response) -> list[str] | None:
+    """The reasons of a Payroll 400 (``ApiException``), or None when the answer is not one."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if not isinstance(body, dict) or body.get("Type") != "ValidationException":
+        return None
+    found = [str(e.get("Message")) for e in body.get("Elements", []) for e in e.get("ValidationErrors") or []]
+    found += [str(e.get("Message")) for e in body.get("ValidationErrors") or []]
+    return found or [str(body.get("Message") or "refused by Xero")]
+
+
 def check_xero_response(response: httpx.Response) -> None:
     """Xero's answers classified: a day-limit 429 is fatal for this run, the rest as usual."""
+    if response.status_code == 400:
+        messages = _validation_messages(response)
+        if messages is not None:
+            raise XeroValidationError(f"Xero refused: {'; '.join(messages)}", messages)
     if response.status_code == 429 and response.headers.get("x-rate-limit-problem", "").lower() == "day":
         raise DailyLimitError(
             f"Xero's daily call limit for this organisation is spent (retry after "
@@ -169,6 +202,9 @@ class XeroClient:
             return OffsetPaginator(
                 JOURNALS_PER_CALL, offset_of=lambda r: int(r["JournalNumber"]), offset=state.offset or 0
             )
+        if stream.paging == Paging.PAGE and stream.page_size:
+            # Payroll fixes its page size: no parameter, and a short page is the last.
+            return PageNumberPaginator(page_size=stream.page_size, size_param=None, start_page=state.page or 1)
         if stream.paging == Paging.PAGE:
             return PageNumberPaginator(
                 page_size=self.page_size,
@@ -195,7 +231,7 @@ class XeroClient:
         for page in self.rest.paginate(
             stream.path,
             paginator=paginator,
-            select=lambda body: list(body.get(stream.collection_key) or []),
+            select=lambda body: _records(stream, body),
             params=params,
             headers=headers,
         ):
@@ -247,16 +283,36 @@ class XeroClient:
         path = stream.path
         if style.by_id:
             path = f"{path}/{batch[0][stream.id_field]}"
-        body: t.Any = {stream.collection_key: batch} if style.batch or style.by_id else batch[0]
-        response = self.rest.request(
-            style.method,
-            path,
-            params={"summarizeErrors": "false"},
-            json=body,
-            headers={"Idempotency-Key": idempotency_key(stream, batch)},
+        body: t.Any = (
+            batch if style.bare else {stream.collection_key: batch} if style.batch or style.by_id else batch[0]
         )
+        try:
+            response = self.rest.request(
+                style.method,
+                path,
+                params={} if style.bare else {"summarizeErrors": "false"},
+                json=body,
+                headers={"Idempotency-Key": idempotency_key(stream, batch)},
+            )
+        except XeroValidationError as refused:
+            if not style.bare:
+                raise
+            # Payroll refuses a whole request with one 400: with one element per call, it is that element's.
+            return [{"ValidationErrors": [{"Message": m} for m in refused.messages], "StatusAttributeString": "ERROR"}]
         answered = list(response.json().get(stream.collection_key) or [])
         return [answered[i] if i < len(answered) else {} for i in range(len(batch))]
+
+
+def _records(stream: XeroStream, body: t.Any) -> list[dict[str, t.Any]]:
+    """The records of one answer; an answer of grouped lists (Payroll PayItems) flattened, each with its kind."""
+    if not stream.groups:
+        return list(body.get(stream.collection_key) or [])
+    held = body.get(stream.collection_key) or {}
+    out: list[dict[str, t.Any]] = []
+    for key, kind, id_field in stream.groups:
+        for item in held.get(key) or []:
+            out.append({**item, "PayItemType": kind, stream.id_field: item.get(id_field)})
+    return out
 
 
 def _result(stream: XeroStream, index: int, sent: dict[str, t.Any], element: dict[str, t.Any]) -> WriteResult:

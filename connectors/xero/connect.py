@@ -138,7 +138,9 @@ def connect(
             raise AuthError(f"no answer from Xero's consent page within {wait_seconds:.0f} s")
         query = parse_qs(urlsplit(server.callback).query)
         if "error" in query:
-            raise AuthError(f"Xero refused the connection: {query['error'][0]}")
+            # Xero's own words where it gives them: the user is told why (e.g. payroll for an NZD organisation).
+            why = query.get("error_description", query["error"])[0]
+            raise AuthError(f"Xero refused the connection: {why}")
         answer = session.fetch_token(
             endpoints.token_url, authorization_response=server.callback, code_verifier=verifier, state=state
         )

@@ -54,19 +54,19 @@ checks apply too.
 
 from __future__ import annotations
 
-import math
 import re
 import typing as t
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import datetime
+from decimal import Decimal
 from uuid import UUID
 
 import pycountry
-from pydantic import ValidationError
 
 from connectors.base.mapping import Mapped, MappingError, Refs, WaitingForReference
-from connectors.xero.dates import format_date, parse_date, parse_datetime
+from connectors.xero.dates import format_date
+from connectors.xero.fields import Fields as _Fields
+from connectors.xero.fields import build as _build
 from connectors.xero.rules import select_contact_persons, writable_item_fields
 from datashare.model import (
     Account,
@@ -103,7 +103,6 @@ from datashare.model import (
     TaxCodeStatus,
     Transfer,
     TransferStatus,
-    describe_errors,
 )
 
 __all__ = [
@@ -238,126 +237,6 @@ _SPACES = re.compile(r"\s+")
 
 
 # -- reading raw fields ----------------------------------------------------------------
-
-
-def _shown(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:59] + "…"
-
-
-class _Fields:
-    """One Xero object, read field by field; every error names the field's path and the value."""
-
-    def __init__(self, raw: object, path: str = "") -> None:
-        if not isinstance(raw, Mapping):
-            raise MappingError(f"{path or 'record'}: expected a JSON object (got {_shown(raw)})")
-        self.raw: Raw = raw
-        self.path = path
-
-    def where(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
-
-    def fail(self, key: str, why: str) -> MappingError:
-        return MappingError(f"{self.where(key)}: {why} (got {_shown(self.raw.get(key))})")
-
-    def has(self, key: str) -> bool:
-        return self.raw.get(key) not in (None, "")
-
-    def text(self, key: str) -> str | None:
-        value = self.raw.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, str | int):
-            raise self.fail(key, "expected text")
-        text = str(value).strip()
-        return text or None
-
-    def required(self, key: str) -> str:
-        value = self.text(key)
-        if value is None:
-            raise MappingError(f"{self.where(key)}: missing")
-        return value
-
-    def number(self, key: str) -> Decimal | None:
-        value = self.raw.get(key)
-        if value is None or value == "":
-            return None
-        if isinstance(value, bool):
-            raise self.fail(key, "not a number")
-        try:
-            if isinstance(value, float):
-                if not math.isfinite(value):
-                    raise self.fail(key, "not a finite number")
-                return Decimal(repr(value))
-            if isinstance(value, int | str):
-                number = Decimal(str(value).strip())
-                if number.is_finite():
-                    return number
-        except InvalidOperation:
-            pass
-        raise self.fail(key, "not a number")
-
-    def integer(self, key: str) -> int | None:
-        number = self.number(key)
-        if number is None:
-            return None
-        if number != number.to_integral_value():
-            raise self.fail(key, "not a whole number")
-        return int(number)
-
-    def flag(self, key: str) -> bool | None:
-        value = self.raw.get(key)
-        if value is None or value == "":
-            return None
-        if isinstance(value, bool):
-            return value
-        # The spec's own examples write some flags as text ("false").
-        if isinstance(value, str) and value.strip().lower() in {"true", "false"}:
-            return value.strip().lower() == "true"
-        raise self.fail(key, "expected true or false")
-
-    def day(self, key: str) -> date | None:
-        return parse_date(self.raw.get(key), field=self.where(key))
-
-    def stamp(self, key: str) -> datetime | None:
-        return parse_datetime(self.raw.get(key), field=self.where(key))
-
-    def choice(self, key: str, table: Mapping[str, E]) -> E | None:
-        value = self.text(key)
-        if value is None:
-            return None
-        if value not in table:
-            raise self.fail(key, f"unknown value, expected one of {', '.join(table)}")
-        return table[value]
-
-    def required_choice(self, key: str, table: Mapping[str, E]) -> E:
-        found = self.choice(key, table)
-        if found is None:
-            raise MappingError(f"{self.where(key)}: missing (expected one of {', '.join(table)})")
-        return found
-
-    def obj(self, key: str) -> _Fields | None:
-        value = self.raw.get(key)
-        if value is None:
-            return None
-        return _Fields(value, self.where(key))
-
-    def objs(self, key: str) -> list[_Fields]:
-        value = self.raw.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise self.fail(key, "expected a list")
-        return [_Fields(item, f"{self.where(key)}[{i}]") for i, item in enumerate(value)]
-
-
-def _build(model: type[M], data: Mapping[str, t.Any], where: str = "") -> M:
-    """Validate through the canonical model; its complaints become the mapping error's reason."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        reason = describe_errors(error, model.entity)
-        raise MappingError(f"{where}: {reason}" if where else reason) from None
 
 
 def _version(f: _Fields) -> tuple[str | None, datetime | None]:

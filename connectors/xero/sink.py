@@ -41,6 +41,7 @@ from connectors.xero.mapping import (
     purchase_order_to_xero,
     tax_code_to_xero,
 )
+from connectors.xero.payroll_sink import PayrollTimesheets
 from connectors.xero.rules import (
     check_invoice_editable,
     check_invoice_has_contact,
@@ -165,6 +166,8 @@ class XeroSink:
             return self._people([t.cast(Person, r) for r in records], refs)
         if entity == "tax_codes":
             return self._tax_codes([t.cast(TaxCode, r) for r in records], refs)
+        if entity == "time_sheets":
+            return PayrollTimesheets(self.client, self.hub).push(records, refs)
         if entity not in _WRITES:
             raise MappingError(f"{entity} are not written to Xero")
         return self._write(entity, records, refs)

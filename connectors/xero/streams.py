@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["API_PREFIX", "STREAMS", "Paging", "WriteStyle", "XeroStream", "stream_for_entity"]
+__all__ = ["API_PREFIX", "PAYROLL_PREFIX", "STREAMS", "Paging", "WriteStyle", "XeroStream", "stream_for_entity"]
 
 API_PREFIX = "/api.xro/2.0"
+PAYROLL_PREFIX = "/payroll.xro/1.0"  # Payroll AU, and the US payroll API as it was
 MAX_PAGE_SIZE = 1000
 JOURNALS_PER_CALL = 100
 WRITE_BATCH = 50  # Xero's advice: at most 50 elements per request
@@ -28,6 +29,7 @@ class WriteStyle:
     method: str = "POST"
     batch: bool = True  # many elements in one ``{"Collection": [...]}`` body; else one bare element per call
     by_id: bool = False  # the element's id goes in the path (``POST /Accounts/{AccountID}``)
+    bare: bool = False  # the body is a bare array of elements (Payroll), not ``{"Collection": [...]}``
 
 
 BATCH_POST = WriteStyle()
@@ -50,6 +52,10 @@ class XeroStream:
     # A stable order so records never shift between pages while we read them.
     order: str | None = None
     key: str | None = None  # the answer's JSON key, where it is not the collection's name
+    prefix: str = API_PREFIX
+    page_size: int | None = None  # a page size the API fixes (Payroll: 100), sent as no parameter
+    # An answer holding one object of lists (Payroll PayItems): (list key, kind, id field) of each list.
+    groups: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def writable(self) -> bool:
@@ -59,7 +65,7 @@ class XeroStream:
     @property
     def path(self) -> str:
         """The collection's path under the API base."""
-        return f"{API_PREFIX}/{self.name}"
+        return f"{self.prefix}/{self.name}"
 
     @property
     def collection_key(self) -> str:

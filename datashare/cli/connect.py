@@ -5,6 +5,7 @@ from __future__ import annotations
 import webbrowser
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlencode
 
 import httpx
 import typer
@@ -52,7 +53,8 @@ def connect_xero(
                 webbrowser.open(url)
             else:
                 # The sandbox's consent page approves at once; ticking "allow payroll" is a parameter.
-                approve = f"{url}&payroll={'1' if wants_payroll else '0'}"
+                choice = {"payroll": "1" if wants_payroll else "0", "tenants": settings.xero_organisation}
+                approve = f"{url}&{urlencode(choice)}"
                 httpx.get(approve, follow_redirects=True, timeout=30)
 
         connection = connect(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import typing as t
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 from rich.console import Console
@@ -20,7 +21,9 @@ from connectors.xero.connect import connect
 from datashare.config import Config, Tenant
 from flows.accounting import accounting
 from flows.crm_sales import crm_sales
+from flows.hr_payroll import hr_payroll
 from sandbox.common.serve import serve_in_thread
+from sandbox.deputy import SAMPLE_TOKEN as DEPUTY_SAMPLE_TOKEN
 from sandbox.server import DEFAULT_PORT, build_sandbox
 from sandbox.vtiger import SAMPLE_ACCESS_KEY
 from sandbox.xero import SAMPLE_CLIENT_SECRET
@@ -33,16 +36,18 @@ DEMO_ENVIRONMENT = {
     "DEMO_XERO_CLIENT_SECRET": SAMPLE_CLIENT_SECRET,
     "DEMO_AU_VTIGER_ACCESS_KEY": SAMPLE_ACCESS_KEY,
     "DEMO_US_VTIGER_ACCESS_KEY": SAMPLE_ACCESS_KEY,
+    "DEMO_DEPUTY_TOKEN": DEPUTY_SAMPLE_TOKEN,
 }
 _COLUMNS = ("read", "rejected", "created", "updated", "unchanged", "linked", "deleted", "waiting", "skipped")
-DOMAIN_FLOWS = (crm_sales, accounting)
+DOMAIN_FLOWS = (crm_sales, accounting, hr_payroll)
 
 
-def _approve(payroll: bool) -> object:
-    """The sandbox's consent page approves at once; ticking "allow payroll access" is a parameter."""
+def _approve(payroll: bool, organisation: str) -> object:
+    """The sandbox's consent page approves at once; the organisation picked and "allow payroll access" are parameters."""
 
     def open_url(url: str) -> None:
-        httpx.get(f"{url}&payroll={'1' if payroll else '0'}", follow_redirects=True, timeout=30)
+        choice = urlencode({"payroll": "1" if payroll else "0", "tenants": organisation})
+        httpx.get(f"{url}&{choice}", follow_redirects=True, timeout=30)
 
     return open_url
 
@@ -56,7 +61,7 @@ def _connect(tenant: Tenant, store: TokenStore) -> str:
         organisation=tenant.xero_organisation,
         store=store,
         payroll=tenant.payroll_access,
-        open_url=_approve(tenant.payroll_access),  # type: ignore[arg-type]
+        open_url=_approve(tenant.payroll_access, tenant.xero_organisation),  # type: ignore[arg-type]
     )
     return connection.tenant_name
 
@@ -94,9 +99,16 @@ def run_demo(config: Config, *, port: int = DEFAULT_PORT, console: Console | Non
         for round_name in ("first run (full)", "second run (incremental)"):
             for tenant in config.tenants:
                 rows: list[dict[str, t.Any]] = []
+                skipped: list[str] = []
                 for flow in DOMAIN_FLOWS:
-                    rows += flow(tenant=tenant.name, config=str(config.path))
+                    state = flow(tenant=tenant.name, config=str(config.path), return_state=True)
+                    if state.name == "Skipped":
+                        skipped.append(f"  {flow.name} skipped: {state.message}")
+                    else:
+                        rows += t.cast(list[dict[str, t.Any]], state.result())
                 console.print(_table(f"{tenant.name}: {round_name}", rows))
+                for line in skipped:
+                    console.print(line)
                 for row in rows:
                     if row.get("notes"):
                         console.print(f"  {row['app']} {row['entity']}: {row['notes']}")

@@ -60,6 +60,7 @@ from datashare.model.hr import (
     TimeSheet,
     TimeSheetLine,
     TimeSheetStatus,
+    WorkedTime,
     WorkLocation,
 )
 from datashare.model.registry import DOMAINS, ENTITIES, UnknownEntityError, model_for, with_references
@@ -132,6 +133,7 @@ __all__ = [
     "TransferStatus",
     "UnknownEntityError",
     "WorkLocation",
+    "WorkedTime",
     "describe_errors",
     "model_for",
     "normalise_key_value",

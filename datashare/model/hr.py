@@ -51,6 +51,7 @@ __all__ = [
     "TimeSheetLine",
     "TimeSheetStatus",
     "WorkLocation",
+    "WorkedTime",
 ]
 
 
@@ -99,6 +100,9 @@ class Employee(CanonicalModel):
     released_date: date | None = None
     pay_schedule_id: PayScheduleRef | None = None
     work_location_id: WorkLocationRef | None = None
+    ordinary_pay_item_id: PayItemRef | None = Field(
+        default=None, description="the earnings item ordinary hours go under"
+    )
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Employee:
@@ -246,6 +250,34 @@ class TimeActivity(ValueObject):
 
     @model_validator(mode="after")
     def _shift_in_order(self) -> TimeActivity:
+        if self.start_time and self.end_time and self.end_time < self.start_time:
+            raise ValueError(f"shift ends ({self.end_time}) before it starts ({self.start_time})")
+        return self
+
+
+class WorkedTime(CanonicalModel):
+    """One shift an employee worked, as a time tracker (Deputy) records it.
+
+    Payroll takes time per pay period (``TimeSheet``); approved shifts are
+    rolled up into the employee's time sheet of the period, as total hours per
+    day. A shift still in progress has no end and is not rolled up.
+    """
+
+    entity: t.ClassVar[str] = "time_activities"
+    matching_keys: t.ClassVar[tuple[tuple[str, ...], ...]] = (("employee_id", "start_time"),)
+
+    employee_id: EmployeeRef
+    transaction_date: date
+    hours: NonNegativeQuantity = Field(le=24)
+    start_time: Timestamp | None = None
+    end_time: Timestamp | None = None
+    break_minutes: NonNegativeQuantity | None = None
+    approved: bool = False
+    in_progress: bool = False
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _shift_in_order(self) -> WorkedTime:
         if self.start_time and self.end_time and self.end_time < self.start_time:
             raise ValueError(f"shift ends ({self.end_time}) before it starts ({self.start_time})")
         return self

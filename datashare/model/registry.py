@@ -16,6 +16,7 @@ from datashare.model.hr import (
     PayRun,
     PaySchedule,
     TimeSheet,
+    WorkedTime,
     WorkLocation,
 )
 
@@ -40,6 +41,7 @@ _IN_ORDER: tuple[type[CanonicalModel], ...] = (
     PaySchedule,
     Employee,
     EmployeeSalary,
+    WorkedTime,
     TimeSheet,
     LeaveApplication,
     PayRun,
@@ -57,6 +59,7 @@ DOMAINS: dict[str, tuple[str, ...]] = {
         "pay_schedules",
         "employees",
         "employee_salaries",
+        "time_activities",
         "time_sheets",
         "leave_applications",
         "pay_runs",
@@ -84,15 +87,18 @@ LOOKUPS: tuple[str, ...] = ("tax_codes", "accounts")
 """Entities nearly every record points at (lines name a tax code and an account), whatever its domain."""
 
 
-def with_references(entities: t.Iterable[str]) -> list[str]:
+def with_references(entities: t.Iterable[str], *, lookups: bool = True) -> list[str]:
     """``entities`` and the lookups (tax codes, accounts) they point at, directly or not, in reference order.
 
     A flow that syncs items also reads and writes the tax codes and accounts
     items name, so a record never waits for a lookup another flow brings in.
     Records of other domains (an invoice a payment is for) are that domain's
-    flow's: the record waits for it, and says so.
+    flow's: the record waits for it, and says so. ``lookups=False`` gives
+    ``entities`` alone, in reference order.
     """
     wanted = set(entities)
+    if not lookups:
+        return [e for e in ENTITIES if e in wanted]
     found: set[str] = set()
     todo = list(wanted)
     while todo:

@@ -7,13 +7,15 @@ the collection and verb (404, 405), the scope (401). Then the call runs in
 a worker thread under the state lock, and its answer carries the
 remaining-calls headers. Writes honour ``Idempotency-Key``: the same key on
 the same endpoint of the same tenant replays the first answer verbatim.
+``serve_call`` is the gate up to the rate limits; the payroll API
+(``sandbox.xero.payroll.api``) goes through it too.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,6 +86,71 @@ def json_response(status: int, body: object, headers: Mapping[str, str] | None =
     return Response(content, status_code=status, media_type=JSON, headers=extra)
 
 
+Dispatch = Callable[[Call], tuple[int, object, dict[str, str]]]
+
+
+def authenticate(state: XeroState, request: Request) -> AccessToken:
+    """The request's bearer token, or the 401 Xero gives for a missing, unknown or expired one."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise unauthorized()
+    held, reason = state.auth.access(token.strip())
+    if held is None:
+        raise unauthorized(reason)
+    return held
+
+
+def tenant_of(state: XeroState, request: Request, token: AccessToken) -> OrgBook:
+    """The organisation the ``xero-tenant-id`` header names, or 403 when it is missing or not the token's."""
+    # Starlette's headers are case-insensitive: xero-tenant-id, Xero-Tenant-Id, XERO-TENANT-ID all match.
+    tenant_id = request.headers.get("xero-tenant-id", "").strip()
+    if not tenant_id:
+        raise forbidden("AuthenticationUnsuccessful")
+    book = state.org(tenant_id)
+    if book is None or not state.auth.may_access(token, book.tenant_id):
+        raise forbidden("AuthorizationUnsuccessful")
+    return book
+
+
+async def serve_call(
+    state: XeroState, limiter: RateLimiter, request: Request, collection: str, key: str | None, dispatch: Dispatch
+) -> Response:
+    """The gate every API (accounting, payroll) shares: token, tenant, rate limits, then ``dispatch``.
+
+    ``dispatch`` runs in a worker thread; its answer (or XeroError) gets the
+    correlation id and the remaining-calls headers, and an unexpected failure
+    becomes Xero's 500.
+    """
+    try:
+        token = authenticate(state, request)
+        book = tenant_of(state, request, token)
+        admission = limiter.acquire(token.grant.client_id, book.tenant_id)
+    except XeroError as exc:
+        return json_response(exc.status, exc.body, exc.headers)
+    except RateLimited as exc:
+        refusal = problem(429, "Too Many Requests", f"Rate limit exceeded: {exc.problem}")
+        headers = {**exc.remaining, "Retry-After": str(exc.retry_after), "X-Rate-Limit-Problem": exc.problem}
+        return json_response(429, refusal, headers)
+    status: int
+    body: object
+    extra: dict[str, str]
+    try:
+        raw = await request.body()
+        call = Call(
+            request.method, collection, key, dict(request.query_params), dict(request.headers), raw, token, book
+        )
+        status, body, extra = await run_in_threadpool(dispatch, call)
+    except XeroError as exc:
+        status, body, extra = exc.status, exc.body, dict(exc.headers)
+    except Exception:
+        # A fault of the emulator itself: answer as Xero's gateway would, and keep the traceback.
+        log.exception("Xero emulator failed on %s %s", request.method, request.url.path)
+        status, body, extra = 500, problem(500, "An error occurred", "An error occurred in Xero."), {}
+    finally:
+        limiter.release(admission)
+    return json_response(status, body, {**extra, **admission.headers()})
+
+
 class AccountingAPI:
     """Serves the Accounting API collections for every organisation in the state."""
 
@@ -101,53 +168,7 @@ class AccountingAPI:
         return await self._serve(request, request.path_params["collection"], request.path_params["key"])
 
     async def _serve(self, request: Request, collection: str, key: str | None) -> Response:
-        try:
-            token = self._authenticate(request)
-            book = self._tenant(request, token)
-            admission = self.limiter.acquire(token.grant.client_id, book.tenant_id)
-        except XeroError as exc:
-            return json_response(exc.status, exc.body, exc.headers)
-        except RateLimited as exc:
-            refusal = problem(429, "Too Many Requests", f"Rate limit exceeded: {exc.problem}")
-            headers = {**exc.remaining, "Retry-After": str(exc.retry_after), "X-Rate-Limit-Problem": exc.problem}
-            return json_response(429, refusal, headers)
-        status: int
-        body: object
-        extra: dict[str, str]
-        try:
-            raw = await request.body()
-            call = Call(
-                request.method, collection, key, dict(request.query_params), dict(request.headers), raw, token, book
-            )
-            status, body, extra = await run_in_threadpool(self._dispatch, call)
-        except XeroError as exc:
-            status, body, extra = exc.status, exc.body, dict(exc.headers)
-        except Exception:
-            # A fault of the emulator itself: answer as Xero's gateway would, and keep the traceback.
-            log.exception("Xero emulator failed on %s %s", request.method, request.url.path)
-            status, body, extra = 500, problem(500, "An error occurred", "An error occurred in Xero."), {}
-        finally:
-            self.limiter.release(admission)
-        return json_response(status, body, {**extra, **admission.headers()})
-
-    def _authenticate(self, request: Request) -> AccessToken:
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise unauthorized()
-        held, reason = self.state.auth.access(token.strip())
-        if held is None:
-            raise unauthorized(reason)
-        return held
-
-    def _tenant(self, request: Request, token: AccessToken) -> OrgBook:
-        # Starlette's headers are case-insensitive: xero-tenant-id, Xero-Tenant-Id, XERO-TENANT-ID all match.
-        tenant_id = request.headers.get("xero-tenant-id", "").strip()
-        if not tenant_id:
-            raise forbidden("AuthenticationUnsuccessful")
-        book = self.state.org(tenant_id)
-        if book is None or not self.state.auth.may_access(token, book.tenant_id):
-            raise forbidden("AuthorizationUnsuccessful")
-        return book
+        return await serve_call(self.state, self.limiter, request, collection, key, self._dispatch)
 
     def _dispatch(self, call: Call) -> tuple[int, object, dict[str, str]]:
         resource = self.resources.get(call.collection.lower())

@@ -1,7 +1,8 @@
 """The Xero emulator as one ASGI app, with paths relative to its own root.
 
-``/identity/connect/authorize``, ``/connect/token``, ``/connections`` and
-``/api.xro/2.0/...``: mount it anywhere (the combined sandbox server puts it
+``/identity/connect/authorize``, ``/connect/token``, ``/connections``,
+``/api.xro/2.0/...`` and ``/payroll.xro/1.0/...`` (Payroll AU, or the US
+payroll API for a US organisation): mount it anywhere (the combined sandbox server puts it
 at ``/xero``). The whole app sits inside the fault middleware, so injected
 errors, timeouts and slow answers reach every endpoint, dressed as Xero's.
 """
@@ -19,6 +20,7 @@ from sandbox.xero.api import AccountingAPI
 from sandbox.xero.faults import XeroFaultBodies
 from sandbox.xero.identity import Identity
 from sandbox.xero.limits import RateLimiter, RateLimits
+from sandbox.xero.payroll.api import PAYROLL_ROOT, PayrollAPI
 from sandbox.xero.seed import seed_sample
 from sandbox.xero.store import XeroState
 
@@ -43,7 +45,10 @@ def create_app(
         seed_sample(state)
     elif clock is not None and clock is not state.clock:
         raise ValueError("give the clock to XeroState, or the same clock to both")
-    api = AccountingAPI(state, RateLimiter(limits or RateLimits(), state.clock))
+    # One limiter for both APIs: Xero counts payroll calls against the same per-tenant limits.
+    limiter = RateLimiter(limits or RateLimits(), state.clock)
+    api = AccountingAPI(state, limiter)
+    payroll = PayrollAPI(state, limiter)
     identity = Identity(state)
     routes = [
         Route("/identity/connect/authorize", identity.authorize, methods=["GET"]),
@@ -54,6 +59,8 @@ def create_app(
         Route("/Connections/{connection_id}", identity.disconnect, methods=["DELETE"]),
         Route(API_ROOT + "/{collection}", api.collection, methods=["GET", "PUT", "POST", "DELETE"]),
         Route(API_ROOT + "/{collection}/{key}", api.record, methods=["GET", "PUT", "POST", "DELETE"]),
+        Route(PAYROLL_ROOT + "/{collection}", payroll.collection, methods=["GET", "POST"]),
+        Route(PAYROLL_ROOT + "/{collection}/{key}", payroll.record, methods=["GET", "POST"]),
     ]
     app = Starlette(routes=routes)
     return DateHeaderMiddleware(XeroFaultBodies(FaultMiddleware(app, faults or FaultPlan())), state.clock)

@@ -2,9 +2,13 @@
 
 The authorize endpoint approves at once (there is no login page): it checks
 the app, the loopback redirect URI and PKCE parameters, connects the
-organisations (all of them, or those named in ``tenants``) and redirects
-back with a code. ``payroll=1`` plays the user ticking "allow payroll
-access": payroll scopes are granted only then (the ones asked for, or all).
+organisations (all of them, or those ``tenants`` picks by id, name or short
+code) and redirects back with a code. ``payroll=1`` plays the user ticking
+"allow payroll access": payroll scopes are granted only then (the ones asked
+for, or all). Payroll exists only for organisations paying in AUD or USD:
+ticking it for an organisation picked in ``tenants`` whose base currency is
+another one is refused as Xero refuses it (``error=access_denied`` with
+Xero's description). Without ``tenants`` every organisation is connected.
 """
 
 from __future__ import annotations
@@ -17,7 +21,13 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from sandbox.xero.auth import KNOWN_SCOPES, PAYROLL_SCOPES, AccessToken, OAuthError, is_loopback_redirect
 from sandbox.xero.errors import XeroError, not_found, unauthorized
-from sandbox.xero.store import XeroState
+from sandbox.xero.store import OrgBook, XeroState
+
+PAYROLL_CURRENCIES = frozenset({"AUD", "USD"})
+PAYROLL_REFUSED = (
+    "The app has requested access to data that this organization doesn't allow. "
+    "For further information please contact the app's provider"
+)
 
 
 class Identity:
@@ -54,14 +64,28 @@ class Identity:
         if error is not None:
             return RedirectResponse(f"{redirect_uri}?{urlencode({'error': error, **back})}", status_code=302)
         granted = requested - PAYROLL_SCOPES
-        if params.get("payroll", "").lower() in {"1", "true", "yes"}:
+        payroll = params.get("payroll", "").lower() in {"1", "true", "yes"}
+        if payroll:
             granted |= (requested & PAYROLL_SCOPES) or PAYROLL_SCOPES
-        wanted = [t.strip().lower() for t in params.get("tenants", "").split(",") if t.strip()]
-        books = [self.state.org(t) for t in wanted] if wanted else list(self.state.orgs.values())
+        wanted = [t.strip() for t in params.get("tenants", "").split(",") if t.strip()]
+        books = [self._book(t) for t in wanted] if wanted else list(self.state.orgs.values())
+        if payroll and wanted and any(b is not None and b.base_currency not in PAYROLL_CURRENCIES for b in books):
+            refusal = {"error": "access_denied", "error_description": PAYROLL_REFUSED, **back}
+            return RedirectResponse(f"{redirect_uri}?{urlencode(refusal)}", status_code=302)
         tenant_names = {b.tenant_id: b.name for b in books if b is not None}
         code = auth.authorize(client_id, redirect_uri, granted, tenant_names, challenge)
         query = urlencode({"code": code, "scope": " ".join(sorted(granted)), **back})
         return RedirectResponse(f"{redirect_uri}?{query}", status_code=302)
+
+    def _book(self, wanted: str) -> OrgBook | None:
+        """The organisation the user picked: by tenant id, or by name or short code."""
+        found = self.state.org(wanted)
+        if found is not None:
+            return found
+        try:
+            return self.state.org_named(wanted)
+        except KeyError:
+            return None
 
     async def token(self, request: Request) -> Response:
         """POST /connect/token: ``authorization_code`` and ``refresh_token`` grants."""

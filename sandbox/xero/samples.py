@@ -1,8 +1,8 @@
 """The sample organisations' profiles, people and things, without any state.
 
-Three profiles: an Australian organisation (AUD, payroll-capable), a US one
-(USD) and a New Zealand demo company (NZD), each with its country's tax
-rates. ``sample_directory`` lists an organisation's customers, suppliers and
+Three profiles: an Australian organisation (AUD) and a US one (USD), both
+with payroll set up, and a New Zealand demo company (NZD, no payroll), each
+with its country's tax rates. ``sample_directory`` lists an organisation's customers, suppliers and
 items as ``seed_sample`` will create them, so another emulator's seeder
 (vTiger's) can share customers: the same seed gives the same names, e-mails
 and item codes, and a bigger scale only adds to the end of the lists.
@@ -84,7 +84,7 @@ PROFILES: tuple[OrgProfile, ...] = (
     OrgProfile(
         key="us", name="Redwood Trail Bikes", legal_name="Redwood Trail Bikes Inc.", country="US", currency="USD",
         version="US", timezone="PACIFICSTANDARDTIME", locale="en_US", org_class="PREMIUM", demo=False,
-        payroll=False, short_code="!RtB42", year_end=(31, 12), foreign_currency="CAD",
+        payroll=True, short_code="!RtB42", year_end=(31, 12), foreign_currency="CAD",
         regions=("CA", "OR", "WA", "NV", "AZ", "CO"), tld="com",
         taxes=(
             TaxSpec("NONE", "Tax Exempt", "NONE", (("No Tax", "0"),)),

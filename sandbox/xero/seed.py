@@ -7,7 +7,9 @@ invoices and bills in every status with 1–3 lines, payments, credit notes,
 manual journals, purchase orders and bank transfers, written in time order
 through the same rules as API writes, so journals, totals and statuses
 agree. Everything is deterministic for a seed; timestamps lie in the year
-before the clock's today. ``scale`` multiplies the counts.
+before the clock's today. ``scale`` multiplies the counts. The Australian and
+US organisations also get their payroll (``sandbox.xero.payroll.seed``), from
+random streams of its own.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from operator import itemgetter
 from typing import Any
 
 from sandbox.xero.api import build_resources
+from sandbox.xero.payroll.seed import seed_payroll
 from sandbox.xero.resource import Resource, WriteContext
 from sandbox.xero.samples import OrgProfile, SampleCounts, org_profile, sample_directory
 from sandbox.xero.store import OrgBook, XeroState
@@ -84,6 +87,8 @@ class _Seeder:
     def __init__(self, state: XeroState, profile: OrgProfile, scale: int, seed: int, lines: int | None = None) -> None:
         self.lines = lines
         self.profile = profile
+        self.scale, self.seed = scale, seed
+        self.seeded_at = state.clock.now()
         self.counts = SampleCounts.of(scale)
         self.rng = random.Random(f"{seed}:{profile.key}:history")
         self.ids = random.Random(f"{seed}:{profile.key}:ids")
@@ -169,6 +174,7 @@ class _Seeder:
         """Seed settings at once, then (with ``history``) people, items and the year's documents in time order."""
         start = datetime.combine(self.today - timedelta(days=800), time(9), tzinfo=UTC)
         self._settings(start)
+        seed_payroll(self.book, self.profile.key, scale=self.scale, seed=self.seed, now=self.seeded_at, history=history)
         if not history:
             self.book.new_id = lambda: str(uuid.uuid4())
             return

@@ -22,6 +22,7 @@ from typing import Any
 
 from sandbox.common.clock import Clock, SystemClock
 from sandbox.xero.auth import DEFAULT_SCOPES, SAMPLE_CLIENT_ID, AuthStore
+from sandbox.xero.payroll.state import PayrollState
 
 Record = dict[str, Any]
 KeyFn = Callable[[Record], str | None]
@@ -86,7 +87,10 @@ class OrgBook:
     def __init__(self, organisation: Record, *, payroll_enabled: bool = False) -> None:
         self.organisation = organisation
         self.tenant_id: str = organisation["OrganisationID"]
+        # Payroll records live apart from the accounting tables; payroll_enabled says whether
+        # someone has set payroll up (until then the payroll API shows nothing and takes nothing).
         self.payroll_enabled = payroll_enabled
+        self.payroll = PayrollState()
         self.tables: dict[str, dict[str, Record]] = {}
         self.indexes: dict[str, dict[str, str]] = {}
         self.counters: dict[str, int] = {}
@@ -108,6 +112,14 @@ class OrgBook:
     def country(self) -> str:
         """The organisation's country code."""
         return str(self.organisation["CountryCode"])
+
+    def activate_payroll(self) -> None:
+        """Set payroll up (someone opened Payroll settings): its records show, with their old UpdatedDateUTC."""
+        self.payroll_enabled = True
+
+    def deactivate_payroll(self) -> None:
+        """Take payroll away again: lists answer empty and writes are refused."""
+        self.payroll_enabled = False
 
     def table(self, entity: str) -> dict[str, Record]:
         """All records of a collection, id -> record, in creation order."""

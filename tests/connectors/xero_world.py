@@ -108,6 +108,7 @@ def make_world(
     http: httpx.Client | None = None,
     state: XeroState | None = None,
     faults: FaultPlan | None = None,
+    scopes: frozenset[str] = SCOPES,
 ) -> XeroWorld:
     """A seeded Australian organisation and a connected client (in-process unless ``http`` is given)."""
     clock = FakeClock()
@@ -119,7 +120,7 @@ def make_world(
     org = state.org_named("AU")
     faults = faults or FaultPlan(seed=3)
     recording = Recording(InProcessTransport(create_app(state, faults=faults, limits=limits)))
-    answer = state.issue_tokens(tenant_ids=[org.tenant_id], scopes=SCOPES)
+    answer = state.issue_tokens(tenant_ids=[org.tenant_id], scopes=scopes)
     store = MemoryTokenStore(Token.from_response(answer, clock.now()).with_extra(tenant_id=org.tenant_id))
     endpoints = XeroEndpoints.from_base("http://xero.test")
     auth = XeroAuth(

@@ -46,17 +46,22 @@ def sandbox_url(sandbox: Sandbox) -> Iterator[str]:
         yield url
 
 
-def connected_tenant_config(tmp_path: Path, url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A config in ``tmp_path`` with the demo-au tenant pointed at the sandbox at ``url``, its Xero connected."""
+def connected_tenant_config(
+    tmp_path: Path, url: str, monkeypatch: pytest.MonkeyPatch, tenants: tuple[str, ...] = ("demo-au",)
+) -> Path:
+    """A config in ``tmp_path`` with demo tenants (demo-au unless told) on the sandbox at ``url``, their Xero connected."""
     for name, value in DEMO_ENVIRONMENT.items():
         monkeypatch.setenv(name, value)
     monkeypatch.chdir(tmp_path)
     demo = (Path(__file__).parents[2] / "config" / "demo.toml").read_text(encoding="utf-8")
-    first = demo.split("[[tenants]]")[1]
+    blocks = {block.split('"')[1]: block for block in demo.split("[[tenants]]")[1:]}
     path = tmp_path / "tenants.toml"
-    path.write_text("[[tenants]]" + first.replace("http://127.0.0.1:8750", url), encoding="utf-8")
-    tenant = load_config(path).tenant("demo-au")
-    _connect(tenant, token_store(tenant, "xero"))
+    chosen = "".join("[[tenants]]" + blocks[name] for name in tenants)
+    path.write_text(chosen.replace("http://127.0.0.1:8750", url), encoding="utf-8")
+    config = load_config(path)
+    for name in tenants:
+        tenant = config.tenant(name)
+        _connect(tenant, token_store(tenant, "xero"))
     return path
 
 

@@ -35,7 +35,7 @@ def test_seeding_is_deterministic():
 def test_sample_organisations_are_the_au_us_and_nz_ones(xero_sample_state):
     au, us, nz = (xero_sample_state.org_named(code) for code in ("AU", "US", "NZ"))
     assert (au.base_currency, au.country, au.organisation["Version"], au.payroll_enabled) == ("AUD", "AU", "AU", True)
-    assert (us.base_currency, us.country, us.payroll_enabled) == ("USD", "US", False)
+    assert (us.base_currency, us.country, us.payroll_enabled) == ("USD", "US", True)
     assert (nz.base_currency, nz.country, nz.organisation["Class"], nz.organisation["IsDemoCompany"]) == (
         "NZD", "NZ", "DEMO", True,
     )  # fmt: skip

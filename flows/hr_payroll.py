@@ -1,0 +1,43 @@
+"""HR and payroll: employees, salaries, pay items, schedules and runs from Xero; approved time into Xero.
+
+Only for organisations in Australia and the United States, over a connection
+with payroll access: any other run ends in a ``Skipped`` state saying why,
+without a call to the payroll API. Work locations are US payroll's, leave
+applications AU payroll's (the other country's API has none, so none is read).
+"""
+
+from __future__ import annotations
+
+import typing as t
+from datetime import date
+
+from prefect import flow, get_run_logger
+from prefect.artifacts import create_markdown_artifact
+from prefect.client.schemas.objects import State
+from prefect.states import Completed
+
+from flows.domain import DEFAULT_CONFIG, run_domain
+from tasks.hr import payroll_gate, roll_up_shifts
+
+__all__ = ["hr_payroll"]
+
+
+@flow(name="hr_payroll", flow_run_name="hr_payroll-{tenant}", log_prints=True)
+def hr_payroll(
+    tenant: str,
+    entities: list[str] | None = None,
+    full: bool = False,
+    since: date | None = None,
+    config: str = DEFAULT_CONFIG,
+) -> list[dict[str, t.Any]] | State:
+    """Sync the tenant's HR and payroll data, or end Skipped when its organisation or connection has none."""
+    gate = payroll_gate(config, tenant)
+    if not gate.open:
+        get_run_logger().warning("HR and payroll skipped for %s: %s", tenant, gate.reason)
+        create_markdown_artifact(
+            f"**HR and payroll skipped** for `{tenant}`: {gate.reason}",
+            key=f"hr-payroll-{tenant}".lower().replace("_", "-"),
+            description="why this run shared no HR data",
+        )
+        return Completed(message=gate.reason, name="Skipped")
+    return run_domain("hr_payroll", tenant, entities, full=full, since=since, config=config, before_push=roll_up_shifts)

@@ -1,0 +1,281 @@
+"""The HR and payroll flow end to end over loopback: region gate, payroll access, Deputy time into Xero payroll."""
+
+from __future__ import annotations
+
+import re
+import typing as t
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import pytest
+
+from connectors.base.errors import AuthError
+from datashare.cli.demo import DEMO_ENVIRONMENT, _connect
+from datashare.config import load_config
+from datashare.store import Hub
+from flows.hr_payroll import hr_payroll
+from flows.reimport import reimport
+from sandbox.common.serve import serve_in_thread
+from sandbox.server import Sandbox, build_sandbox
+from tasks.hr import NO_PAYROLL_ACCESS
+from tasks.wiring import token_store, xero_client
+from tests.flows.conftest import ROOMY, connected_tenant_config
+
+pytestmark = pytest.mark.usefixtures("prefect_server")
+
+HR_COUNTS = ("employees", "employee_salaries", "pay_items", "pay_schedules", "pay_runs")
+
+
+@pytest.fixture
+def hr_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Sandbox, Path, str]]:
+    """A sandbox of the test's own, and the AU, US and NZ demo tenants connected to it."""
+    sandbox = build_sandbox(limits=ROOMY)
+    with serve_in_thread(sandbox.app) as url:
+        yield sandbox, connected_tenant_config(tmp_path, url, monkeypatch, ("demo-au", "demo-us", "demo-nz")), url
+
+
+def _count(config: Path, tenant: str, entity: str) -> int:
+    with Hub.open(load_config(config).tenant(tenant).store_path()) as hub:
+        [(n,)] = hub.query(f"SELECT count(*) FROM {entity} WHERE deleted_at IS NULL")
+    return int(n)
+
+
+def _payroll(config: Path, tenant: str, collection: str) -> list[dict[str, t.Any]]:
+    """Every record of a Xero payroll collection, read over HTTP with the tenant's own connection."""
+    client = xero_client(load_config(config).tenant(tenant))
+    found: list[dict[str, t.Any]] = []
+    page = 1
+    while True:
+        body = client.rest.request("GET", f"/payroll.xro/1.0/{collection}", params={"page": page}).json()
+        found += body[collection]
+        if len(body[collection]) < 100:
+            return found
+        page += 1
+
+
+def _deputy(url: str, org: str, path: str, body: dict[str, t.Any] | None = None) -> t.Any:
+    headers = {"Authorization": f"Bearer {DEMO_ENVIRONMENT['DEMO_DEPUTY_TOKEN']}"}
+    response = httpx.post(f"{url}/deputy/{org}/api/v1/{path}", json=body or {}, headers=headers, timeout=30)
+    response.raise_for_status()
+    return response.json()
+
+
+def _deputy_shifts(url: str, org: str) -> list[dict[str, t.Any]]:
+    found: list[dict[str, t.Any]] = []
+    while True:
+        page = _deputy(url, org, "resource/Timesheet/QUERY", {"start": len(found), "max": 500})
+        found += page
+        if len(page) < 500:
+            return found
+
+
+def _ms_date(value: str) -> date:
+    """A payroll date: ``/Date(ms+0000)/`` or ISO."""
+    match = re.search(r"/Date\((-?\d+)", value)
+    if match:
+        return datetime.fromtimestamp(int(match.group(1)) / 1000, UTC).date()
+    return date.fromisoformat(value[:10])
+
+
+def _xero_hours_by_employee_and_day(config: Path, tenant: str) -> dict[tuple[str, date], Decimal]:
+    """Hours per (employee email, day) in Xero's payroll timesheets."""
+    emails = {e["EmployeeID"]: (e.get("Email") or "").lower() for e in _payroll(config, tenant, "Employees")}
+    hours: dict[tuple[str, date], Decimal] = defaultdict(Decimal)
+    for sheet in _payroll(config, tenant, "Timesheets"):
+        start = _ms_date(sheet["StartDate"])
+        for line in sheet.get("TimesheetLines") or []:
+            for offset, units in enumerate(line.get("NumberOfUnits") or []):
+                if units:
+                    hours[(emails[sheet["EmployeeID"]], start + timedelta(days=offset))] += Decimal(str(units))
+    return dict(hours)
+
+
+def test_hr_run_of_an_organisation_outside_au_and_us_ends_skipped_with_the_reason(
+    hr_world: tuple[Sandbox, Path, str],
+) -> None:
+    _, config, _ = hr_world
+
+    state = hr_payroll(tenant="demo-nz", config=str(config), return_state=True)
+
+    assert state.name == "Skipped"
+    assert state.is_completed()
+    assert "Demo Company (NZ) is in NZ" in str(state.message)
+    assert "Australia and the United States" in str(state.message)
+    with Hub.open(load_config(config).tenant("demo-nz").store_path()) as hub:
+        # Not a single payroll collection was read: nothing staged, no cursor.
+        assert hub.query("SELECT count(*) FROM cursors") == [(0,)]
+
+
+def test_au_tenant_gets_leave_applications_and_no_work_locations_and_us_the_reverse(
+    hr_world: tuple[Sandbox, Path, str],
+) -> None:
+    _, config, _ = hr_world
+
+    for tenant in ("demo-au", "demo-us"):
+        hr_payroll(tenant=tenant, config=str(config))
+
+    for tenant in ("demo-au", "demo-us"):
+        for entity in HR_COUNTS:
+            assert _count(config, tenant, entity) > 0, (tenant, entity)
+    assert _count(config, "demo-au", "leave_applications") > 0
+    assert _count(config, "demo-au", "work_locations") == 0
+    assert _count(config, "demo-us", "work_locations") > 0
+    assert _count(config, "demo-us", "leave_applications") == 0
+
+
+def test_approved_deputy_time_reaches_xero_payroll_as_total_hours_per_day_and_a_rerun_writes_nothing(
+    hr_world: tuple[Sandbox, Path, str],
+) -> None:
+    _, config, url = hr_world
+    before = _xero_hours_by_employee_and_day(config, "demo-au")
+
+    rows = hr_payroll(tenant="demo-au", config=str(config))
+
+    pushed = next(r for r in rows if r["app"] == "xero" and r["stream"] == "push" and r["entity"] == "time_sheets")
+    assert pushed["created"] > 0
+    # Independently of the hub: approved, finished Deputy shifts of employees Xero knows, summed per day.
+    people = {e["Id"]: e for e in _deputy(url, "au", "resource/Employee/QUERY", {"join": ["ContactObject"]})}
+    xero_people = {
+        (e["FirstName"], e["LastName"]): (e.get("Email") or "").lower()
+        for e in _payroll(config, "demo-au", "Employees")
+    }
+    expected: dict[tuple[str, date], Decimal] = defaultdict(Decimal)
+    for shift in _deputy_shifts(url, "au"):
+        person = people[shift["Employee"]]
+        email = xero_people.get((person["FirstName"], person["LastName"]))
+        if email and shift["TimeApproved"] and shift.get("EndTime"):
+            expected[(email, date.fromisoformat(shift["Date"][:10]))] += Decimal(str(shift["TotalTime"]))
+    after = _xero_hours_by_employee_and_day(config, "demo-au")
+    arrived = {k: v for k, v in after.items() if k not in before}
+    assert arrived == {k: v for k, v in expected.items() if k not in before}
+    sheets = {s["TimesheetID"]: s["UpdatedDateUTC"] for s in _payroll(config, "demo-au", "Timesheets")}
+
+    again = hr_payroll(tenant="demo-au", config=str(config))
+
+    assert all(r["created"] == 0 and r["updated"] == 0 for r in again if r["app"] == "xero"), again
+    assert {s["TimesheetID"]: s["UpdatedDateUTC"] for s in _payroll(config, "demo-au", "Timesheets")} == sheets
+
+
+def test_an_unapproved_deputy_timesheet_never_arrives_until_it_is_approved(
+    hr_world: tuple[Sandbox, Path, str],
+) -> None:
+    _, config, url = hr_world
+    people = {e["Id"]: e for e in _deputy(url, "au", "resource/Employee/QUERY", {"join": ["ContactObject"]})}
+    xero_people = {
+        (e["FirstName"], e["LastName"]): (e.get("Email") or "").lower()
+        for e in _payroll(config, "demo-au", "Employees")
+    }
+    shifts = _deputy_shifts(url, "au")
+    pending = next(
+        s
+        for s in shifts
+        if not s["TimeApproved"]
+        and s.get("EndTime")
+        and (people[s["Employee"]]["FirstName"], people[s["Employee"]]["LastName"]) in xero_people
+    )
+    person = people[pending["Employee"]]
+    key = (xero_people[(person["FirstName"], person["LastName"])], date.fromisoformat(pending["Date"][:10]))
+    approved_that_day = sum(
+        (
+            Decimal(str(s["TotalTime"]))
+            for s in shifts
+            if s["Employee"] == pending["Employee"] and s["Date"] == pending["Date"] and s["TimeApproved"]
+        ),
+        Decimal(0),
+    )
+
+    hr_payroll(tenant="demo-au", config=str(config))
+
+    assert _xero_hours_by_employee_and_day(config, "demo-au").get(key, Decimal(0)) == approved_that_day
+
+    _deputy(url, "au", "supervise/timesheet/approve", {"intTimesheetId": pending["Id"]})
+    rows = hr_payroll(tenant="demo-au", config=str(config))
+
+    assert (
+        next(r for r in rows if r["stream"] == "push" and r["entity"] == "time_sheets" and r["app"] == "xero")[
+            "updated"
+        ]
+        >= 1
+    )
+    assert _xero_hours_by_employee_and_day(config, "demo-au")[key] == approved_that_day + Decimal(
+        str(pending["TotalTime"])
+    )
+
+
+def test_employees_are_matched_between_deputy_and_xero_by_email_then_name(
+    hr_world: tuple[Sandbox, Path, str],
+) -> None:
+    _, config, url = hr_world
+
+    hr_payroll(tenant="demo-au", config=str(config))
+
+    deputy_people = _deputy(url, "au", "resource/Employee/QUERY", {"join": ["ContactObject"]})
+    xero_people = _payroll(config, "demo-au", "Employees")
+    with Hub.open(load_config(config).tenant("demo-au").store_path()) as hub:
+        linked = hub.query(
+            "SELECT count(*) FROM id_map d JOIN id_map x ON d.hub_id = x.hub_id AND x.app = 'xero' "
+            "WHERE d.entity = 'employees' AND x.entity = 'employees' AND d.app = 'deputy'"
+        )[0][0]
+    names = {(e["FirstName"], e["LastName"]) for e in xero_people}
+    by_email = {(e.get("Email") or "").lower() for e in xero_people}
+    both = [d for d in deputy_people if (d["FirstName"], d["LastName"]) in names]
+    assert any((d.get("ContactObject") or {}).get("Email", "").lower() not in by_email for d in both)
+    assert linked == len(both)
+    assert _count(config, "demo-au", "employees") == len(xero_people) + len(deputy_people) - len(both)
+
+
+def test_a_connection_without_payroll_access_skips_hr_with_the_message(
+    tmp_path: Path, sandbox_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = connected_tenant_config(tmp_path, sandbox_url, monkeypatch)
+    path.write_text(path.read_text().replace("payroll_access = true", "payroll_access = false"))
+    tenant = load_config(path).tenant("demo-au")
+    _connect(tenant, token_store(tenant, "xero"))  # reconnected without ticking payroll
+
+    state = hr_payroll(tenant="demo-au", config=str(path), return_state=True)
+
+    assert state.name == "Skipped"
+    assert state.message == NO_PAYROLL_ACCESS == "payroll access not granted: reconnect Xero with payroll access"
+
+
+def test_linking_payroll_for_an_organisation_in_neither_aud_nor_usd_fails_with_the_product_message(
+    tmp_path: Path, sandbox_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = connected_tenant_config(tmp_path, sandbox_url, monkeypatch, ("demo-nz",))
+    path.write_text(path.read_text().replace("payroll_access = false", "payroll_access = true"))
+    tenant = load_config(path).tenant("demo-nz")
+
+    with pytest.raises(AuthError) as refused:
+        _connect(tenant, token_store(tenant, "xero"))
+
+    assert "The app has requested access to data that this organization doesn't allow" in str(refused.value)
+
+
+def test_a_demo_organisation_shows_no_hr_data_until_payroll_is_activated_and_reimported(
+    hr_world: tuple[Sandbox, Path, str],
+) -> None:
+    sandbox, config, _ = hr_world
+    book = sandbox.xero.org_named("AU")
+    book.payroll_enabled = False  # a DEMO organisation whose payroll settings were never opened
+
+    hr_payroll(tenant="demo-au", config=str(config))
+    xero_employees_before = _linked(config, "demo-au", "employees", "xero")
+
+    book.payroll_enabled = True
+    hr_payroll(tenant="demo-au", config=str(config))
+    after_incremental = _linked(config, "demo-au", "employees", "xero")
+    reimport(tenant="demo-au", domain="hr_payroll", config=str(config))
+
+    assert xero_employees_before == 0
+    assert after_incremental == 0  # activation does not touch the records: only a re-import finds them
+    assert _linked(config, "demo-au", "employees", "xero") == len(_payroll(config, "demo-au", "Employees")) > 0
+
+
+def _linked(config: Path, tenant: str, entity: str, app: str) -> int:
+    with Hub.open(load_config(config).tenant(tenant).store_path()) as hub:
+        [(n,)] = hub.query("SELECT count(*) FROM id_map WHERE entity = ? AND app = ?", entity, app)
+    return int(n)
