@@ -58,8 +58,16 @@ def sheets_from_shifts(
     employees: t.Mapping[UUID, Employee],
     schedules: t.Mapping[UUID, PaySchedule],
     existing: t.Mapping[tuple[UUID, date, date], TimeSheet],
+    rolled_up: t.Collection[UUID] = (),
 ) -> tuple[list[TimeSheet], RollUp]:
-    """The time sheets the day totals make (new ones, and existing ones whose hours change); pure."""
+    """The time sheets the day totals make (new ones, and existing ones whose hours change); pure.
+
+    ``rolled_up`` are the sheets whose content the roll-up wrote last (nobody
+    changed them in payroll since): one of those whose shifts were all
+    withdrawn (unapproved, deleted) loses its ordinary hours, rather than
+    keeping time nobody approves any longer. Sheets made in payroll are never
+    emptied.
+    """
     result = RollUp()
     periods: dict[tuple[UUID, date, date], dict[date, Decimal]] = defaultdict(dict)
     left_out: dict[UUID, str] = {}
@@ -77,6 +85,10 @@ def sheets_from_shifts(
         start, end = pay_period(schedule.schedule_type, schedule.start_date, day)
         periods[(employee_id, start, end)][day] = hours
     result.notes.extend(sorted(left_out.values()))
+    for key, sheet in existing.items():
+        employee = employees.get(key[0])
+        if key not in periods and sheet.id in rolled_up and employee and employee.ordinary_pay_item_id:
+            periods[key] = {}
     changed: list[TimeSheet] = []
     for (employee_id, start, end), days in periods.items():
         ordinary = employees[employee_id].ordinary_pay_item_id
@@ -126,13 +138,17 @@ def roll_up_time(hub: Hub, run_id: str | None = None) -> RollUp:
         "WHERE deleted_at IS NULL AND approved AND NOT in_progress GROUP BY ALL"
     )
     totals: DayTotals = {(UUID(str(e)), d): Decimal(str(h)) for e, d, h in rows}
-    employee_ids = sorted({e for e, _ in totals})
+    ours = {
+        UUID(str(i)): UUID(str(e))
+        for i, e in hub.query("SELECT id, employee_id FROM time_sheets WHERE hub_source = 'hub' AND deleted_at IS NULL")
+    }
+    employee_ids = sorted({e for e, _ in totals} | set(ours.values()))
     employees = t.cast(dict[UUID, Employee], hub.records("employees", employee_ids))
     schedule_ids = sorted({e.pay_schedule_id for e in employees.values() if e.pay_schedule_id})
     schedules = t.cast(dict[UUID, PaySchedule], hub.records("pay_schedules", schedule_ids))
     held = t.cast(list[TimeSheet], hub.records_by("time_sheets", "employee_id", employee_ids))
     existing = {(s.employee_id, s.start_date, s.end_date): s for s in held}
-    changed, result = sheets_from_shifts(totals, employees, schedules, existing)
+    changed, result = sheets_from_shifts(totals, employees, schedules, existing, set(ours))
     hub.upsert_records(changed, source="hub")
     hub.add_rejects([Reject("hub", "time_sheets", "roll-up", note) for note in result.notes], run_id=run_id)
     return result

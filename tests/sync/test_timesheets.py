@@ -178,6 +178,38 @@ def test_time_of_an_employee_payroll_does_not_know_and_late_time_for_a_processed
     assert [s.status for s in _sheets(hub)] == [TimeSheetStatus.PROCESSED]
 
 
+def test_a_sheet_whose_shifts_are_withdrawn_loses_their_hours_but_one_made_in_payroll_is_left_alone(
+    hub: Hub, staff: dict[str, Employee]
+) -> None:
+    ann = staff["ann"].id
+    assert ann is not None
+    shift = _shift(ann, date(2026, 11, 16), "4")
+    hub.upsert_records([shift], source="deputy")
+    roll_up_time(hub)
+    made_in_payroll = TimeSheet(
+        id=uuid4(),
+        employee_id=ann,
+        start_date=date(2026, 11, 23),
+        end_date=date(2026, 11, 29),
+        lines=[
+            TimeSheetLine(
+                pay_item_id=ORDINARY,
+                time_activities=[TimeActivity(transaction_date=date(2026, 11, 24), hours=Decimal(5))],
+            )
+        ],
+    )
+    hub.upsert_records([made_in_payroll], source="xero")
+    assert shift.id is not None
+    hub.mark_deleted("time_activities", [shift.id], app="deputy")
+
+    done = roll_up_time(hub)
+
+    assert (done.created, done.updated) == (0, 1)
+    by_start = {s.start_date: s for s in _sheets(hub)}
+    assert by_start[date(2026, 11, 16)].total_hours == Decimal(0)
+    assert by_start[date(2026, 11, 23)].total_hours is None  # untouched: as payroll made it
+
+
 @pytest.mark.parametrize(
     ("kind", "start", "day", "period"),
     [
