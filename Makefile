@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/store.py
 	$(BIN)/python bench/xero_extract.py
 	$(BIN)/python bench/sync.py
+	$(BIN)/python bench/hr.py
 
 # A local Prefect server and UI with the deployments, a worker and the sandbox apps (see scripts/ui.sh).
 ui: $(STAMP)

@@ -13,7 +13,8 @@ sends it to payroll like any other record:
 * an existing time sheet of that employee and period (read from payroll, or
   rolled up before) is updated: its ordinary-hours line takes the shifts'
   totals, its other lines stay; a sheet payroll has processed is not changed
-  (the late time is noted instead);
+  (the late time is noted instead), and neither is a period whose pay run
+  is posted: the run has paid it;
 * the result is compared with what the hub holds, so a second roll-up of the
   same shifts changes nothing and nothing is sent again.
 """
@@ -59,6 +60,7 @@ def sheets_from_shifts(
     schedules: t.Mapping[UUID, PaySchedule],
     existing: t.Mapping[tuple[UUID, date, date], TimeSheet],
     rolled_up: t.Collection[UUID] = (),
+    paid: t.Collection[tuple[UUID, date, date]] = (),
 ) -> tuple[list[TimeSheet], RollUp]:
     """The time sheets the day totals make (new ones, and existing ones whose hours change); pure.
 
@@ -66,11 +68,14 @@ def sheets_from_shifts(
     changed them in payroll since): one of those whose shifts were all
     withdrawn (unapproved, deleted) loses its ordinary hours, rather than
     keeping time nobody approves any longer. Sheets made in payroll are never
-    emptied.
+    emptied. ``paid`` are the (schedule, first day, last day) of posted pay
+    runs: time approved for a period already paid is noted, not sent (the pay
+    run will not pay it, and payroll's figures for it must not move).
     """
     result = RollUp()
     periods: dict[tuple[UUID, date, date], dict[date, Decimal]] = defaultdict(dict)
     left_out: dict[UUID, str] = {}
+    late: dict[tuple[UUID, date], str] = {}
     for (employee_id, day), hours in sorted(totals.items()):
         employee = employees.get(employee_id)
         schedule = schedules.get(employee.pay_schedule_id) if employee and employee.pay_schedule_id else None
@@ -83,8 +88,12 @@ def sheets_from_shifts(
             left_out[employee_id] = f"time of {who} not sent to payroll: the employee has no ordinary earnings rate"
             continue
         start, end = pay_period(schedule.schedule_type, schedule.start_date, day)
+        if (schedule.id, start, end) in paid:
+            who = f"{employee.first_name} {employee.last_name}"
+            late[(employee_id, start)] = f"time of {who} for {start} to {end} not sent: that pay run is posted"
+            continue
         periods[(employee_id, start, end)][day] = hours
-    result.notes.extend(sorted(left_out.values()))
+    result.notes.extend(sorted(left_out.values()) + [late[k] for k in sorted(late)])
     for key, sheet in existing.items():
         employee = employees.get(key[0])
         if key not in periods and sheet.id in rolled_up and employee and employee.ordinary_pay_item_id:
@@ -148,7 +157,17 @@ def roll_up_time(hub: Hub, run_id: str | None = None) -> RollUp:
     schedules = t.cast(dict[UUID, PaySchedule], hub.records("pay_schedules", schedule_ids))
     held = t.cast(list[TimeSheet], hub.records_by("time_sheets", "employee_id", employee_ids))
     existing = {(s.employee_id, s.start_date, s.end_date): s for s in held}
-    changed, result = sheets_from_shifts(totals, employees, schedules, existing, set(ours))
+    paid = {
+        (UUID(str(s)), a, b)
+        for s, a, b in hub.query(
+            "SELECT pay_schedule_id, period_start, period_end FROM pay_runs "
+            "WHERE status = 'POSTED' AND deleted_at IS NULL AND pay_schedule_id IS NOT NULL"
+        )
+    }
+    changed, result = sheets_from_shifts(totals, employees, schedules, existing, set(ours), paid)
     hub.upsert_records(changed, source="hub")
-    hub.add_rejects([Reject("hub", "time_sheets", "roll-up", note) for note in result.notes], run_id=run_id)
+    # A note is kept once: the same time left out again next run is the same news.
+    told = {r for (r,) in hub.query("SELECT DISTINCT reason FROM rejects WHERE stage = 'roll-up'")}
+    news = [note for note in result.notes if note not in told]
+    hub.add_rejects([Reject("hub", "time_sheets", "roll-up", note) for note in news], run_id=run_id)
     return result

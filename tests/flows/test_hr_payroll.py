@@ -94,6 +94,28 @@ def _xero_hours_by_employee_and_day(config: Path, tenant: str) -> dict[tuple[str
     return dict(hours)
 
 
+class _PaidPeriods:
+    """(calendar, day) pairs a posted pay run has paid."""
+
+    def __init__(self, runs: list[tuple[str, date, date]]) -> None:
+        self.runs = runs
+
+    def __contains__(self, pair: object) -> bool:
+        calendar, day = t.cast(tuple[str, date], pair)
+        return any(cal == calendar and a <= day <= b for cal, a, b in self.runs)
+
+
+def _paid_periods(config: Path, tenant: str) -> _PaidPeriods:
+    """The periods of the tenant's posted pay runs, read from Xero payroll."""
+    return _PaidPeriods(
+        [
+            (run["PayrollCalendarID"], _ms_date(run["PayRunPeriodStartDate"]), _ms_date(run["PayRunPeriodEndDate"]))
+            for run in _payroll(config, tenant, "PayRuns")
+            if run["PayRunStatus"] == "POSTED"
+        ]
+    )
+
+
 def test_hr_run_of_an_organisation_outside_au_and_us_ends_skipped_with_the_reason(
     hr_world: tuple[Sandbox, Path, str],
 ) -> None:
@@ -137,18 +159,24 @@ def test_approved_deputy_time_reaches_xero_payroll_as_total_hours_per_day_and_a_
 
     pushed = next(r for r in rows if r["app"] == "xero" and r["stream"] == "push" and r["entity"] == "time_sheets")
     assert pushed["created"] > 0
-    # Independently of the hub: approved, finished Deputy shifts of employees Xero knows, summed per day.
+    # Independently of the hub: approved, finished Deputy shifts of employees Xero knows, summed per day,
+    # but for days a posted pay run has paid already.
     people = {e["Id"]: e for e in _deputy(url, "au", "resource/Employee/QUERY", {"join": ["ContactObject"]})}
-    xero_people = {
-        (e["FirstName"], e["LastName"]): (e.get("Email") or "").lower()
-        for e in _payroll(config, "demo-au", "Employees")
-    }
+    xero_people = {(e["FirstName"], e["LastName"]): e for e in _payroll(config, "demo-au", "Employees")}
+    paid = _paid_periods(config, "demo-au")
     expected: dict[tuple[str, date], Decimal] = defaultdict(Decimal)
+    held_back = 0
     for shift in _deputy_shifts(url, "au"):
         person = people[shift["Employee"]]
-        email = xero_people.get((person["FirstName"], person["LastName"]))
-        if email and shift["TimeApproved"] and shift.get("EndTime"):
-            expected[(email, date.fromisoformat(shift["Date"][:10]))] += Decimal(str(shift["TotalTime"]))
+        employee = xero_people.get((person["FirstName"], person["LastName"]))
+        if employee is None or not shift["TimeApproved"] or not shift.get("EndTime"):
+            continue
+        day = date.fromisoformat(shift["Date"][:10])
+        if (employee["PayrollCalendarID"], day) in paid:
+            held_back += 1
+            continue
+        expected[((employee.get("Email") or "").lower(), day)] += Decimal(str(shift["TotalTime"]))
+    assert held_back > 0  # the sample has time approved for periods already paid: it must not arrive
     after = _xero_hours_by_employee_and_day(config, "demo-au")
     arrived = {k: v for k, v in after.items() if k not in before}
     assert arrived == {k: v for k, v in expected.items() if k not in before}
@@ -165,20 +193,19 @@ def test_an_unapproved_deputy_timesheet_never_arrives_until_it_is_approved(
 ) -> None:
     _, config, url = hr_world
     people = {e["Id"]: e for e in _deputy(url, "au", "resource/Employee/QUERY", {"join": ["ContactObject"]})}
-    xero_people = {
-        (e["FirstName"], e["LastName"]): (e.get("Email") or "").lower()
-        for e in _payroll(config, "demo-au", "Employees")
-    }
+    xero_people = {(e["FirstName"], e["LastName"]): e for e in _payroll(config, "demo-au", "Employees")}
+    paid = _paid_periods(config, "demo-au")
     shifts = _deputy_shifts(url, "au")
-    pending = next(
-        s
-        for s in shifts
-        if not s["TimeApproved"]
-        and s.get("EndTime")
-        and (people[s["Employee"]]["FirstName"], people[s["Employee"]]["LastName"]) in xero_people
-    )
-    person = people[pending["Employee"]]
-    key = (xero_people[(person["FirstName"], person["LastName"])], date.fromisoformat(pending["Date"][:10]))
+
+    def open_and_pending(shift: dict[str, t.Any]) -> bool:
+        employee = xero_people.get((people[shift["Employee"]]["FirstName"], people[shift["Employee"]]["LastName"]))
+        day = date.fromisoformat(shift["Date"][:10])
+        unpaid = employee is not None and (employee["PayrollCalendarID"], day) not in paid
+        return unpaid and not shift["TimeApproved"] and bool(shift.get("EndTime"))
+
+    pending = next(s for s in shifts if open_and_pending(s))
+    person = xero_people[(people[pending["Employee"]]["FirstName"], people[pending["Employee"]]["LastName"])]
+    key = (person["Email"].lower(), date.fromisoformat(pending["Date"][:10]))
     approved_that_day = sum(
         (
             Decimal(str(s["TotalTime"]))
@@ -261,6 +288,10 @@ def test_a_demo_organisation_shows_no_hr_data_until_payroll_is_activated_and_rei
     sandbox, config, _ = hr_world
     book = sandbox.xero.org_named("AU")
     book.payroll_enabled = False  # a DEMO organisation whose payroll settings were never opened
+    for table in book.payroll.tables.values():
+        for record in table.values():  # its sample data was made long before the first run
+            if isinstance(record.get("UpdatedDateUTC"), datetime):
+                record["UpdatedDateUTC"] -= timedelta(days=30)
 
     hr_payroll(tenant="demo-au", config=str(config))
     xero_employees_before = _linked(config, "demo-au", "employees", "xero")

@@ -12,6 +12,8 @@ import pytest
 
 from datashare.model import (
     Employee,
+    PayRun,
+    PayRunStatus,
     PaySchedule,
     ScheduleType,
     TimeActivity,
@@ -176,6 +178,35 @@ def test_time_of_an_employee_payroll_does_not_know_and_late_time_for_a_processed
     ]
     assert hub.query("SELECT count(*) FROM rejects WHERE run_id = 'r1' AND stage = 'roll-up'") == [(2,)]
     assert [s.status for s in _sheets(hub)] == [TimeSheetStatus.PROCESSED]
+
+
+def test_time_of_a_period_whose_pay_run_is_posted_is_noted_once_and_not_sent(
+    hub: Hub, staff: dict[str, Employee]
+) -> None:
+    ann = staff["ann"].id
+    assert ann is not None
+    schedule = staff["ann"].pay_schedule_id
+    assert schedule is not None
+    posted = PayRun(
+        id=uuid4(),
+        pay_schedule_id=schedule,
+        status=PayRunStatus.POSTED,
+        period_start=date(2026, 11, 9),
+        period_end=date(2026, 11, 15),
+        currency="AUD",
+    )
+    hub.upsert_records([posted], source="xero")
+    hub.upsert_records([_shift(ann, date(2026, 11, 10), "8"), _shift(ann, date(2026, 11, 16), "6")], source="deputy")
+
+    first = roll_up_time(hub, run_id="r1")
+    second = roll_up_time(hub, run_id="r2")
+
+    assert first.created == 1
+    assert [s.start_date for s in _sheets(hub)] == [date(2026, 11, 16)]
+    assert (
+        first.notes == second.notes == ["time of Ann Lee for 2026-11-09 to 2026-11-15 not sent: that pay run is posted"]
+    )
+    assert hub.query("SELECT run_id, count(*) FROM rejects GROUP BY ALL") == [("r1", 1)]
 
 
 def test_a_sheet_whose_shifts_are_withdrawn_loses_their_hours_but_one_made_in_payroll_is_left_alone(
