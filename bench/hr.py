@@ -237,7 +237,7 @@ def _calls(counters: Counters) -> dict[str, int]:
 def run_pass(hub: Hub, tenant: Tenant, counters: Counters, name: str, run_id: str) -> Pass:
     """What ``run_domain`` does for hr_payroll, with each (app, collection) batch timed and its calls counted."""
     done = Pass(name)
-    needed = with_references(DOMAINS["hr_payroll"])
+    needed = with_references(DOMAINS["hr_payroll"], lookups=False)  # as run_domain: HR reads no lookups
     country = str(counters.xero.organisation().get("CountryCode", ""))
     start_day = tenant.historical_data_from  # pull_collection's start of a first read
     since = datetime.combine(start_day, clock_time(), tzinfo=UTC) if start_day else None
