@@ -1,0 +1,35 @@
+"""prefect.yaml: every deployment points at a real flow, with parameters that flow takes."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import tomllib
+import typing as t
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).parents[1]
+
+
+def _deployments() -> list[dict[str, t.Any]]:
+    return list(yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))["deployments"])
+
+
+def test_every_deployment_names_a_flow_and_only_parameters_it_takes() -> None:
+    for deployment in _deployments():
+        path, name = deployment["entrypoint"].split(":")
+        flow = getattr(importlib.import_module(path.removesuffix(".py").replace("/", ".")), name)
+        accepted = set(inspect.signature(flow.fn).parameters)
+        given = set(deployment.get("parameters") or {})
+        for schedule in deployment.get("schedules") or []:
+            given |= set(schedule.get("parameters") or {})
+        assert given <= accepted, (deployment["name"], given - accepted)
+
+
+def test_the_hr_deployment_is_scheduled_for_every_demo_tenant() -> None:
+    [hr] = [d for d in _deployments() if d["name"] == "hr-payroll"]
+    demo = tomllib.loads((ROOT / "config" / "demo.toml").read_text(encoding="utf-8"))
+    tenants = {tenant["name"] for tenant in demo["tenants"]}
+    assert {s["parameters"]["tenant"] for s in hr["schedules"]} == tenants
