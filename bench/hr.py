@@ -58,6 +58,7 @@ from pathlib import Path
 from unittest import mock
 
 import httpx
+import tenant as bench_tenant
 from xero_extract import ROOMY, _free_port, _minimum, _NoPacer
 
 import tasks.sync
@@ -122,31 +123,15 @@ def _serve(port: int, scale: int, ready: multiprocessing.Queue, asks: Connection
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
 
 
-_CONFIG = """[[tenants]]
-name = "bench"
-xero_organisation = "{organisation}"
-payroll_access = true
-store = "{store}"
-
-[tenants.apps.xero]
-base_url = "{base}/xero"
-client_id = "6F1D3C6A2B8E4B0C9A7D5E3F1B2C4D6E"
-secrets = {{ client_secret = "env:DEMO_XERO_CLIENT_SECRET", token_store = "file:{tokens}" }}
-
-[tenants.apps.deputy]
+_APPS = """[tenants.apps.deputy]
 base_url = "{base}/deputy/au"
-secrets = {{ access_token = "env:DEMO_DEPUTY_TOKEN" }}
+secrets = { access_token = "env:DEMO_DEPUTY_TOKEN" }
 """
 
 
 def write_config(directory: Path, base: str) -> Path:
-    """config/demo.toml's demo-au without its CRM, on the bench's sandbox; hub and tokens in ``directory``."""
-    path = directory / "bench.toml"
-    text = _CONFIG.format(
-        organisation=ORGANISATION, store=directory / "bench.duckdb", base=base, tokens=directory / "xero-token.json"
-    )
-    path.write_text(text, encoding="utf-8")
-    return path
+    """A one-tenant config (config/demo.toml's demo-au without its CRM) on the bench's sandbox; hub and tokens in ``directory``."""
+    return bench_tenant.write_config(directory, base, ORGANISATION, _APPS, payroll=True)
 
 
 @dataclass

@@ -44,6 +44,7 @@ from pathlib import Path
 from unittest import mock
 
 import httpx
+import tenant as bench_tenant
 from xero_extract import ROOMY, _free_port, _minimum, _NoPacer
 
 import tasks.pull
@@ -54,7 +55,7 @@ from connectors.xero.client import XeroClient
 from connectors.xero.streams import STREAMS, WRITE_BATCH, stream_for_entity
 from datashare.cli.demo import DEMO_ENVIRONMENT, _connect
 from datashare.config import Tenant, load_config
-from datashare.model import ENTITIES
+from datashare.model import DOMAINS, ENTITIES
 from datashare.store import Hub
 from datashare.sync.extract import Source
 from datashare.sync.mapping import Mapper
@@ -65,6 +66,7 @@ from tasks.wiring import token_store, vtiger_client, xero_auth, xero_endpoints, 
 CONTACTS_PER_XERO_SCALE = 40  # SampleCounts: 30 customers and 10 suppliers a unit
 INVOICES_PER_CRM_SCALE = 45  # the vTiger seed: 30 invoices and 15 sales orders a unit
 ORGANISATION = "Southern Cross Outdoor Co"  # the sandbox's AU organisation
+SYNCED = [e for e in ENTITIES if e not in DOMAINS["hr_payroll"]]  # HR has its own bench (bench/hr.py)
 
 
 def _serve(port: int, xero_scale: int, crm_scale: int, ready: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
@@ -109,32 +111,17 @@ def _serve(port: int, xero_scale: int, crm_scale: int, ready: multiprocessing.Qu
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
 
 
-_CONFIG = """[[tenants]]
-name = "bench"
-xero_organisation = "{organisation}"
-store = "{store}"
-
-[tenants.apps.xero]
-base_url = "{base}/xero"
-client_id = "6F1D3C6A2B8E4B0C9A7D5E3F1B2C4D6E"
-secrets = {{ client_secret = "env:DEMO_XERO_CLIENT_SECRET", token_store = "file:{tokens}" }}
-
-[tenants.apps.vtiger]
+_APPS = """[tenants.apps.vtiger]
 base_url = "{base}/vtiger/au"
 username = "admin"
-secrets = {{ access_key = "env:DEMO_AU_VTIGER_ACCESS_KEY" }}
-share = {{ company = "off" }}
+secrets = { access_key = "env:DEMO_AU_VTIGER_ACCESS_KEY" }
+share = { company = "off" }
 """
 
 
 def write_config(directory: Path, base: str) -> Path:
-    """A one-tenant config (like config/demo.toml's demo-au) on the bench's sandbox, hub and tokens in ``directory``."""
-    path = directory / "bench.toml"
-    text = _CONFIG.format(
-        organisation=ORGANISATION, store=directory / "bench.duckdb", base=base, tokens=directory / "xero-token.json"
-    )
-    path.write_text(text, encoding="utf-8")
-    return path
+    """A one-tenant config (config/demo.toml's demo-au) on the bench's sandbox; hub and tokens in ``directory``."""
+    return bench_tenant.write_config(directory, base, ORGANISATION, _APPS, payroll=False)
 
 
 @dataclass
@@ -292,7 +279,7 @@ def run_sync(
             stage.calls = counters.of(app) - before
             stages.append(stage)
         written_orgs: set[str] = set()
-        for app, entity in pushes_for(tenant, ENTITIES):
+        for app, entity in pushes_for(tenant, SYNCED):
             name = f"push {app}"
             if not stages or stages[-1].name != name:
                 stages.append(Stage(name))
