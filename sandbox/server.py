@@ -7,6 +7,9 @@
                          with the sample organisations AU, US and NZ
     /vtiger/au/...       the AU organisation's vTiger CRM (/webservice.php)
     /vtiger/us/...       the US organisation's vTiger CRM
+    /salesforce/au/...   the AU organisation's Salesforce org (/services/oauth2/token,
+                         /services/data/vXX.X/...)
+    /salesforce/us/...   the US organisation's Salesforce org
     /deputy/au/...       the AU organisation's Deputy install (/api/v1/resource/...)
     /deputy/us/...       the US organisation's Deputy install
 
@@ -30,6 +33,11 @@ from sandbox.deputy import SAMPLE_TOKEN as DEPUTY_SAMPLE_TOKEN
 from sandbox.deputy import DeputyState
 from sandbox.deputy import create_app as create_deputy
 from sandbox.deputy import seed_sample as seed_deputy
+from sandbox.salesforce import SAMPLE_CLIENT_ID as SALESFORCE_CLIENT_ID
+from sandbox.salesforce import SAMPLE_CLIENT_SECRET as SALESFORCE_CLIENT_SECRET
+from sandbox.salesforce import SalesforceState
+from sandbox.salesforce import create_app as create_salesforce
+from sandbox.salesforce import seed_sample as seed_salesforce
 from sandbox.vtiger import SAMPLE_ACCESS_KEY, SAMPLE_USERNAME, VtigerState
 from sandbox.vtiger import create_app as create_vtiger
 from sandbox.vtiger import seed_sample as seed_vtiger
@@ -54,6 +62,7 @@ class Sandbox:
     vtiger: dict[str, VtigerState]
     deputy: dict[str, DeputyState] = field(default_factory=dict)
     faults: dict[str, FaultPlan] = field(default_factory=dict)
+    salesforce: dict[str, SalesforceState] = field(default_factory=dict)
 
     def describe(self, base_url: str) -> list[tuple[str, str, str]]:
         """``(app, base URL, sample credentials)`` for each emulator."""
@@ -69,6 +78,15 @@ class Sandbox:
             rows.append(
                 ("vtiger", f"{base_url}/vtiger/{org}", f"user {SAMPLE_USERNAME}, access key {SAMPLE_ACCESS_KEY}")
             )
+        for org in self.salesforce:
+            rows.append(
+                (
+                    "salesforce",
+                    f"{base_url}/salesforce/{org}",
+                    f"client id {SALESFORCE_CLIENT_ID}, secret {SALESFORCE_CLIENT_SECRET} "
+                    f"(POST /services/oauth2/token, grant_type client_credentials)",
+                )
+            )
         for org in self.deputy:
             rows.append(("deputy", f"{base_url}/deputy/{org}", f"bearer token {DEPUTY_SAMPLE_TOKEN}"))
         return rows
@@ -81,6 +99,7 @@ def build_sandbox(*, scale: int = 1, seed: int = 0, limits: RateLimits | None = 
     faults = {"xero": FaultPlan(seed=seed)}
     routes = [Mount("/xero", app=create_xero(xero, faults=faults["xero"], limits=limits))]
     crms: dict[str, VtigerState] = {}
+    orgs: dict[str, SalesforceState] = {}
     for org in CRM_ORGS:
         directory = sample_directory(org, scale=scale, seed=seed)
         crm = VtigerState()
@@ -95,6 +114,20 @@ def build_sandbox(*, scale: int = 1, seed: int = 0, limits: RateLimits | None = 
         crms[org] = crm
         faults[f"vtiger/{org}"] = FaultPlan(seed=seed)
         routes.append(Mount(f"/vtiger/{org}", app=create_vtiger(crm, faults=faults[f"vtiger/{org}"])))
+        salesforce_org = SalesforceState()
+        seed_salesforce(
+            salesforce_org,
+            scale=scale,
+            seed=seed,
+            customers=directory.crm_customers(),
+            item_codes=directory.item_codes(),
+            country=org.upper(),
+        )
+        orgs[org] = salesforce_org
+        faults[f"salesforce/{org}"] = FaultPlan(seed=seed)
+        routes.append(
+            Mount(f"/salesforce/{org}", app=create_salesforce(salesforce_org, faults=faults[f"salesforce/{org}"]))
+        )
     installs: dict[str, DeputyState] = {}
     for org in DEPUTY_ORGS:
         install = DeputyState(country=org.upper())
@@ -102,4 +135,4 @@ def build_sandbox(*, scale: int = 1, seed: int = 0, limits: RateLimits | None = 
         installs[org] = install
         faults[f"deputy/{org}"] = FaultPlan(seed=seed)
         routes.append(Mount(f"/deputy/{org}", app=create_deputy(install, faults=faults[f"deputy/{org}"])))
-    return Sandbox(Starlette(routes=routes), xero, crms, installs, faults)
+    return Sandbox(Starlette(routes=routes), xero, crms, installs, faults, orgs)
