@@ -99,6 +99,6 @@ def push_batch(
     counts = push_entity(hub, sink, entity, run_id, history_from=history_from)
     summary = BatchSummary(sink.app, "push", entity, read=counts.due)
     summary.created, summary.updated, summary.waiting = counts.created, counts.updated, counts.waiting
-    summary.rejected, summary.skipped = counts.failed, counts.skipped
+    summary.rejected, summary.skipped, summary.unchanged = counts.failed, counts.skipped, counts.unchanged
     summary.notes = "; ".join(f"{reason} ({n})" for reason, n in counts.reasons.most_common(3))
     return summary

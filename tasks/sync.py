@@ -17,6 +17,9 @@ from prefect.cache_policies import NO_CACHE
 from connectors.base.retry import is_transient
 from connectors.deputy import STREAMS as DEPUTY_STREAMS
 from connectors.deputy import DeputySource, deputy_mapper
+from connectors.salesforce import STREAMS as SALESFORCE_STREAMS
+from connectors.salesforce import SalesforceSink, SalesforceSource, salesforce_mapper
+from connectors.salesforce.streams import sobject_named
 from connectors.vtiger import Lookups, make_mapper
 from connectors.vtiger.sink import VtigerSink
 from connectors.vtiger.source import VtigerSource
@@ -34,13 +37,14 @@ from datashare.sync.extract import Source
 from datashare.sync.mapping import Mapper
 from datashare.sync.push import Sink
 from tasks.pull import pull_batch, push_batch
-from tasks.wiring import deputy_client, vtiger_client, xero_client
+from tasks.wiring import deputy_client, salesforce_client, vtiger_client, xero_client
 
 __all__ = ["Batch", "batches_for", "pull_collection", "push_entity_to", "pushes_for", "retry_transient", "sink_for"]
 
 # What each app takes from the hub, in reference order.
 PUSHES: dict[str, tuple[str, ...]] = {
     "vtiger": ("organizations", "people"),
+    "salesforce": ("organizations", "people", "items"),
     "xero": (
         *("tax_codes", "organizations", "people", "items", "invoices", "purchase_orders", "payments"),
         "time_sheets",
@@ -71,6 +75,8 @@ def _collections(tenant: Tenant, app: str, wanted: set[str]) -> list[tuple[str, 
         return [(m.entities[0], m.name) for m in MODULES.values() if m.entities]
     if app == "deputy":
         return [(s.entities[0], s.name) for s in DEPUTY_STREAMS.values()]
+    if app == "salesforce":
+        return [(entity, sobject.name) for entity, sobject in SALESFORCE_STREAMS.items()]
     return []
 
 
@@ -101,6 +107,10 @@ def _source_and_mapper(tenant: Tenant, app: str, stream: str) -> tuple[Source, M
         return XeroSource(client, payroll_stream(country, stream)), payroll_mapper(country, currency)
     if app == "deputy":
         return DeputySource(deputy_client(tenant), DEPUTY_STREAMS[stream]), deputy_mapper()
+    if app == "salesforce":
+        currency = str(xero_client(tenant).organisation()["BaseCurrency"])  # a single-currency org: the books'
+        sobject = sobject_named(stream)
+        return SalesforceSource(salesforce_client(tenant), sobject), salesforce_mapper(currency)
     crm = vtiger_client(tenant)
     lookups = Lookups.from_rows(
         currencies=crm.query_all("Currency"), taxes=crm.query_all("Tax"), product_taxes=crm.query_all("ProductTaxes")
@@ -162,4 +172,8 @@ def sink_for(tenant: Tenant, app: str, hub: Hub) -> Sink:
     """The writer of an app, with what it needs to know of the hub."""
     if app == "vtiger":
         return VtigerSink(vtiger_client(tenant))
+    if app == "salesforce":
+        return SalesforceSink(
+            salesforce_client(tenant), currency=str(xero_client(tenant).organisation()["BaseCurrency"])
+        )
     return XeroSink(xero_client(tenant), hub)

@@ -8,12 +8,22 @@ import httpx
 
 from connectors.base.tokens import TokenStore, token_store_for
 from connectors.deputy import DeputyClient
+from connectors.salesforce import DEFAULT_VERSION, SalesforceAuth, SalesforceClient
 from connectors.vtiger import VtigerClient
 from connectors.xero.auth import XeroAuth, XeroEndpoints
 from connectors.xero.client import XeroClient
 from datashare.config import AppLink, ConfigError, Tenant
 
-__all__ = ["deputy_client", "token_store", "vtiger_client", "xero_auth", "xero_client", "xero_endpoints", "xero_link"]
+__all__ = [
+    "deputy_client",
+    "salesforce_client",
+    "token_store",
+    "vtiger_client",
+    "xero_auth",
+    "xero_client",
+    "xero_endpoints",
+    "xero_link",
+]
 
 
 def xero_link(tenant: Tenant) -> AppLink:
@@ -76,3 +86,18 @@ def deputy_client(tenant: Tenant, *, http: httpx.Client | None = None) -> Deputy
     """A Deputy client for the tenant's install, with its access token."""
     link = tenant.apps["deputy"]
     return DeputyClient(link.base_url, link.secrets["access_token"].resolve(), http=http)
+
+
+def salesforce_client(tenant: Tenant, *, http: httpx.Client | None = None) -> SalesforceClient:
+    """A Salesforce client for the tenant's org: tokens from its token store, refreshed at ``auth_url``."""
+    link = tenant.apps["salesforce"]
+    if not link.client_id:
+        raise ConfigError(f"tenant {tenant.name!r}: apps.salesforce.client_id: missing (the connected app's key)")
+    auth = SalesforceAuth(
+        token_store(tenant, "salesforce"),
+        client_id=link.client_id,
+        client_secret=link.secrets["client_secret"].resolve(),
+        token_url=f"{link.auth_url or link.base_url}/services/oauth2/token",
+        tenant=tenant.name,
+    )
+    return SalesforceClient(auth, instance_url=link.base_url, version=link.api_version or DEFAULT_VERSION, http=http)

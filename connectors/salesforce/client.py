@@ -324,6 +324,26 @@ class SalesforceClient:
             results.extend(self._results(response.json(), len(chunk), f"upsert {entry.name}"))
         return results
 
+    def update(self, sobject: str, records: Sequence[dict[str, t.Any]]) -> list[SaveResult]:
+        """Update records by their ``Id`` in calls of 200 (allOrNone false): one result per record, in order.
+
+        For records linked by matching, which Salesforce knows by Id but not yet
+        by ``Datashare_Id__c``: the update stamps the external id on them, so
+        later upserts find them instead of creating another.
+        """
+        entry = self._writable(sobject)
+        results: list[SaveResult] = []
+        for chunk in _chunks(list(records), MAX_BATCH):
+            if any(not r.get("Id") for r in chunk):
+                raise FatalError(f"Salesforce update of {entry.name}: each record needs its Id")
+            sent = [{"attributes": {"type": entry.name}, "id": r["Id"], **{k: v for k, v in r.items() if k != "Id"}}
+                    for r in chunk]  # fmt: skip
+            response = self.rest.request(
+                "PATCH", self.api("composite/sobjects"), json={"allOrNone": False, "records": sent}
+            )
+            results.extend(self._results(response.json(), len(chunk), f"update {entry.name}"))
+        return results
+
     def delete(self, ids: Sequence[str]) -> list[SaveResult]:
         """Delete records by id in calls of 200 (allOrNone false); Salesforce keeps them in its recycle bin."""
         results: list[SaveResult] = []

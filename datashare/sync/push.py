@@ -44,6 +44,7 @@ class PushResult:
     snapshot: dict[str, t.Any] | None = None  # the record as the app now holds it, in canonical form
     waiting_for: tuple[str, UUID] | None = None  # the (entity, hub id) a waiting record needs in the app first
     entity: str | None = None  # set when the record is of another entity than the one pushed (carried along)
+    unchanged: bool = False  # the app already held what would be written: nothing was sent
 
     @classmethod
     def wait(cls, hub_id: UUID, waiting: WaitingForReference, remote_id: str | None = None) -> PushResult:
@@ -74,6 +75,7 @@ class PushCounts:
     waiting: int = 0
     failed: int = 0
     skipped: int = 0
+    unchanged: int = 0
     reasons: Counter[str] = field(default_factory=Counter)  # why records were skipped, waited or failed
 
 
@@ -125,6 +127,8 @@ def push_entity(
             counts.reasons[result.error] += 1
         if result.skipped:
             counts.skipped += 1
+        elif result.ok and result.unchanged:
+            counts.unchanged += 1
         elif result.ok:
             counts.created += result.created
             counts.updated += not result.created

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import typing as t
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from uuid import uuid4
+from decimal import Decimal
+from uuid import UUID, uuid4
 
 import httpx
 import pytest
@@ -19,6 +22,7 @@ from connectors.salesforce import (
     salesforce_mapper,
     stream_for,
 )
+from connectors.salesforce.sink import SUPPLIERS
 from datashare.model import Invoice, Item, Organization, Person
 from datashare.model.mapping import DictRefs, MappingError
 
@@ -166,3 +170,60 @@ def test_people_wait_for_their_account_and_items_upsert_as_products(
     assert product.created
     (saved,) = client.rows("Product2", where=[("ProductCode", "=", "WID-1")])
     assert (saved["Name"], saved["IsActive"]) == ("Widget", True)
+
+
+@dataclass
+class _Snapshots:
+    held: dict[UUID, dict[str, t.Any]]
+
+    def snapshots(self, entity: str, app: str, ids: t.Sequence[UUID]) -> dict[UUID, dict[str, t.Any]]:
+        return {i: self.held[i] for i in ids if i in self.held}
+
+
+def test_a_record_linked_by_matching_is_updated_by_id_and_gets_the_external_id(
+    org: tuple[SalesforceClient, MemoryTokenStore],
+) -> None:
+    client, _ = org
+    (existing,) = list(client.rows("Account", where=[("Name", "=", next(iter(client.rows("Account")))["Name"])]))[:1]
+    hub_record = Organization(id=uuid4(), name="Renamed By The Hub Pty Ltd")
+    refs = DictRefs()
+    assert hub_record.id is not None
+    refs.to_remote[("organizations", hub_record.id)] = existing["Id"]
+
+    (result,) = SalesforceSink(client).push("organizations", [hub_record], refs)
+
+    assert result.ok, result.error
+    assert not result.created
+    assert result.remote_id == existing["Id"]
+    (saved,) = client.rows("Account", where=[("Id", "=", existing["Id"])])
+    assert saved["Name"] == "Renamed By The Hub Pty Ltd"
+    # The update stamped the external id: an upsert by it (a replay without the id map) finds the same Account.
+    (replayed,) = SalesforceSink(client).push("organizations", [hub_record], DictRefs())
+    assert replayed.ok, replayed.error
+    assert not replayed.created
+    assert replayed.remote_id == existing["Id"]
+
+
+def test_suppliers_are_not_written_and_a_change_salesforce_does_not_carry_sends_nothing(
+    org: tuple[SalesforceClient, MemoryTokenStore],
+) -> None:
+    client, _ = org
+    refs = DictRefs()
+    supplier = Organization(id=uuid4(), name="Parts Wholesale", is_supplier=True, is_customer=False)
+    (refused,) = SalesforceSink(client).push("organizations", [supplier], refs)
+    assert refused.skipped
+    assert refused.error == SUPPLIERS
+    item = Item(id=uuid4(), code="WID-9", name="Widget 9")
+    assert item.id is not None
+    (made,) = SalesforceSink(client).push("items", [item], refs)
+    assert made.snapshot is not None
+    refs.to_remote[("items", item.id)] = str(made.remote_id)
+    calls = client.calls
+    stock_moved = item.model_copy(update={"quantity_on_hand": Decimal(3), "is_inventoried": True})
+    sink = SalesforceSink(client, hub=_Snapshots({item.id: made.snapshot}))
+
+    (same,) = sink.push("items", [stock_moved], refs)
+
+    assert same.ok
+    assert same.unchanged
+    assert client.calls == calls
