@@ -173,7 +173,6 @@ def sink_for(tenant: Tenant, app: str, hub: Hub) -> Sink:
     if app == "vtiger":
         return VtigerSink(vtiger_client(tenant))
     if app == "salesforce":
-        return SalesforceSink(
-            salesforce_client(tenant), currency=str(xero_client(tenant).organisation()["BaseCurrency"])
-        )
+        currency = str(xero_client(tenant).organisation()["BaseCurrency"])
+        return SalesforceSink(salesforce_client(tenant), currency=currency, hub=hub)
     return XeroSink(xero_client(tenant), hub)
