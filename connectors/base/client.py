@@ -147,3 +147,5 @@ class RestClient:
             if not paginator.has_next_page:
                 return
             paginator.update_request(query)
+            # A paginator whose next page is a link of the API's own (Salesforce's nextRecordsUrl) names its path.
+            path = getattr(paginator, "next_path", None) or path

@@ -3,6 +3,8 @@
 Each has three steps, after dlt's rest_client: ``init_request`` sets the first
 page's parameters, ``update_state`` reads a response and its records, and
 ``update_request`` sets up the next page; ``has_next_page`` says when to stop.
+A paginator whose next page is a path rather than parameters (a link the API
+hands back) also sets ``next_path``, and the loop requests that path.
 A paginator that would ask for the same page twice raises instead of looping.
 """
 

@@ -40,7 +40,7 @@ from connectors.salesforce.errors import (
     error_text,
     parse_limit_info,
 )
-from connectors.salesforce.paging import NEXT_PAGE, NextRecordsPaginator
+from connectors.salesforce.paging import NextRecordsPaginator
 from connectors.salesforce.soql import Condition, parse_datetime, select
 from connectors.salesforce.streams import EXTERNAL_ID, MODSTAMP, SObject, sobject_named
 
@@ -105,28 +105,6 @@ class SaveResult:
     created: bool = False
 
 
-class _SalesforceRest(RestClient):
-    """``RestClient`` that sends a query's next page to the ``nextRecordsUrl`` the paginator passes on."""
-
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: dict[str, t.Any] | None = None,
-        json: t.Any = None,
-        data: dict[str, t.Any] | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> httpx.Response:
-        """Send one request; a ``NEXT_PAGE`` parameter replaces the path (it must stay under /services/data/)."""
-        if params and params.get(NEXT_PAGE):
-            target = str(params[NEXT_PAGE])
-            if not target.startswith("/services/data/") or "//" in target or "?" in target or ".." in target:
-                raise FatalError(f"Salesforce gave a next page outside the API: {target!r}")
-            return super().request(method, target, json=json, data=data, headers=headers)
-        return super().request(method, path, params=params, json=json, data=data, headers=headers)
-
-
 def _chunks(items: Sequence[t.Any], size: int) -> Iterator[Sequence[t.Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -157,9 +135,7 @@ class SalesforceClient:
         headers = {"Accept": "application/json"}
         if batch_size is not None:
             headers["Sforce-Query-Options"] = f"batchSize={max(200, min(2000, batch_size))}"
-        self.rest = _SalesforceRest(
-            base, auth=auth, http=http, pacer=pacer, retry=retry, headers=headers, check=self._check
-        )
+        self.rest = RestClient(base, auth=auth, http=http, pacer=pacer, retry=retry, headers=headers, check=self._check)
 
     def __repr__(self) -> str:
         return f"SalesforceClient({self.rest.base_url!r}, version={self.version!r})"

@@ -1,11 +1,9 @@
 """Salesforce query paging: follow ``nextRecordsUrl`` until ``done``, as a paginator of the one paging loop.
 
-``RestClient.paginate`` keeps one path and changes only parameters, while
 Salesforce's next page is a path of its own
-(``/services/data/v66.0/query/01g…-2000``). So the paginator puts that path in
-the reserved parameter ``NEXT_PAGE``, and the Salesforce client sends the
-request to it instead (after checking it is a path under ``/services/data/``
-on the same instance: never another host).
+(``/services/data/v66.0/query/01g…-2000``): the paginator names it as
+``next_path``, which the paging loop requests, after checking it is a path
+under ``/services/data/`` on the same instance (never another host).
 """
 
 from __future__ import annotations
@@ -13,12 +11,10 @@ from __future__ import annotations
 import typing as t
 from dataclasses import dataclass, field
 
+from connectors.base.errors import FatalError
 from connectors.base.paging import PagingLoopError
 
-__all__ = ["NEXT_PAGE", "NextRecordsPaginator"]
-
-NEXT_PAGE = "__nextRecordsUrl"
-"""The parameter that carries the next page's path from the paginator to the client."""
+__all__ = ["NextRecordsPaginator"]
 
 
 @dataclass
@@ -31,6 +27,7 @@ class NextRecordsPaginator:
     soql: str
     has_next_page: bool = True
     next_url: str | None = None
+    next_path: str | None = None
     _seen: set[str] = field(default_factory=set)
 
     def init_request(self, params: dict[str, t.Any]) -> None:
@@ -48,5 +45,8 @@ class NextRecordsPaginator:
 
     def update_request(self, params: dict[str, t.Any]) -> None:
         """The next page is the locator's path, with no query string."""
+        target = str(self.next_url)
+        if not target.startswith("/services/data/") or "//" in target or "?" in target or ".." in target:
+            raise FatalError(f"Salesforce gave a next page outside the API: {target!r}")
         params.clear()
-        params[NEXT_PAGE] = self.next_url
+        self.next_path = target

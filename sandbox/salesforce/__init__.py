@@ -14,9 +14,10 @@ daily request limit, and Salesforce's JSON-array errors.
     #      client_id=SAMPLE_CLIENT_ID client_secret=SAMPLE_CLIENT_SECRET
 """
 
+from sandbox.common.spelling import spelling_variant
 from sandbox.salesforce.app import VERSIONS, create_app, rest_fault, rest_fault_body
 from sandbox.salesforce.errors import SalesforceError
-from sandbox.salesforce.seed import SeedSummary, seed_sample, spelling_variant
+from sandbox.salesforce.seed import SeedSummary, seed_sample
 from sandbox.salesforce.state import (
     EXTERNAL_ID_FIELD,
     SAMPLE_CLIENT_ID,

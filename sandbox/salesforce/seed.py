@@ -12,10 +12,11 @@ soft-deleted in the last days, so getUpdated/getDeleted and incremental queries 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sandbox.common.spelling import spelling_variant
 from sandbox.salesforce.state import SalesforceState
 
 _FIRST = ["Olivia", "Noah", "Mia", "Jack", "Ava", "Liam", "Chloe", "Lucas", "Grace", "Ethan", "Zoe", "Henry"]
@@ -51,22 +52,6 @@ class SeedSummary:
     overlapping_customers: list[str] = field(default_factory=list)
     overlapping_codes: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
-
-
-def spelling_variant(name: str, rng: random.Random) -> str:
-    """``name`` spelled slightly differently, the way the same customer ends up typed in two apps."""
-    variants: list[Callable[[str], str]] = [
-        lambda n: n.upper(),
-        lambda n: n.replace("Pty Ltd", "Pty. Ltd") if "Pty Ltd" in n else n + ".",
-        lambda n: n + " ",
-        lambda n: n.lower(),
-        lambda n: (
-            n.replace(" & ", " and ") if " & " in n else n.replace(" and ", " & ") if " and " in n else n + " Inc"
-        ),
-        lambda n: n.replace("Limited", "Ltd") if "Limited" in n else n.replace("Ltd", "Limited"),
-    ]
-    variant = rng.choice(variants)(name)
-    return variant if variant != name else name + " "
 
 
 def seed_sample(

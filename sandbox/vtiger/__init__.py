@@ -12,11 +12,12 @@ totals, and vTiger's error envelope sent with HTTP 200.
     # log in as SAMPLE_USERNAME with SAMPLE_ACCESS_KEY
 """
 
+from sandbox.common.spelling import spelling_variant
 from sandbox.vtiger.app import create_app
 from sandbox.vtiger.auth import access_key_for
 from sandbox.vtiger.errors import ErrorCode, VtigerError
 from sandbox.vtiger.faults import html_error_page, webservice_fault
-from sandbox.vtiger.seed import SeedSummary, seed_sample, spelling_variant
+from sandbox.vtiger.seed import SeedSummary, seed_sample
 from sandbox.vtiger.state import (
     SALES_ACCESS_KEY,
     SALES_USERNAME,

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from faker import Faker
 
+from sandbox.common.spelling import spelling_variant
 from sandbox.vtiger import records
 from sandbox.vtiger.state import User, VtigerState
 
@@ -51,21 +52,6 @@ class SeedSummary:
     counts: dict[str, int] = field(default_factory=dict)
     overlapping_customers: list[str] = field(default_factory=list)
     overlapping_codes: list[str] = field(default_factory=list)
-
-
-def spelling_variant(name: str, rng: random.Random) -> str:
-    """``name`` spelled slightly differently, the way the same customer ends up typed in two apps."""
-    variants: list[Callable[[str], str]] = [
-        lambda n: n.upper(),
-        lambda n: n.replace("Pty Ltd", "Pty. Ltd") if "Pty Ltd" in n else n + ".",
-        lambda n: n + "  ",
-        lambda n: n.lower(),
-        lambda n: " ".join([n.split(" ")[0].upper(), *n.split(" ")[1:]]).replace("Pty Ltd", "Pty. Ltd"),
-        lambda n: n.replace(" & ", " and ") if " & " in n else n.replace(" and ", " & ") if " and " in n else n + " ",
-        lambda n: n.replace("Limited", "Ltd") if "Limited" in n else n.replace("Ltd", "Limited"),
-    ]
-    variant = rng.choice(variants)(name)
-    return variant if variant != name else name + " "
 
 
 def _email_variant(email: str, rng: random.Random) -> str:
