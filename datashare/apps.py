@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 __all__ = ["APPS", "AppInfo"]
 
@@ -14,6 +15,9 @@ class AppInfo:
     name: str
     label: str
     secrets: tuple[str, ...]
+    # Per entity, the canonical fields the app holds where it holds fewer than all of them. A hub
+    # change to any other field (Xero's stock on hand, say) is nothing to the app: it is not pushed.
+    carries: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 APPS: dict[str, AppInfo] = {
@@ -22,7 +26,24 @@ APPS: dict[str, AppInfo] = {
         # The Xero token store holds the rotating refresh token; it is written back on every refresh.
         AppInfo("xero", "Xero", ("client_secret", "token_store")),
         AppInfo("vtiger", "vTiger CRM", ("access_key",)),
-        AppInfo("salesforce", "Salesforce", ("client_secret", "token_store")),
+        AppInfo(
+            "salesforce",
+            "Salesforce",
+            ("client_secret", "token_store"),
+            carries={
+                "organizations": ("name", "code", "website", "phone", "address", "is_customer", "is_supplier"),
+                "people": (
+                    "organization_id",
+                    "first_name",
+                    "last_name",
+                    "job_title",
+                    "email",
+                    "phone_work",
+                    "address_work",
+                ),
+                "items": ("code", "reference", "name", "description", "status", "sale_price"),
+            },
+        ),
         AppInfo("shopify", "Shopify", ("access_token",)),
         AppInfo("magento", "Magento 2", ("access_token",)),
         AppInfo("neto", "Neto", ("api_key",)),

@@ -123,14 +123,14 @@ class SalesforceClient:
         retry: RetryPolicy | None = None,
         pacer: Pacer | None = None,
         batch_size: int | None = None,
-        now: t.Callable[[], datetime] = utcnow,
+        now: t.Callable[[], datetime] | None = None,
     ) -> None:
         base = instance_url or auth.instance_url
         if not base:
             raise FatalError("Salesforce: no instance_url in the tenant config or the stored token")
         self.auth = auth
         self.version = version.removeprefix("v")
-        self.now = now
+        self.now = now or (lambda: utcnow())  # looked up on each call, so a test can move the time
         self.usage: ApiUsage | None = None
         headers = {"Accept": "application/json"}
         if batch_size is not None:

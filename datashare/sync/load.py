@@ -25,6 +25,7 @@ from datashare.store import Hub
 from datashare.store.schema import quote
 from datashare.sync.matching import KeyIndex
 from datashare.sync.merge import NOT_MERGED, Policy, merge_fields, same_value
+from datashare.sync.push import held_hash
 
 __all__ = ["LoadCounts", "load_mapped"]
 
@@ -151,7 +152,7 @@ def _app_holds(hub: Hub, app: str, entity: str, ids: list[UUID]) -> None:
     if not ids:
         return
     hub.query(
-        f"UPDATE id_map SET pushed_hash = e.hub_hash FROM {quote(entity)} e "
+        f"UPDATE id_map SET pushed_hash = {held_hash(app, entity)} FROM {quote(entity)} e "
         "WHERE id_map.entity = ? AND id_map.app = ? AND id_map.hub_id = e.id "
         "AND list_contains(CAST(? AS UUID[]), e.id)",
         entity,

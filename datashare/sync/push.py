@@ -2,7 +2,8 @@
 
 Each id-map row keeps ``pushed_hash``: the content the app is known to hold,
 set when the record is read from the app and when it is written to it. A hub
-record whose content hash differs is due; one the app already holds is not
+record whose content hash differs is due (for an entity an app holds only in
+part, the hash of the fields it holds: ``held_hash``); one the app already holds is not
 (echo suppression: what we wrote and read back is not written again). Results
 are recorded per record: the app's new id, the hash pushed, or why it waits or
 failed.
@@ -18,13 +19,14 @@ from uuid import UUID
 
 import pyarrow as pa
 
+from datashare.apps import APPS
 from datashare.model import CanonicalModel, model_for
 from datashare.model.mapping import Refs, WaitingForReference
 from datashare.store import Hub, Reject
 from datashare.store.schema import quote
 from datashare.sync.refs import HubRefs
 
-__all__ = ["PushCounts", "PushResult", "Sink", "due", "push_entity"]
+__all__ = ["PushCounts", "PushResult", "Sink", "due", "held_hash", "push_entity"]
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,24 @@ class PushCounts:
     reasons: Counter[str] = field(default_factory=Counter)  # why records were skipped, waited or failed
 
 
+def held_hash(app: str, entity: str, alias: str = "e") -> str:
+    """SQL for the hash of what ``app`` holds of a hub record (``alias`` names the entity's table).
+
+    It is the record's content hash, or for an entity the app holds in part
+    (``AppInfo.carries``) the hash of those fields and the tombstone mark, so a
+    hub change the app cannot hold does not make the record due to it.
+    """
+    model = model_for(entity)
+    fields = APPS[app].carries.get(entity) if app in APPS else None
+    if not fields:
+        return f"{alias}.hub_hash"
+    unknown = sorted(set(fields) - set(model.model_fields))
+    if unknown:
+        raise KeyError(f"{app} carries {entity} fields the model lacks: {', '.join(unknown)}")
+    parts = ", ".join(f"{quote(f)} := {alias}.{quote(f)}" for f in (*fields, "deleted_at"))
+    return f"md5(CAST(struct_pack({parts}) AS VARCHAR))"
+
+
 def due(hub: Hub, app: str, entity: str, history_from: date | None = None) -> list[tuple[CanonicalModel, str]]:
     """Live hub records whose content the app does not hold yet, with their content hash.
 
@@ -91,11 +111,12 @@ def due(hub: Hub, app: str, entity: str, history_from: date | None = None) -> li
     model = model_for(entity)
     names = list(model.model_fields)
     dated = history_from is not None and "transaction_date" in names
+    held = held_hash(app, entity)
     rows = hub.query(
-        f"SELECT {', '.join('e.' + quote(n) for n in names)}, e.hub_hash FROM {quote(entity)} e "
+        f"SELECT {', '.join('e.' + quote(n) for n in names)}, {held} FROM {quote(entity)} e "
         "LEFT JOIN id_map m ON m.entity = ? AND m.app = ? AND m.hub_id = e.id "
         "WHERE (e.deleted_at IS NULL OR (m.remote_id IS NOT NULL AND m.status <> 'deleted')) "
-        "AND (m.pushed_hash IS DISTINCT FROM e.hub_hash) "
+        f"AND (m.pushed_hash IS DISTINCT FROM {held}) "
         + ("AND (e.transaction_date IS NULL OR e.transaction_date >= ?) " if dated else "")
         + "ORDER BY e.hub_loaded_at, e.id",
         entity,
@@ -142,7 +163,8 @@ def push_entity(
             carried.setdefault(str(result.entity), []).append(result)
     for other, also in carried.items():
         current = hub.query(
-            f"SELECT id, hub_hash, deleted_at IS NOT NULL FROM {quote(other)} WHERE list_contains(CAST(? AS UUID[]), id)",
+            f"SELECT e.id, {held_hash(sink.app, other)}, e.deleted_at IS NOT NULL FROM {quote(other)} e "
+            "WHERE list_contains(CAST(? AS UUID[]), e.id)",
             [str(r.hub_id) for r in also],
         )
         _record(

@@ -4,39 +4,23 @@ from __future__ import annotations
 
 import typing as t
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from connectors.base.tokens import Token
-from datashare.cli.demo import DEMO_ENVIRONMENT, _connect
+from datashare.cli.demo import DEMO_ENVIRONMENT
 from datashare.config import load_config
 from datashare.store import Hub
 from flows.crm_sales import crm_sales
+from sandbox.common.clock import SystemClock
 from sandbox.common.serve import serve_in_thread
-from sandbox.salesforce import SAMPLE_CLIENT_ID, SAMPLE_CLIENT_SECRET, SAMPLE_REFRESH_TOKEN
+from sandbox.salesforce import SAMPLE_CLIENT_SECRET
 from sandbox.server import Sandbox, build_sandbox
-from tasks.wiring import token_store
 from tests.flows.conftest import ROOMY
+from tests.flows.crm_worlds import salesforce_tenant
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
-
-_TENANT = """[[tenants]]
-name = "sf-au"
-xero_organisation = "Southern Cross Outdoor Co"
-
-[tenants.apps.xero]
-base_url = "{url}/xero"
-client_id = "6F1D3C6A2B8E4B0C9A7D5E3F1B2C4D6E"
-secrets = {{ client_secret = "env:DEMO_XERO_CLIENT_SECRET", token_store = "file:{tmp}/xero.json" }}
-
-[tenants.apps.salesforce]
-base_url = "{url}/salesforce/au"
-client_id = "{client_id}"
-secrets = {{ client_secret = "env:SF_SECRET", token_store = "file:{tmp}/salesforce.json" }}
-share = {{ company = "off" }}
-"""
 
 
 @pytest.fixture
@@ -48,35 +32,11 @@ def sf_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[
     monkeypatch.chdir(tmp_path)
     sandbox = build_sandbox(limits=ROOMY)
     with serve_in_thread(sandbox.app) as url:
-        path = tmp_path / "tenants.toml"
-        path.write_text(_TENANT.format(url=url, tmp=tmp_path, client_id=SAMPLE_CLIENT_ID), encoding="utf-8")
-        tenant = load_config(path).tenant("sf-au")
-        _connect(tenant, token_store(tenant, "xero"))
-        # Connected as an admin would: the org's refresh token, the access token got on first use.
-        token_store(tenant, "salesforce").save(Token("not-yet", SAMPLE_REFRESH_TOKEN, datetime.now(UTC)))
-        yield sandbox, path
+        yield sandbox, salesforce_tenant(tmp_path, url)
 
 
 def _sf(sandbox: Sandbox, sobject: str) -> list[dict[str, t.Any]]:
     return list(sandbox.salesforce["au"].rows(sobject))
-
-
-def test_a_xero_customer_reaches_salesforce_and_suppliers_do_not(
-    sf_world: tuple[Sandbox, Path],
-) -> None:
-    sandbox, config = sf_world
-    book = sandbox.xero.org_named("AU")
-    accounts_before = len(_sf(sandbox, "Account"))
-
-    first = crm_sales(tenant="sf-au", config=str(config))
-
-    names = {a["Name"] for a in _sf(sandbox, "Account")}
-    customers = [c for c in book.table("Contacts").values() if c.get("IsCustomer") or not c.get("IsSupplier")]
-    assert len(_sf(sandbox, "Account")) > accounts_before
-    assert any(c["Name"] in names for c in customers)
-    sent = next(r for r in first if (r["app"], r["stream"], r["entity"]) == ("salesforce", "push", "organizations"))
-    assert sent["created"] > 0
-    assert sent["skipped"] > 0  # suppliers: the CRM holds customers
 
 
 def test_an_activated_salesforce_order_becomes_a_xero_invoice(sf_world: tuple[Sandbox, Path]) -> None:
@@ -94,3 +54,59 @@ def test_an_activated_salesforce_order_becomes_a_xero_invoice(sf_world: tuple[Sa
         )[0][0]
     assert orders
     assert linked == len(orders)
+
+
+class _Later:
+    """The machine's clock moved forward by ``offset`` seconds (``advance`` moves it further)."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+        self.real = SystemClock()
+
+    def now(self) -> datetime:
+        return self.real.now() + timedelta(seconds=self.offset)
+
+    def monotonic(self) -> float:
+        return self.real.monotonic() + self.offset
+
+    def sleep(self, seconds: float) -> None:
+        self.real.sleep(seconds)
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+def _writes(rows: list[dict[str, t.Any]]) -> dict[str, int]:
+    return {
+        f"{r['app']}/{r['entity']}": r["created"] + r["updated"] + r["deleted"]
+        for r in rows
+        if r["stream"] == "push" and r["created"] + r["updated"] + r["deleted"]
+    }
+
+
+def test_a_second_run_writes_nothing_and_a_salesforce_deletion_becomes_a_hub_tombstone(
+    sf_world: tuple[Sandbox, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sandbox, config = sf_world
+    org = sandbox.salesforce["au"]
+    clock = _Later()
+    org.clock = clock
+    monkeypatch.setattr("connectors.salesforce.client.utcnow", clock.now)
+    crm_sales(tenant="sf-au", config=str(config))
+
+    second = crm_sales(tenant="sf-au", config=str(config))
+
+    assert _writes(second) == {}
+    contact = next(c for c in org.rows("Contact") if c.get("Datashare_Id__c") is None)
+    org.delete("Contact", contact["Id"])
+    clock.advance(120)  # getDeleted reports whole minutes that have passed
+    third = crm_sales(tenant="sf-au", config=str(config))
+    with Hub.open(load_config(config).tenant("sf-au").store_path()) as hub:
+        gone = hub.query(
+            "SELECT p.deleted_at IS NOT NULL, m.status FROM people p JOIN id_map m ON m.hub_id = p.id "
+            "AND m.entity = 'people' AND m.app = 'salesforce' WHERE m.remote_id = ?",
+            contact["Id"],
+        )
+    assert gone == [(True, "deleted")]
+    deleted = next(r for r in third if (r["app"], r["stream"], r["entity"]) == ("salesforce", "Contact", "people"))
+    assert deleted["deleted"] == 1

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from uuid import UUID, uuid4
 
 import pyarrow as pa
 import pytest
 
-from datashare.model import CanonicalModel, Organization, Person
+from datashare.model import CanonicalModel, Item, Organization, Person
 from datashare.model.mapping import Refs, WaitingForReference
 from datashare.store import Hub
 from datashare.sync.push import PushResult, due, push_entity
@@ -105,3 +106,17 @@ def test_a_tombstone_goes_to_the_apps_that_hold_the_record_and_never_back_to_the
     push_entity(hub, sink, "organizations")
     assert [r.deleted_at is not None for r in sink.sent] == [True]
     assert due(hub, "vtiger", "organizations") == []
+
+
+def test_a_change_to_a_field_an_app_does_not_hold_is_not_due_to_it(hub: Hub) -> None:
+    widget = Item(id=uuid4(), code="W-1", name="Widget", quantity_on_hand=Decimal(5))
+    hub.upsert_records([widget], source="xero")
+    for app in ("salesforce", "vtiger"):
+        assert push_entity(hub, RecordingSink(app=app), "items").created == 1
+
+    hub.upsert_records([widget.model_copy(update={"quantity_on_hand": Decimal(2)})], source="xero")
+
+    assert due(hub, "salesforce", "items") == []  # Salesforce holds no stock on hand
+    assert [r.id for r, _ in due(hub, "vtiger", "items")] == [widget.id]
+    hub.upsert_records([widget.model_copy(update={"name": "Widget Pro"})], source="xero")
+    assert [r.id for r, _ in due(hub, "salesforce", "items")] == [widget.id]
