@@ -31,7 +31,7 @@ def test_help_lists_the_commands() -> None:
 def test_tenants_shows_what_the_config_says() -> None:
     result = runner.invoke(app, ["tenants", "--config", str(DEMO_CONFIG)])
     assert result.exit_code == 0, result.output
-    for text in ("demo-au", "demo-us", "demo-nz", "Southern Cross Outdoor Co", "vtiger", "2024-01-01"):
+    for text in ("demo-au", "demo-us", "demo-sf", "demo-nz", "Southern Cross Outdoor Co", "vtiger", "salesforce"):
         assert text in result.output
 
 
@@ -61,15 +61,17 @@ def test_demo_runs_every_flow_twice_and_the_second_run_writes_nothing_again(in_t
     config.write_text(DEMO_CONFIG.read_text(encoding="utf-8").replace(":8750/", f":{port}/"), encoding="utf-8")
     result = runner.invoke(app, ["demo", "--config", str(config), "--port", str(port)])
     assert result.exit_code == 0, result.output
-    for tenant in ("demo-au", "demo-us", "demo-nz"):
+    for tenant in ("demo-au", "demo-us", "demo-sf", "demo-nz"):
         assert (in_tmp / "data" / f"{tenant}.duckdb").exists()
         assert f"{tenant}: second run (incremental)" in result.output
-    second = result.output.split("demo-au: second run (incremental)")[1].split("demo-us: second run")[0]
-    rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in second.splitlines() if line.startswith("│")]
-    assert {row[1] for row in rows} >= {"Contacts", "Invoices", "Accounts", "Payments", "push"}  # both flows ran
-    assert all(row[5] == "0" for row in rows)  # nothing created, in the hub or in any app
-    # Nothing updated but what Xero changed itself: stock moved by the invoices the first run sent.
-    assert {(row[0], row[1]) for row in rows if row[6] != "0"} <= {("xero", "Items")}
+    assert "demo-sf: connected to the Salesforce org at" in result.output
+    for tenant, after in (("demo-au", "demo-us"), ("demo-sf", "demo-nz")):
+        second = result.output.split(f"{tenant}: second run (incremental)")[1].split(f"{after}: second run")[0]
+        rows = [[c.strip() for c in line.split("│")[1:-1]] for line in second.splitlines() if line.startswith("│")]
+        assert {row[1] for row in rows} >= {"Contacts", "Invoices", "Accounts", "Payments", "push"}  # both flows ran
+        assert all(row[5] == "0" for row in rows), tenant  # nothing created, in the hub or in any app
+        # Nothing updated but what Xero changed itself: stock moved by the invoices the first run sent.
+        assert {(row[0], row[1]) for row in rows if row[6] != "0"} <= {("xero", "Items")}, tenant
     stats = runner.invoke(app, ["store", "stats", "demo-au", "--config", str(config)])
     assert stats.exit_code == 0, stats.output
     assert "invoices" in stats.output

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from connectors.base.errors import ConnectorError
+from connectors.salesforce.connect import connect as connect_org
 from connectors.xero.connect import connect
 from datashare.config import ConfigError, load_config
 from tasks.wiring import token_store, xero_endpoints, xero_link
@@ -71,3 +72,42 @@ def connect_xero(
         raise typer.Exit(2) from None
     payroll_note = "with payroll access" if connection.payroll else "without payroll access"
     console.print(f"{tenant}: connected to Xero organisation {connection.tenant_name!r} ({payroll_note})")
+
+
+@connect_app.command("salesforce")
+def connect_salesforce(
+    tenant: str,
+    config: ConfigOption = Path("datashare.toml"),
+    browser: Annotated[
+        bool,
+        typer.Option(
+            "--browser/--sandbox-approve", help="Open the consent page in a browser, or let the sandbox approve."
+        ),
+    ] = True,
+) -> None:
+    """Connect the tenant's Salesforce org: web-server flow with PKCE, tokens into the tenant's token store."""
+    console = Console()
+    try:
+        settings = load_config(config).tenant(tenant)
+        link = settings.apps.get("salesforce")
+        if link is None or not link.client_id:
+            raise ConfigError(f"tenant {tenant!r}: apps.salesforce with a client_id (the connected app's key) needed")
+
+        def open_url(url: str) -> None:
+            if browser:
+                console.print(f"Opening Salesforce's login page; if no browser opens, visit:\n{url}")
+                webbrowser.open(url)
+            else:
+                httpx.get(url, follow_redirects=True, timeout=30)  # the sandbox approves at once
+
+        instance = connect_org(
+            link.auth_url or link.base_url,
+            client_id=link.client_id,
+            client_secret=link.secrets["client_secret"].resolve(),
+            store=token_store(settings, "salesforce"),
+            open_url=open_url,
+        )
+    except (ConfigError, ConnectorError) as error:
+        console.print(f"[red]{error}[/red]", highlight=False)
+        raise typer.Exit(2) from None
+    console.print(f"{tenant}: connected to the Salesforce org at {instance}")

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from connectors.base.tokens import TokenStore
+from connectors.salesforce.connect import connect as connect_salesforce
 from connectors.xero.connect import connect
 from datashare.config import Config, Tenant
 from flows.accounting import accounting
@@ -24,6 +25,7 @@ from flows.crm_sales import crm_sales
 from flows.hr_payroll import hr_payroll
 from sandbox.common.serve import serve_in_thread
 from sandbox.deputy import SAMPLE_TOKEN as DEPUTY_SAMPLE_TOKEN
+from sandbox.salesforce import SAMPLE_CLIENT_SECRET as SALESFORCE_CLIENT_SECRET
 from sandbox.server import DEFAULT_PORT, build_sandbox
 from sandbox.vtiger import SAMPLE_ACCESS_KEY
 from sandbox.xero import SAMPLE_CLIENT_SECRET
@@ -37,6 +39,7 @@ DEMO_ENVIRONMENT = {
     "DEMO_AU_VTIGER_ACCESS_KEY": SAMPLE_ACCESS_KEY,
     "DEMO_US_VTIGER_ACCESS_KEY": SAMPLE_ACCESS_KEY,
     "DEMO_DEPUTY_TOKEN": DEPUTY_SAMPLE_TOKEN,
+    "DEMO_SALESFORCE_CLIENT_SECRET": SALESFORCE_CLIENT_SECRET,
 }
 _COLUMNS = ("read", "rejected", "created", "updated", "unchanged", "linked", "deleted", "waiting", "skipped")
 DOMAIN_FLOWS = (crm_sales, accounting, hr_payroll)
@@ -64,6 +67,17 @@ def _connect(tenant: Tenant, store: TokenStore) -> str:
         open_url=_approve(tenant.payroll_access, tenant.xero_organisation),  # type: ignore[arg-type]
     )
     return connection.tenant_name
+
+
+def _connect_salesforce(tenant: Tenant) -> str:
+    link = tenant.apps["salesforce"]
+    return connect_salesforce(
+        link.auth_url or link.base_url,
+        client_id=link.client_id or "",
+        client_secret=link.secrets["client_secret"].resolve(),
+        store=token_store(tenant, "salesforce"),
+        open_url=lambda url: httpx.get(url, follow_redirects=True, timeout=30),  # the sandbox approves at once
+    )
 
 
 def _table(title: str, rows: list[dict[str, t.Any]]) -> Table:
@@ -96,6 +110,10 @@ def run_demo(config: Config, *, port: int = DEFAULT_PORT, console: Console | Non
             stores[tenant.name] = path
             organisation = _connect(tenant, token_store(tenant, "xero"))
             console.print(f"[bold]{tenant.name}[/bold]: connected to Xero organisation {organisation!r}")
+            if "salesforce" in tenant.apps:
+                console.print(
+                    f"[bold]{tenant.name}[/bold]: connected to the Salesforce org at {_connect_salesforce(tenant)}"
+                )
         for round_name in ("first run (full)", "second run (incremental)"):
             for tenant in config.tenants:
                 rows: list[dict[str, t.Any]] = []

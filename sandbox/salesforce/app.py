@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import itertools
 import json
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -52,7 +53,7 @@ class _Cursor:
 def create_app(
     state: SalesforceState | None = None, *, clock: Clock | None = None, faults: FaultPlan | None = None
 ) -> FaultMiddleware:
-    """The Salesforce emulator as an ASGI app (``/services/oauth2/token``, ``/services/data/...``).
+    """The Salesforce emulator as an ASGI app (``/services/oauth2/authorize`` and ``token``, ``/services/data/...``).
 
     ``instance_url`` in token answers is the URL the request reached, mount prefix included.
     """
@@ -63,6 +64,32 @@ def create_app(
     org = state
     cursors: dict[str, _Cursor] = {}
     locators = itertools.count(1)
+
+    codes: dict[str, tuple[str, str]] = {}  # authorization code -> (redirect URI, PKCE challenge)
+
+    async def authorize(request: Request) -> Response:
+        """The consent page of the web-server flow; the sandbox's user approves at once."""
+        query = request.query_params
+        redirect = query.get("redirect_uri", "")
+        if query.get("client_id") != SAMPLE_CLIENT_ID:
+            # Salesforce shows an error page, not a redirect, for an unknown connected app.
+            return Response("error=invalid_client_id&error_description=client%20identifier%20invalid", 400)
+        if query.get("response_type") != "code" or not redirect:
+            return Response("error=unsupported_response_type", 400)
+        code = "aPrx" + secrets.token_urlsafe(24)
+        codes[code] = (redirect, query.get("code_challenge", ""))
+        answer = {"code": code, **({"state": query["state"]} if "state" in query else {})}
+        return Response(status_code=302, headers={"Location": f"{redirect}?{urlencode(answer)}"})
+
+    def code_is_good(fields: dict[str, str]) -> bool:
+        """An authorization code used once, at the redirect URI it was given for, with its PKCE verifier."""
+        given = codes.pop(fields.get("code", ""), None)
+        if given is None or given[0] != fields.get("redirect_uri"):
+            return False
+        if given[1]:
+            digest = hashlib.sha256(fields.get("code_verifier", "").encode()).digest()
+            return base64.urlsafe_b64encode(digest).rstrip(b"=").decode() == given[1]
+        return True
 
     def base_url(request: Request) -> str:
         root = request.scope.get("root_path", "")
@@ -84,10 +111,15 @@ def create_app(
         def fail(error: str, description: str, status: int = 400) -> Response:
             return _json({"error": error, "error_description": description}, status)
 
-        if grant not in ("refresh_token", "client_credentials"):
+        if grant not in ("refresh_token", "client_credentials", "authorization_code"):
             return fail("unsupported_grant_type", "grant type not supported")
         if fields.get("client_id") != SAMPLE_CLIENT_ID:
             return fail("invalid_client_id", "client identifier invalid")
+        if grant == "authorization_code":
+            if fields.get("client_secret") != SAMPLE_CLIENT_SECRET:
+                return fail("invalid_client", "invalid client credentials")
+            if not code_is_good(fields):
+                return fail("invalid_grant", "invalid authorization code")
         if grant == "client_credentials" and fields.get("client_secret") != SAMPLE_CLIENT_SECRET:
             return fail("invalid_client", "invalid client credentials")
         if grant == "refresh_token":
@@ -100,9 +132,12 @@ def create_app(
         instance = base_url(request)
         identity = f"{instance}/id/{org.org_id}/0055g00000SaNdBAAV"
         signature = base64.b64encode(secrets.token_bytes(32)).decode()
+        # The web-server flow's answer is the only one that carries the refresh token.
+        refresh = {"refresh_token": SAMPLE_REFRESH_TOKEN} if grant == "authorization_code" else {}
         return _json(
             {
                 "access_token": access,
+                **refresh,
                 "instance_url": instance,
                 "id": identity,
                 "token_type": "Bearer",
@@ -440,6 +475,7 @@ def create_app(
 
     app = Starlette(
         routes=[
+            Route("/services/oauth2/authorize", authorize, methods=["GET"]),
             Route("/services/oauth2/token", token, methods=["POST"]),
             Route("/services/data", versions, methods=["GET"]),
             Route("/services/data/", versions, methods=["GET"]),
