@@ -7,12 +7,13 @@ from datetime import date
 from pathlib import Path
 
 from prefect import get_run_logger
-from prefect.artifacts import create_table_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.client.orchestration import get_client
 from prefect.concurrency.sync import concurrency
 from prefect.runtime import flow_run
 
 from datashare.config import load_config
+from datashare.dashboard import main_figures_markdown
 from datashare.model import DOMAINS, UnknownEntityError, with_references
 from datashare.store import Hub
 from tasks.sync import batches_for, pull_collection, push_entity_to, pushes_for
@@ -116,6 +117,11 @@ def run_domain(
         or [{"app": "", "entity": "", "remote_id": "", "stage": "", "reason": "no rejects"}],
         key=f"{key}-rejects",
         description=f"{domain} for {tenant}: records not taken, and why",
+    )
+    create_markdown_artifact(
+        main_figures_markdown(settings.store_path()),
+        key=f"{key}-figures",
+        description=f"{domain} for {tenant}: the hub's main figures after the run",
     )
     totals = {c: sum(int(r[c]) for r in rows) for c in SUMMARY_COLUMNS[3:-1]}
     logger.info("%s for %s: %s", domain, tenant, ", ".join(f"{k} {v}" for k, v in totals.items()))

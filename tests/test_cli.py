@@ -65,6 +65,10 @@ def test_demo_runs_every_flow_twice_and_the_second_run_writes_nothing_again(in_t
         assert (in_tmp / "data" / f"{tenant}.duckdb").exists()
         assert f"{tenant}: second run (incremental)" in result.output
     assert "demo-sf: connected to the Salesforce org at" in result.output
+    for tenant in ("demo-au", "demo-us", "demo-sf", "demo-nz"):
+        page = in_tmp / "data" / f"{tenant}-dashboard.html"
+        assert f"{tenant}: {page}" in result.output.replace("\n", "")
+        assert 'data-widget="invoice_list"' in page.read_text(encoding="utf-8")
     for tenant, after in (("demo-au", "demo-us"), ("demo-sf", "demo-nz")):
         second = result.output.split(f"{tenant}: second run (incremental)")[1].split(f"{after}: second run")[0]
         rows = [[c.strip() for c in line.split("│")[1:-1]] for line in second.splitlines() if line.startswith("│")]

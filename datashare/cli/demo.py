@@ -1,4 +1,5 @@
-"""The demo: the sample tenants' apps run as sandboxes on loopback, and every domain flow runs for each tenant twice.
+"""The demo: the sample tenants' apps run as sandboxes on loopback, every domain flow runs for each tenant twice,
+and each tenant's dashboard page is written from its hub.
 
 The first run is a full sync (every record read, matched and created in the
 hub, then written to the apps that lack it); the second is incremental and
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import os
 import typing as t
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -20,6 +22,7 @@ from connectors.base.tokens import TokenStore
 from connectors.salesforce.connect import connect as connect_salesforce
 from connectors.xero.connect import connect
 from datashare.config import Config, Tenant
+from datashare.dashboard import write_dashboard
 from flows.accounting import accounting
 from flows.crm_sales import crm_sales
 from flows.hr_payroll import hr_payroll
@@ -130,4 +133,10 @@ def run_demo(config: Config, *, port: int = DEFAULT_PORT, console: Console | Non
                 for row in rows:
                     if row.get("notes"):
                         console.print(f"  {row['app']} {row['entity']}: {row['notes']}")
+    console.print("[bold]dashboards[/bold] (open in a browser; they work offline):")
+    for name, path in stores.items():
+        page = write_dashboard(
+            path, path.with_name(f"{name}-dashboard.html"), title=f"{name}: dashboard", as_of=date.today()
+        )
+        console.print(f"  {name}: {page}")
     return stores

@@ -1,4 +1,4 @@
-"""``datashare``: list tenants, inspect hub stores, run the demo."""
+"""``datashare``: list tenants, inspect hub stores, connect apps, write dashboards, run the demo."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from datashare.cli.connect import connect_app
+from datashare.cli.dashboard import dashboard
 from datashare.cli.demo import DEMO_ENVIRONMENT, run_demo
 from datashare.cli.sandbox import sandbox_app
 from datashare.config import Config, ConfigError, load_config
@@ -23,6 +24,7 @@ store_app = typer.Typer(help="Inspect tenants' hub stores.", no_args_is_help=Tru
 app.add_typer(store_app, name="store")
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(connect_app, name="connect")
+app.command()(dashboard)
 
 
 def _print(*objects: Any, **options: Any) -> None:
