@@ -35,6 +35,7 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -135,6 +136,7 @@ class AppLink(BaseModel):
     client_id: str | None = None
     username: str | None = None
     api_version: str | None = None
+    timezone: str | None = None  # an IANA zone (a shop's), where the app's API does not say which it keeps
     secrets: dict[str, SecretRefText] = Field(default_factory=dict)
     share: dict[str, Share] = Field(default_factory=dict)
 
@@ -146,6 +148,16 @@ class AppLink(BaseModel):
         if not value.startswith(("http://", "https://")):
             raise ValueError(f"must be an http:// or https:// URL, not {value!r}")
         return value.rstrip("/")
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"not an IANA timezone: {value!r} (e.g. Australia/Sydney)") from None
+        return value
 
     @field_validator("share")
     @classmethod

@@ -12,9 +12,13 @@
     /salesforce/us/...   the US organisation's Salesforce org
     /deputy/au/...       the AU organisation's Deputy install (/api/v1/resource/...)
     /deputy/us/...       the US organisation's Deputy install
+    /shopify/au/...      the AU organisation's Shopify shop (/admin/api/2025-07/graphql.json, REST)
+    /magento/au/...      the AU organisation's Magento 2 store (/rest/V1/...)
+    /neto/au/...         the AU organisation's Neto site (/do/WS/NetoAPI)
 
 Each CRM shares part of its customers and product codes with its Xero
-organisation (spelled a little differently), so matching has real work to do.
+organisation (spelled a little differently), so matching has real work to do;
+so does each shop (customers, and SKUs that are Xero item codes).
 Each Deputy install employs its organisation's staff (``sandbox.common.staff``),
 as Xero Payroll does: most with the same email, some under another one, a few
 casuals only in Deputy.
@@ -33,11 +37,24 @@ from sandbox.deputy import SAMPLE_TOKEN as DEPUTY_SAMPLE_TOKEN
 from sandbox.deputy import DeputyState
 from sandbox.deputy import create_app as create_deputy
 from sandbox.deputy import seed_sample as seed_deputy
+from sandbox.magento import SAMPLE_TOKEN as MAGENTO_TOKEN
+from sandbox.magento import MagentoState
+from sandbox.magento import create_app as create_magento
+from sandbox.magento import seed_sample as seed_magento
+from sandbox.neto import SAMPLE_KEY as NETO_KEY
+from sandbox.neto import SAMPLE_USERNAME as NETO_USERNAME
+from sandbox.neto import NetoState
+from sandbox.neto import create_app as create_neto
+from sandbox.neto import seed_sample as seed_neto
 from sandbox.salesforce import SAMPLE_CLIENT_ID as SALESFORCE_CLIENT_ID
 from sandbox.salesforce import SAMPLE_CLIENT_SECRET as SALESFORCE_CLIENT_SECRET
 from sandbox.salesforce import SalesforceState
 from sandbox.salesforce import create_app as create_salesforce
 from sandbox.salesforce import seed_sample as seed_salesforce
+from sandbox.shopify import SAMPLE_TOKEN as SHOPIFY_TOKEN
+from sandbox.shopify import ShopifyState
+from sandbox.shopify import create_app as create_shopify
+from sandbox.shopify import seed_sample as seed_shopify
 from sandbox.vtiger import SAMPLE_ACCESS_KEY, SAMPLE_USERNAME, VtigerState
 from sandbox.vtiger import create_app as create_vtiger
 from sandbox.vtiger import seed_sample as seed_vtiger
@@ -63,6 +80,9 @@ class Sandbox:
     deputy: dict[str, DeputyState] = field(default_factory=dict)
     faults: dict[str, FaultPlan] = field(default_factory=dict)
     salesforce: dict[str, SalesforceState] = field(default_factory=dict)
+    shopify: dict[str, ShopifyState] = field(default_factory=dict)
+    magento: dict[str, MagentoState] = field(default_factory=dict)
+    neto: dict[str, NetoState] = field(default_factory=dict)
 
     def describe(self, base_url: str) -> list[tuple[str, str, str]]:
         """``(app, base URL, sample credentials)`` for each emulator."""
@@ -89,6 +109,12 @@ class Sandbox:
             )
         for org in self.deputy:
             rows.append(("deputy", f"{base_url}/deputy/{org}", f"bearer token {DEPUTY_SAMPLE_TOKEN}"))
+        for org in self.shopify:
+            rows.append(("shopify", f"{base_url}/shopify/{org}", f"X-Shopify-Access-Token {SHOPIFY_TOKEN}"))
+        for org in self.magento:
+            rows.append(("magento", f"{base_url}/magento/{org}", f"bearer token {MAGENTO_TOKEN}"))
+        for org in self.neto:
+            rows.append(("neto", f"{base_url}/neto/{org}", f"NETOAPI_KEY {NETO_KEY}, NETOAPI_USERNAME {NETO_USERNAME}"))
         return rows
 
 
@@ -135,4 +161,26 @@ def build_sandbox(*, scale: int = 1, seed: int = 0, limits: RateLimits | None = 
         installs[org] = install
         faults[f"deputy/{org}"] = FaultPlan(seed=seed)
         routes.append(Mount(f"/deputy/{org}", app=create_deputy(install, faults=faults[f"deputy/{org}"])))
-    return Sandbox(Starlette(routes=routes), xero, crms, installs, faults, orgs)
+    # One shop of each kind, for the AU organisation: their orders become its invoices.
+    shopify, magento, neto = ShopifyState(), MagentoState(), NetoState()
+    seed_shopify(shopify, scale=scale, seed=seed)
+    seed_magento(magento, scale=scale, seed=seed)
+    seed_neto(neto, scale=scale, seed=seed)
+    for name in ("shopify", "magento", "neto"):
+        faults[f"{name}/au"] = FaultPlan(seed=seed)
+    routes += [
+        Mount("/shopify/au", app=create_shopify(shopify, faults=faults["shopify/au"])),
+        Mount("/magento/au", app=create_magento(magento, faults=faults["magento/au"])),
+        Mount("/neto/au", app=create_neto(neto, faults=faults["neto/au"])),
+    ]
+    return Sandbox(
+        Starlette(routes=routes),
+        xero,
+        crms,
+        installs,
+        faults,
+        orgs,
+        shopify={"au": shopify},
+        magento={"au": magento},
+        neto={"au": neto},
+    )

@@ -10,16 +10,25 @@ from __future__ import annotations
 import typing as t
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from connectors.base.retry import is_transient
+from connectors.base.shop import ShopSettings
 from connectors.deputy import STREAMS as DEPUTY_STREAMS
 from connectors.deputy import DeputySource, deputy_mapper
+from connectors.magento import STREAMS as MAGENTO_STREAMS
+from connectors.magento import MagentoSource, magento_mapper
+from connectors.neto import STREAMS as NETO_STREAMS
+from connectors.neto import NetoSource, neto_mapper
+from connectors.neto.source import SITE_TZ as NETO_SITE_TZ
 from connectors.salesforce import STREAMS as SALESFORCE_STREAMS
 from connectors.salesforce import SalesforceSink, SalesforceSource, salesforce_mapper
 from connectors.salesforce.streams import sobject_named
+from connectors.shopify import STREAMS as SHOPIFY_STREAMS
+from connectors.shopify import ShopifySource, shopify_mapper
 from connectors.vtiger import Lookups, make_mapper
 from connectors.vtiger.sink import VtigerSink
 from connectors.vtiger.source import VtigerSource
@@ -37,7 +46,15 @@ from datashare.sync.extract import Source
 from datashare.sync.mapping import Mapper
 from datashare.sync.push import Sink
 from tasks.pull import pull_batch, push_batch
-from tasks.wiring import deputy_client, salesforce_client, vtiger_client, xero_client
+from tasks.wiring import (
+    deputy_client,
+    magento_client,
+    neto_client,
+    salesforce_client,
+    shopify_client,
+    vtiger_client,
+    xero_client,
+)
 
 __all__ = ["Batch", "batches_for", "pull_collection", "push_entity_to", "pushes_for", "retry_transient", "sink_for"]
 
@@ -46,10 +63,14 @@ PUSHES: dict[str, tuple[str, ...]] = {
     "vtiger": ("organizations", "people"),
     "salesforce": ("organizations", "people", "items"),
     "xero": (
-        *("tax_codes", "organizations", "people", "items", "invoices", "purchase_orders", "payments"),
+        *("tax_codes", "organizations", "people", "items", "invoices", "purchase_orders", "credit_notes"),
+        "payments",
         "time_sheets",
     ),
 }
+
+SHOP_PREFIXES: dict[str, str] = {"shopify": "SHOP-", "magento": "MAG-", "neto": "NETO-"}
+"""What goes before a shop's order number to make its Xero invoice number (shops are read only)."""
 
 Batch = tuple[str, str]
 """An (app, collection) pair: what one task run pulls."""
@@ -77,6 +98,12 @@ def _collections(tenant: Tenant, app: str, wanted: set[str]) -> list[tuple[str, 
         return [(s.entities[0], s.name) for s in DEPUTY_STREAMS.values()]
     if app == "salesforce":
         return [(entity, sobject.name) for entity, sobject in SALESFORCE_STREAMS.items()]
+    if app == "shopify":
+        return [(s.entity, s.name) for s in SHOPIFY_STREAMS.values()]
+    if app == "magento":
+        return [(s.entity, s.name) for s in MAGENTO_STREAMS.values()]
+    if app == "neto":
+        return [(s.entities[0], s.name) for s in NETO_STREAMS.values()]
     return []
 
 
@@ -111,11 +138,34 @@ def _source_and_mapper(tenant: Tenant, app: str, stream: str) -> tuple[Source, M
         currency = str(xero_client(tenant).organisation()["BaseCurrency"])  # a single-currency org: the books'
         sobject = sobject_named(stream)
         return SalesforceSource(salesforce_client(tenant), sobject), salesforce_mapper(currency)
+    if app in SHOP_PREFIXES:
+        return _shop_source_and_mapper(tenant, app, stream)
     crm = vtiger_client(tenant)
     lookups = Lookups.from_rows(
         currencies=crm.query_all("Currency"), taxes=crm.query_all("Tax"), product_taxes=crm.query_all("ProductTaxes")
     )
     return VtigerSource(crm, MODULES[stream]), make_mapper(lookups=lookups)
+
+
+def _shop_source_and_mapper(tenant: Tenant, app: str, stream: str) -> tuple[Source, Mapper]:
+    """A shop's stream and mapper: invoices numbered with the shop's prefix, dated in the shop's timezone."""
+    link = tenant.apps[app]
+    books = str(xero_client(tenant).organisation()["BaseCurrency"])
+    zone = ZoneInfo(link.timezone) if link.timezone else None
+    if app == "shopify":
+        shop = shopify_client(tenant)
+        facts = shop.shop()  # the shop says its currency, its timezone and whether prices include tax
+        settings = ShopSettings(str(facts.get("currencyCode") or books), SHOP_PREFIXES[app])
+        where = zone or ZoneInfo(str(facts.get("ianaTimezone") or "UTC"))
+        mapper = shopify_mapper(settings, taxes_included=bool(facts.get("taxesIncluded", True)), zone=where)
+        return ShopifySource(shop, SHOPIFY_STREAMS[stream]), mapper
+    settings = ShopSettings(books, SHOP_PREFIXES[app])
+    if app == "magento":
+        store = magento_client(tenant)
+        return MagentoSource(store, MAGENTO_STREAMS[stream]), magento_mapper(settings, timezone=zone or UTC)
+    site = neto_client(tenant)
+    site_tz = zone or NETO_SITE_TZ
+    return NetoSource(site, NETO_STREAMS[stream], site_tz=site_tz), neto_mapper(settings, site_tz=site_tz)
 
 
 @task(

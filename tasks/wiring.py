@@ -8,7 +8,10 @@ import httpx
 
 from connectors.base.tokens import TokenStore, token_store_for
 from connectors.deputy import DeputyClient
+from connectors.magento import MagentoClient
+from connectors.neto import NetoClient
 from connectors.salesforce import DEFAULT_VERSION, SalesforceAuth, SalesforceClient
+from connectors.shopify import ShopifyClient
 from connectors.vtiger import VtigerClient
 from connectors.xero.auth import XeroAuth, XeroEndpoints
 from connectors.xero.client import XeroClient
@@ -16,7 +19,10 @@ from datashare.config import AppLink, ConfigError, Tenant
 
 __all__ = [
     "deputy_client",
+    "magento_client",
+    "neto_client",
     "salesforce_client",
+    "shopify_client",
     "token_store",
     "vtiger_client",
     "xero_auth",
@@ -101,3 +107,23 @@ def salesforce_client(tenant: Tenant, *, http: httpx.Client | None = None) -> Sa
         tenant=tenant.name,
     )
     return SalesforceClient(auth, instance_url=link.base_url, version=link.api_version or DEFAULT_VERSION, http=http)
+
+
+def shopify_client(tenant: Tenant, *, http: httpx.Client | None = None) -> ShopifyClient:
+    """A Shopify client for the tenant's shop, with its custom app's access token."""
+    link = tenant.apps["shopify"]
+    return ShopifyClient(link.base_url, link.secrets["access_token"].resolve(), http=http)
+
+
+def magento_client(tenant: Tenant, *, http: httpx.Client | None = None) -> MagentoClient:
+    """A Magento client for the tenant's store, with its integration's access token."""
+    link = tenant.apps["magento"]
+    return MagentoClient(link.base_url, token=link.secrets["access_token"].resolve(), http=http)
+
+
+def neto_client(tenant: Tenant, *, http: httpx.Client | None = None) -> NetoClient:
+    """A Neto client for the tenant's site: its API key, and the user the key belongs to."""
+    link = tenant.apps["neto"]
+    if not link.username:
+        raise ConfigError(f"tenant {tenant.name!r}: apps.neto.username: missing (the user the API key belongs to)")
+    return NetoClient(link.base_url, link.secrets["api_key"].resolve(), link.username, http=http)

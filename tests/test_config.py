@@ -176,4 +176,4 @@ def test_env_check_can_wait_until_the_secret_is_used(tmp_path: Path) -> None:
 
 def test_demo_config_is_valid() -> None:
     config = load_config(Path(__file__).parents[1] / "config" / "demo.toml", check_env=False)
-    assert [t.name for t in config.tenants] == ["demo-au", "demo-us", "demo-nz"]
+    assert [t.name for t in config.tenants] == ["demo-au", "demo-us", "demo-sf", "demo-shop", "demo-nz"]

@@ -8,10 +8,13 @@ both with the customer's id as their remote id.
 
 A shop's order becomes a customer ``Invoice`` numbered ``prefix + order
 number`` (so two shops of one business never share a number, and an order
-read again finds its invoice); a paid order adds a ``Payment`` of the paid
+read again finds its invoice), awaiting approval until it is paid
+(``unpaid_orders_await_approval``); a paid order adds a ``Payment`` of the paid
 amount with no bank account, so Xero's default bank account takes it (the
-product spec's rule). Taxes on lines become ``TaxCode`` records keyed by
-name and rate, which the Xero sink resolves to one of the tenant's rates.
+product spec's rule). A refund becomes a ``CreditNote`` paid back to the
+customer (``refunds_paid_back``). Taxes on lines become ``TaxCode`` records
+keyed by name and rate, which the Xero sink resolves to one of the tenant's
+rates.
 
 Pure: no I/O, records are built through the model's own validation.
 """
@@ -28,6 +31,9 @@ from datashare.model import (
     Address,
     Addresses,
     Amount,
+    CreditNote,
+    DocumentStatus,
+    Invoice,
     Organization,
     Payment,
     PaymentLine,
@@ -40,7 +46,17 @@ from datashare.model import (
 from datashare.model.base import CanonicalModel
 from datashare.model.mapping import Mapped, MappingError, Refs
 
-__all__ = ["ShopMapper", "ShopSettings", "customer_records", "order_payment", "tax_code"]
+__all__ = [
+    "ShopMapper",
+    "ShopSettings",
+    "customer_records",
+    "order_payment",
+    "refund_payment",
+    "refunds_paid_back",
+    "shop_conventions",
+    "tax_code",
+    "unpaid_orders_await_approval",
+]
 
 
 @dataclass(frozen=True)
@@ -183,3 +199,87 @@ def order_payment(
 
 ShopMapper = t.Callable[[str, dict[str, t.Any], Refs], list[Mapped]]
 """What each shop's ``<shop>_mapper(settings)`` returns: ``(stream, raw record, refs) -> canonical records``."""
+
+
+def refund_payment(refs: Refs, refund: Mapped) -> Mapped | None:
+    """The money a shop paid back for a refund: a payment of its credit note, known as ``{refund id}/refund``.
+
+    A shop refunds what the customer paid, so the credit note is settled by
+    paying it out (through Xero's default bank account), not by allocating it
+    to the order's invoice, which is usually paid already and could not take
+    it. The amount is what the refund allocated to its order, else the credit
+    note's total; None when there is nothing to pay back.
+    """
+    note = t.cast(CreditNote, refund.record)
+    amount = sum((a.amount for a in note.allocations), Decimal(0)) or (
+        note.amount.total_amount if note.amount and note.amount.total_amount else Decimal(0)
+    )
+    if amount <= 0 or note.transaction_date is None:
+        return None
+    payment = _build(
+        Payment,
+        {
+            "type": PaymentType.CUSTOMER,
+            "transaction_number": note.transaction_number,
+            "transaction_date": note.transaction_date,
+            "organization_id": note.organization_id,
+            "amount": Amount(currency=note.currency, total_amount=amount),
+            "payment_lines": [PaymentLine(amount=amount, credit_note_id=refs.hub_id("credit_notes", refund.remote_id))],
+        },
+        f"refund of {note.transaction_number}",
+    )
+    return Mapped("payments", f"{refund.remote_id}/refund", payment, refund.remote_version, refund.remote_updated_at)
+
+
+def refunds_paid_back(mapper: ShopMapper) -> ShopMapper:
+    """``mapper`` with every refund's credit note paid back (``refund_payment``) instead of allocated."""
+
+    def map_record(stream: str, raw: dict[str, t.Any], refs: Refs) -> list[Mapped]:
+        out: list[Mapped] = []
+        for mapped in mapper(stream, raw, refs):
+            if mapped.entity != "credit_notes" or mapped.record.deleted_at is not None:
+                out.append(mapped)
+                continue
+            paid = refund_payment(refs, mapped)
+            note = t.cast(CreditNote, mapped.record).model_copy(update={"allocations": []})
+            out.append(Mapped(mapped.entity, mapped.remote_id, note, mapped.remote_version, mapped.remote_updated_at))
+            if paid is not None:
+                out.append(paid)
+        return out
+
+    return map_record
+
+
+def unpaid_orders_await_approval(mapper: ShopMapper) -> ShopMapper:
+    """``mapper`` with the invoices of orders not yet paid in full left SUBMITTED (awaiting approval) in Xero.
+
+    Xero takes no edit to an approved (AUTHORISED) invoice but voiding it,
+    while a shop order can change until it is paid: its invoice waits for
+    approval, so an edited order updates the same invoice. Once the order is
+    paid (the mapper gives its payment) the invoice is approved and paid.
+    """
+
+    def map_record(stream: str, raw: dict[str, t.Any], refs: Refs) -> list[Mapped]:
+        out = mapper(stream, raw, refs)
+        paid = {m.remote_id.removesuffix("/payment") for m in out if m.entity == "payments"}
+        return [
+            Mapped(
+                m.entity,
+                m.remote_id,
+                m.record.model_copy(update={"status": DocumentStatus.SUBMITTED}),
+                m.remote_version,
+                m.remote_updated_at,
+            )
+            if m.entity == "invoices"
+            and t.cast(Invoice, m.record).status == DocumentStatus.AUTHORISED
+            and m.remote_id not in paid
+            else m
+            for m in out
+        ]
+
+    return map_record
+
+
+def shop_conventions(mapper: ShopMapper) -> ShopMapper:
+    """A shop's mapper with what every shop does alike: unpaid orders await approval, refunds are paid back."""
+    return unpaid_orders_await_approval(refunds_paid_back(mapper))

@@ -24,6 +24,7 @@ from __future__ import annotations
 import typing as t
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 from uuid import UUID
 
@@ -34,6 +35,7 @@ from connectors.xero.mapping import (
     READERS,
     contact_payload,
     contact_to_canonical,
+    credit_note_to_xero,
     invoice_to_xero,
     item_to_xero,
     payment_to_xero,
@@ -55,7 +57,10 @@ from datashare.model import (
     AccountStatus,
     AccountType,
     CanonicalModel,
+    CreditNote,
+    CreditNoteType,
     Document,
+    DocumentStatus,
     Invoice,
     InvoiceType,
     Item,
@@ -99,6 +104,8 @@ _WRITES: dict[str, _Write] = {
     "items": _Write("Items", item_to_xero),
     "invoices": _Write("Invoices", lambda r, refs, _: invoice_to_xero(r, refs)),
     "purchase_orders": _Write("PurchaseOrders", lambda r, refs, _: purchase_order_to_xero(r, refs)),
+    # Credit notes go unallocated: a shop's refund is paid back by a payment of the note (see connectors.base.shop).
+    "credit_notes": _Write("CreditNotes", lambda r, refs, _: credit_note_to_xero(r, refs)),
     "payments": _Write("Payments", lambda r, refs, _: payment_to_xero(r, refs)),
 }
 
@@ -128,9 +135,39 @@ _DEFAULT_ACCOUNT_TYPES: dict[str, list[AccountType]] = {
 }
 
 
+# How far over what an invoice owes a payment may be and still be a difference of tax rounding.
+_ROUNDING = Decimal("0.05")
+_ROUNDED = "paid at what Xero's invoice owes: the app's total differs from Xero's by tax rounding"
+
+
+def _owed(invoice: dict[str, t.Any]) -> Decimal | None:
+    """What an invoice (as Xero holds it, in canonical form) still owes."""
+    balance = invoice.get("balance")
+    if balance is not None:
+        return Decimal(str(balance))
+    total = (invoice.get("amount") or {}).get("total_amount")
+    return Decimal(str(total)) if total is not None else None
+
+
+def _withdrawn(record: CanonicalModel, held: dict[str, t.Any] | None) -> CanonicalModel:
+    """A voided document Xero holds unapproved (DRAFT, SUBMITTED) is deleted instead: Xero voids only approved ones."""
+    unapproved = held is not None and str(held.get("status")) in ("DRAFT", "SUBMITTED")
+    if isinstance(record, Invoice | CreditNote) and record.status == DocumentStatus.VOIDED and unapproved:
+        return record.model_copy(update={"status": DocumentStatus.DELETED})
+    return record
+
+
+# A document in one of these states that Xero never had is not created there (Xero refuses to).
+_NEVER_SENT = frozenset({DocumentStatus.VOIDED, DocumentStatus.DELETED})
+
+
 def _side_of(document: Document) -> Side:
-    """Sales documents (customer invoices) or purchase ones (bills, purchase orders)."""
-    return "sale" if isinstance(document, Invoice) and document.type == InvoiceType.CUSTOMER else "purchase"
+    """Sales documents (customer invoices and credit notes) or purchase ones (bills, purchase orders)."""
+    if isinstance(document, Invoice):
+        return "sale" if document.type == InvoiceType.CUSTOMER else "purchase"
+    if isinstance(document, CreditNote):
+        return "sale" if document.type == CreditNoteType.CUSTOMER else "purchase"
+    return "purchase"
 
 
 def _taxes_of(record: CanonicalModel) -> list[tuple[UUID, Side]]:
@@ -182,6 +219,7 @@ class XeroSink:
         ready: list[tuple[CanonicalModel, dict[str, t.Any], bool]] = []
         taxes = self._tax_choices(records, refs)
         self._learn_organizations_of(records)
+        rounded = self._rounded_to_what_is_due(records) if entity == "payments" else {}
         for record in records:
             assert record.id is not None  # hub records always have their id
             remote = refs.remote_id(entity, record.id)
@@ -190,7 +228,8 @@ class XeroSink:
                 results.append(PushResult(record.id, False, remote, skipped=True, error=refused))
                 continue
             try:
-                payload = spec.payload(self._completed(record, refs), _TaxRefs(refs, taxes), currency)
+                ready_record = self._completed(_withdrawn(rounded.get(record.id, record), held.get(record.id)), refs)
+                payload = spec.payload(ready_record, _TaxRefs(refs, taxes), currency)
             except WaitingForReference as waiting:
                 results.append(PushResult.wait(record.id, waiting, remote))
                 continue
@@ -211,7 +250,10 @@ class XeroSink:
                 results.append(PushResult(record.id, False, error=reason))
                 continue
             snapshot = self._as_held(spec.stream, result.record, refs, record.id, currency)
-            results.append(PushResult(record.id, True, result.remote_id, created=created, snapshot=snapshot))
+            note = _ROUNDED if record.id in rounded else None
+            results.append(
+                PushResult(record.id, True, result.remote_id, created=created, snapshot=snapshot, error=note)
+            )
         return results
 
     def _refusal(
@@ -222,6 +264,8 @@ class XeroSink:
             no_contact = check_invoice_has_contact(t.cast(Document, self._completed(record, refs)))
             if no_contact is not None:
                 return no_contact
+        if isinstance(record, Invoice | CreditNote) and remote is None and record.status in _NEVER_SENT:
+            return f"{record.status.value.lower()} before it reached Xero: nothing to send"
         if isinstance(record, Item) and record.deleted_at is not None:
             return "an item deleted elsewhere stays in Xero: Xero items are deleted in Xero itself"
         if isinstance(record, Invoice) and remote is not None and held is not None:
@@ -333,6 +377,27 @@ class XeroSink:
             held = self._as_held("TaxRates", result.record, refs, tax.id, "")
             results.append(PushResult(tax.id, True, result.remote_id, created=created, snapshot=held))
         return results
+
+    def _rounded_to_what_is_due(self, records: list[CanonicalModel]) -> dict[UUID | None, CanonicalModel]:
+        """New payments a few cents over what Xero says their invoice still owes, paid at what it owes.
+
+        A shop rounds tax line by line, Xero on the line amounts it is sent, so
+        an order paid in full can be a cent more than Xero's invoice total.
+        """
+        payments = [p for p in records if isinstance(p, Payment) and p.deleted_at is None and len(p.payment_lines) == 1]
+        invoices = [p.payment_lines[0].invoice_id for p in payments if p.payment_lines[0].invoice_id is not None]
+        held = self.hub.snapshots("invoices", self.app, [i for i in invoices if i is not None]) if invoices else {}
+        out: dict[UUID | None, CanonicalModel] = {}
+        for payment in payments:
+            line = payment.payment_lines[0]
+            invoice = held.get(line.invoice_id) if line.invoice_id is not None else None
+            owed = _owed(invoice) if invoice is not None else None
+            if owed is not None and Decimal(0) < line.amount - owed <= _ROUNDING:
+                paid = payment.amount.model_copy(update={"total_amount": owed})
+                out[payment.id] = payment.model_copy(
+                    update={"amount": paid, "payment_lines": [line.model_copy(update={"amount": owed})]}
+                )
+        return out
 
     def _tax_choices(self, records: list[CanonicalModel], refs: Refs) -> dict[UUID, str]:
         """The Xero rate standing for each tax the records use that Xero does not hold by id."""

@@ -52,6 +52,12 @@ class XeroTaxRate:
             active=raw.get("Status", "ACTIVE") == "ACTIVE",
         )
 
+    def names_side(self, side: Side) -> bool:
+        """Whether the rate's report type says it is one for this side (not one for both, or none)."""
+        report = self.report_type.upper()
+        words = _SALES_WORDS if side == "sale" else _PURCHASE_WORDS
+        return any(w in report for w in words)
+
     def serves(self, side: Side) -> bool:
         """Whether the rate is one for this side: a rate whose report type names neither side serves both."""
         report = self.report_type.upper()
@@ -81,9 +87,10 @@ def pick_tax_rate(tax: TaxCode, side: Side, rates: t.Iterable[XeroTaxRate]) -> s
         lambda r: bool(name) and r.name.casefold().startswith(name),
         lambda r: True,
     ):
-        found = sorted(r.tax_type for r in candidates if same(r))
+        # A rate kept for this side (GST Free Income) before one for any (BAS Excluded).
+        found = sorted((not r.names_side(side), r.tax_type) for r in candidates if same(r))
         if found:
-            return found[0]
+            return found[0][1]
     return None
 
 

@@ -28,8 +28,11 @@ from flows.crm_sales import crm_sales
 from flows.hr_payroll import hr_payroll
 from sandbox.common.serve import serve_in_thread
 from sandbox.deputy import SAMPLE_TOKEN as DEPUTY_SAMPLE_TOKEN
+from sandbox.magento import SAMPLE_TOKEN as MAGENTO_TOKEN
+from sandbox.neto import SAMPLE_KEY as NETO_KEY
 from sandbox.salesforce import SAMPLE_CLIENT_SECRET as SALESFORCE_CLIENT_SECRET
 from sandbox.server import DEFAULT_PORT, build_sandbox
+from sandbox.shopify import SAMPLE_TOKEN as SHOPIFY_TOKEN
 from sandbox.vtiger import SAMPLE_ACCESS_KEY
 from sandbox.xero import SAMPLE_CLIENT_SECRET
 from tasks.wiring import token_store, xero_endpoints, xero_link
@@ -43,6 +46,9 @@ DEMO_ENVIRONMENT = {
     "DEMO_US_VTIGER_ACCESS_KEY": SAMPLE_ACCESS_KEY,
     "DEMO_DEPUTY_TOKEN": DEPUTY_SAMPLE_TOKEN,
     "DEMO_SALESFORCE_CLIENT_SECRET": SALESFORCE_CLIENT_SECRET,
+    "DEMO_SHOPIFY_TOKEN": SHOPIFY_TOKEN,
+    "DEMO_MAGENTO_TOKEN": MAGENTO_TOKEN,
+    "DEMO_NETO_KEY": NETO_KEY,
 }
 _COLUMNS = ("read", "rejected", "created", "updated", "unchanged", "linked", "deleted", "waiting", "skipped")
 DOMAIN_FLOWS = (crm_sales, accounting, hr_payroll)

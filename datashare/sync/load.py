@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 import typing as t
 from collections import defaultdict
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from uuid import UUID
 
 import pyarrow as pa
 
-from datashare.model import CanonicalModel
+from datashare.model import ENTITIES, CanonicalModel
 from datashare.model.mapping import Mapped
 from datashare.store import Hub
 from datashare.store.schema import quote
@@ -30,6 +31,7 @@ from datashare.sync.push import held_hash
 __all__ = ["LoadCounts", "load_mapped"]
 
 NEWEST = Policy()
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 @dataclass
@@ -58,18 +60,44 @@ def load_mapped(
     by_entity: dict[str, list[Mapped]] = defaultdict(list)
     for item in mapped:
         by_entity[item.entity].append(item)
-    for entity, items in by_entity.items():
-        _load_entity(hub, app, entity, items, (policies or {}).get(entity, NEWEST), run_id, counts)
+    linked: dict[UUID, UUID] = {}  # hub ids the map stage gave out -> the hub records they were linked to
+    for entity in sorted(by_entity, key=list(ENTITIES).index):  # what is pointed at is loaded first
+        items = _pointing_at(by_entity[entity], linked)
+        linked |= _load_entity(hub, app, entity, items, (policies or {}).get(entity, NEWEST), run_id, counts)
     for entity, ids in (deleted or {}).items():
         counts.deleted += hub.mark_deleted(entity, ids, app=app)
     return counts
 
 
+def _pointing_at(items: list[Mapped], linked: dict[UUID, UUID]) -> list[Mapped]:
+    """``items`` with references to records just linked pointing at the hub records they were linked to.
+
+    One app record can carry others (a shop order brings its taxes): when a
+    tax is linked to the hub's record of it, the order's lines must name that
+    record, not the id the map stage gave out before the link.
+    """
+    if not linked:
+        return items
+    to = {str(old): str(new) for old, new in linked.items()}
+    out: list[Mapped] = []
+    for item in items:
+        text = item.record.model_dump_json()
+        changed = _UUID.sub(lambda m: to.get(m.group(0), m.group(0)), text)
+        if changed == text:
+            out.append(item)
+            continue
+        record = type(item.record).model_validate_json(changed)
+        out.append(Mapped(item.entity, item.remote_id, record, item.remote_version, item.remote_updated_at))
+    return out
+
+
 def _load_entity(
     hub: Hub, app: str, entity: str, items: list[Mapped], policy: Policy, run_id: str | None, counts: LoadCounts
-) -> None:
+) -> dict[UUID, UUID]:
+    """Load one entity's records; the hub ids given out by the map stage that were linked, and to what."""
     current = hub.records(entity, [i.record.id for i in items if i.record.id is not None])
     bases = hub.snapshots(entity, app, list(current))
+    steady = _in_step(hub, app, entity, list(current))
     index = KeyIndex(hub, entity)
     # A hub record already linked to another record of this app is that record's: never link a second.
     taken = {
@@ -79,6 +107,7 @@ def _load_entity(
         )
     }
     relinks: list[tuple[str, UUID]] = []
+    linked_to: dict[UUID, UUID] = {}
     in_step: list[UUID] = []  # records the app now holds as the hub does: nothing to push back to it
     snapshots: list[tuple[UUID, dict[str, object]]] = []
     conflicts: list[dict[str, object]] = []
@@ -106,7 +135,10 @@ def _load_entity(
                 for c in result.conflicts
             ]
             snapshots.append((record.id, incoming))
-            if holds_all(incoming, result.record):
+            base = bases.get(record.id)
+            if holds_all(incoming, result.record) or (
+                record.id in steady and holds_since(base, incoming, result.record)
+            ):
                 in_step.append(record.id)
             if result.changed:
                 to_write[type(record)].append(type(record).model_validate(result.record))
@@ -116,6 +148,8 @@ def _load_entity(
         match = index.find(record)
         if match is not None and match != record.id and taken.get(match, item.remote_id) == item.remote_id:
             relinks.append((item.remote_id, match))
+            if record.id is not None:
+                linked_to[record.id] = match
             taken[match] = item.remote_id
             snapshots.append((match, {**incoming, "id": str(match)}))
             in_step.append(match)  # linking is not a change: the app keeps its spelling until the hub changes
@@ -136,6 +170,7 @@ def _load_entity(
     hub.save_snapshots(entity, app, snapshots)
     counts.conflicts += hub.add_conflicts(conflicts, run_id=run_id)
     _app_holds(hub, app, entity, in_step)
+    return linked_to
 
 
 def holds_all(incoming: dict[str, t.Any], merged: dict[str, t.Any]) -> bool:
@@ -145,6 +180,37 @@ def holds_all(incoming: dict[str, t.Any], merged: dict[str, t.Any]) -> bool:
         for name, value in incoming.items()
         if name not in NOT_MERGED
     )
+
+
+def holds_since(base: dict[str, t.Any] | None, incoming: dict[str, t.Any], merged: dict[str, t.Any]) -> bool:
+    """Whether each field the app carries says what the merged record says, or what the app said last time.
+
+    For a record the app was in step with before this read: a field the app
+    has not changed since (it equals the snapshot) may still be spelled its
+    own way (Xero names its own tax rate where a shop's tax stands), and the
+    hub has not changed it either, so it is nothing to send back.
+    """
+    if base is None:
+        return False
+    return all(
+        value is None or same_value(value, merged.get(name)) or same_value(value, base.get(name))
+        for name, value in incoming.items()
+        if name not in NOT_MERGED
+    )
+
+
+def _in_step(hub: Hub, app: str, entity: str, ids: list[UUID]) -> set[UUID]:
+    """Of ``ids``, the hub records ``app`` held as they stand, before this load changes them."""
+    if not ids:
+        return set()
+    rows = hub.query(
+        f"SELECT e.id FROM {quote(entity)} e JOIN id_map m ON m.hub_id = e.id AND m.entity = ? AND m.app = ? "
+        f"WHERE m.pushed_hash = {held_hash(app, entity)} AND list_contains(CAST(? AS UUID[]), e.id)",
+        entity,
+        app,
+        [str(i) for i in ids],
+    )
+    return {row[0] for row in rows}
 
 
 def _app_holds(hub: Hub, app: str, entity: str, ids: list[UUID]) -> None:

@@ -1,0 +1,98 @@
+"""The Magento connector over real HTTP: the sandbox on a loopback port, mounted as the combined server mounts it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from starlette.applications import Starlette
+from starlette.routing import Mount
+
+from connectors.base.errors import AuthError
+from connectors.base.retry import RetryPolicy
+from connectors.base.shop import ShopSettings
+from connectors.magento import STREAMS, MagentoClient, MagentoSource, magento_mapper
+from datashare.model.mapping import DictRefs
+from sandbox.common.clock import FakeClock
+from sandbox.common.faults import FaultPlan
+from sandbox.common.serve import serve_in_thread
+from sandbox.magento import SAMPLE_PASSWORD, SAMPLE_USERNAME, MagentoState, create_app, magento_fault, seed_sample
+
+pytestmark = pytest.mark.e2e
+
+T0 = datetime(2026, 11, 12, 3, 0, tzinfo=UTC)
+
+
+def test_a_new_paid_order_and_its_refund_arrive_over_loopback() -> None:
+    clock = FakeClock(T0)
+    state = MagentoState(clock=clock)
+    seed_sample(state, seed=7)
+    clock.advance(60)
+    plan = FaultPlan(seed=1)
+    app = Starlette(routes=[Mount("/magento", app=create_app(state, faults=plan))])
+    healed: list[float] = []
+
+    def heal(seconds: float) -> None:
+        healed.append(seconds)
+        plan.clear()
+
+    mapper = magento_mapper(ShopSettings(currency="AUD", number_prefix="MAG-"), timezone="Australia/Sydney")
+    refs = DictRefs()
+    with serve_in_thread(app) as base:
+        retry = RetryPolicy(attempts=3, sleep=heal)
+        client = MagentoClient(
+            f"{base}/magento",
+            username=SAMPLE_USERNAME,
+            password=SAMPLE_PASSWORD,
+            retry=retry,
+            page_size=10,
+            now=clock.now,
+        )
+        with client:
+            orders, memos = MagentoSource(client, STREAMS["orders"]), MagentoSource(client, STREAMS["creditmemos"])
+            first = list(orders.pages(None))
+            assert sum(len(p.records) for p in first) == 24
+            memo_cursor = list(memos.pages(None))[-1].cursor
+
+            clock.advance(60)
+            order = state.place_order(3, [("MAG-TEE-L", 2), ("SCO-0004", 1)], coupon_code="TEN", discount_percent=10)
+            clock.advance(60)
+            state.invoice_order(order["entity_id"])
+            clock.advance(60)
+            state.refund_order(order["entity_id"], {"MAG-TEE-L": 1})
+            clock.advance(60)
+
+            plan.set(magento_fault(error_rate=1.0, error_status=503))
+            changed = [r for p in orders.pages(first[-1].cursor) for r in p.records]
+            assert healed
+            assert plan.injected == 1
+            # Over real HTTP uvicorn adds a Date of its own (the machine's clock), so the client may read the
+            # last second again rather than trust it closed: the new order is there, and nothing is lost.
+            assert order["entity_id"] in [r["entity_id"] for r in changed]
+            raw = next(r for r in changed if r["entity_id"] == order["entity_id"])
+            mapped = mapper("orders", raw, refs)
+            [invoice] = [m.record for m in mapped if m.entity == "invoices"]
+            [payment] = [m.record for m in mapped if m.entity == "payments"]
+            assert invoice.transaction_number == f"MAG-{order['increment_id']}"  # type: ignore[attr-defined]
+            assert invoice.lines[0].item_id == refs.hub_id("items", str(state.product("MAG-TEE-L")["id"]))  # type: ignore[attr-defined]
+            assert payment.amount.total_amount == Decimal(str(order["grand_total"]))  # type: ignore[attr-defined]
+
+            [memo] = [r for p in memos.pages(memo_cursor) for r in p.records if r["order_id"] == order["entity_id"]]
+            refunded = mapper("creditmemos", memo, refs)
+            [note] = [m.record for m in refunded if m.entity == "credit_notes"]
+            [refund] = [m for m in refunded if m.entity == "payments"]
+            assert note.transaction_number == f"MAG-{order['increment_id']}-R1"  # type: ignore[attr-defined]
+            assert note.allocations == []  # type: ignore[attr-defined]
+            assert refund.remote_id == f"{memo['entity_id']}/refund"
+            paid = refund.record
+            assert paid.amount.total_amount == Decimal(str(memo["grand_total"])) > 0  # type: ignore[attr-defined]
+            assert paid.transaction_date == note.transaction_date  # type: ignore[attr-defined]
+            assert paid.organization_id == note.organization_id == invoice.organization_id is not None  # type: ignore[attr-defined]
+            [line] = paid.payment_lines  # type: ignore[attr-defined]
+            assert line.credit_note_id == refs.hub_id("credit_notes", str(memo["entity_id"]))
+            assert line.amount == paid.amount.total_amount  # type: ignore[attr-defined]
+
+        stranger = MagentoClient(f"{base}/magento", token="wrong", retry=RetryPolicy(attempts=2, sleep=lambda _: None))
+        with stranger, pytest.raises(AuthError):
+            stranger.get("orders", "1")

@@ -1,0 +1,122 @@
+"""Orders taken in a shop become Xero invoices, for each shop (Shopify, Magento, Neto), end to end over loopback.
+
+- a new paid order appears in Xero as an invoice with its payment, against the customer's contact;
+- an edited order updates the same invoice;
+- a refund becomes a credit note, paid back to the customer;
+- an order without a customer is not sent, with the product spec's reason;
+- a second run writes nothing.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from datashare.cli.demo import DEMO_ENVIRONMENT
+from datashare.config import load_config
+from datashare.store import Hub
+from flows.accounting import accounting
+from flows.crm_sales import crm_sales
+from sandbox.common.serve import serve_in_thread
+from sandbox.server import build_sandbox
+from tests.flows.conftest import ROOMY
+from tests.flows.shop_worlds import SHOPS, ShopWorld, shop_tenant
+
+pytestmark = [pytest.mark.prefect, pytest.mark.e2e, pytest.mark.usefixtures("prefect_server")]
+
+
+@pytest.fixture(params=SHOPS)
+def world(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ShopWorld]:
+    """A sandbox of the test's own and a tenant linking its AU Xero with the shop under test."""
+    for name, value in DEMO_ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    sandbox = build_sandbox(limits=ROOMY)
+    with serve_in_thread(sandbox.app) as url:
+        yield ShopWorld(request.param, sandbox, shop_tenant(tmp_path, url, request.param))
+
+
+def _sync(world: ShopWorld) -> list[dict[str, t.Any]]:
+    """One run of the flows a shop feeds: orders (crm_sales), then payments and refunds (accounting)."""
+    rows = list(crm_sales(tenant=world.tenant, config=str(world.config)))
+    return rows + list(accounting(tenant=world.tenant, config=str(world.config)))
+
+
+def _writes(rows: list[dict[str, t.Any]]) -> dict[str, int]:
+    return {
+        f"{r['app']}/{r['entity']}": r["created"] + r["updated"] + r["deleted"]
+        for r in rows
+        if r["stream"] == "push" and r["created"] + r["updated"] + r["deleted"]
+    }
+
+
+def _invoice(world: ShopWorld, number: str) -> dict[str, t.Any]:
+    book = world.sandbox.xero.org_named("AU")
+    [invoice] = [i for i in book.table("Invoices").values() if i["InvoiceNumber"] == number]
+    return dict(invoice)
+
+
+def _contact_of(world: ShopWorld, customer: str) -> str:
+    """The Xero contact the shop customer's organization is linked to."""
+    with Hub.open(load_config(world.config).tenant(world.tenant).store_path()) as hub:
+        [(contact,)] = hub.query(
+            "SELECT x.remote_id FROM id_map s JOIN id_map x ON x.hub_id = s.hub_id AND x.entity = s.entity "
+            "AND x.app = 'xero' WHERE s.app = ? AND s.entity = 'organizations' AND s.remote_id = ?",
+            world.shop,
+            customer,
+        )
+    return str(contact)
+
+
+def test_a_paid_order_an_edit_and_a_refund_reach_xero_once_each(world: ShopWorld) -> None:
+    _sync(world)
+    customer = world.customer()
+    paid_id, paid_number = world.order(paid=True)
+    open_id, open_number = world.order(paid=False)
+
+    _sync(world)
+
+    paid = _invoice(world, world.invoice_number(paid_number))
+    assert (paid["Type"], paid["Status"]) == ("ACCREC", "PAID")
+    assert paid["_contact"] == _contact_of(world, customer)
+    assert [line["ItemCode"] for line in paid["LineItems"][:2]] == ["SCO-0001", "SCO-0002"]
+    book = world.sandbox.xero.org_named("AU")
+    payments = [p for p in book.table("Payments").values() if p["_document"] == ("Invoices", paid["InvoiceID"])]
+    assert sum(Decimal(str(p["Amount"])) for p in payments) == Decimal(str(paid["Total"]))
+    unpaid = _invoice(world, world.invoice_number(open_number))
+    assert unpaid["Status"] == "SUBMITTED"  # awaiting approval until paid: an edit can still reach it
+
+    world.edit(open_id)
+    world.refund(paid_id)
+    edited = _sync(world)
+
+    again = _invoice(world, world.invoice_number(open_number))
+    assert again["InvoiceID"] == unpaid["InvoiceID"]  # the same invoice, updated
+    assert (again["Total"], again["Status"]) != (unpaid["Total"], unpaid["Status"])
+    assert _writes(edited)["xero/invoices"] == 1
+    notes = [n for n in book.table("CreditNotes").values() if n["_contact"] == paid["_contact"]]
+    [note] = [n for n in notes if str(n.get("CreditNoteNumber", "")).startswith(world.invoice_number(paid_number))]
+    assert (note["Type"], note["Status"]) == ("ACCRECCREDIT", "PAID")  # paid back to the customer
+
+    assert _writes(_sync(world)) == {}
+
+
+def test_an_order_without_a_customer_is_not_sent_with_the_reason_and_throttling_loses_no_order(
+    world: ShopWorld,
+) -> None:
+    world.throttle()
+    _, number = world.order(paid=False, customer="")
+    orders = [world.order(paid=False)[1] for _ in range(3)]
+
+    _sync(world)
+
+    with Hub.open(load_config(world.config).tenant(world.tenant).store_path()) as hub:
+        reasons = [str(r[0]) for r in hub.query("SELECT reason FROM rejects WHERE app = ?", world.shop)]
+    assert any("Xero needs a contact" in r for r in reasons), reasons
+    numbers = {i["InvoiceNumber"] for i in world.sandbox.xero.org_named("AU").table("Invoices").values()}
+    assert world.invoice_number(number) not in numbers
+    assert {world.invoice_number(n) for n in orders} <= numbers

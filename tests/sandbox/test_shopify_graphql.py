@@ -1,0 +1,233 @@
+"""The Shopify sandbox's GraphQL API: auth, connections, the updated_at search, cost and throttling, mutations."""
+
+from __future__ import annotations
+
+import typing as t
+from decimal import Decimal
+
+import httpx
+import pytest
+from test_shopify_support import ROOT, fresh_state, gql, shop_client
+
+from sandbox.common.clock import FakeClock
+from sandbox.shopify import ShopifyState, gid
+
+CUSTOMERS = """
+query($first: Int, $after: String, $query: String, $sortKey: CustomerSortKeys) {
+  customers(first: $first, after: $after, query: $query, sortKey: $sortKey) {
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { legacyResourceId email updatedAt } }
+  }
+}
+"""
+
+
+def make_customers(count: int) -> tuple[ShopifyState, FakeClock]:
+    state, clock = fresh_state()
+    for n in range(count):
+        state.create_customer(first_name=f"C{n}", email=f"c{n}@example.com")
+        clock.advance(1)
+    return state, clock
+
+
+def read_all(http: httpx.Client, first: int, **variables: t.Any) -> list[str]:
+    ids: list[str] = []
+    after = None
+    while True:
+        page = gql(http, CUSTOMERS, first=first, after=after, **variables)["data"]["customers"]
+        ids += [e["node"]["legacyResourceId"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            return ids
+        after = page["pageInfo"]["endCursor"]
+
+
+def test_no_or_wrong_token_is_401_with_shopifys_body() -> None:
+    state, _ = fresh_state()
+    for token in (None, "shpat_wrong"):
+        response = shop_client(state, token).post(f"{ROOT}/graphql.json", json={"query": "{ shop { name } }"})
+        assert response.status_code == 401
+        assert response.json() == {
+            "errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"
+        }
+
+
+def test_an_unknown_api_version_is_404() -> None:
+    state, _ = fresh_state()
+    response = shop_client(state).post("/admin/api/2019-04/graphql.json", json={"query": "{ shop { name } }"})
+    assert response.status_code == 404
+    assert response.json() == {"errors": "Not Found"}
+
+
+def test_pages_follow_end_cursors_without_overlap_or_gap() -> None:
+    state, _ = make_customers(7)
+    ids = read_all(shop_client(state), first=3)
+    assert ids == [str(c) for c in sorted(state.customers)]
+
+
+def test_first_is_required_and_capped_at_250() -> None:
+    state, _ = make_customers(1)
+    http = shop_client(state)
+    missing = gql(http, CUSTOMERS)
+    assert "first or last" in missing["errors"][0]["message"]
+    too_many = gql(http, CUSTOMERS, first=251)
+    assert "250" in too_many["errors"][0]["message"]
+
+
+def test_updated_at_search_and_sort_key_return_changes_oldest_first_with_ties_by_id() -> None:
+    state, clock = make_customers(5)
+    ids = sorted(state.customers)
+    cut = state.customers[ids[4]].updated_at  # the newest before the edits
+    clock.advance(5)
+    # Two edits in the same second: same updatedAt, so the id breaks the tie.
+    state.update_customer(ids[3], note="later")
+    state.update_customer(ids[1], note="later")
+    http = shop_client(state)
+    search = f"updated_at:>'{cut.isoformat().replace('+00:00', 'Z')}'"
+    changed = read_all(http, first=1, query=search, sortKey="UPDATED_AT")
+    assert changed == [str(ids[1]), str(ids[3])]
+    inclusive = read_all(http, first=10, query=search.replace(">", ">="), sortKey="UPDATED_AT")
+    assert inclusive == [str(ids[4]), str(ids[1]), str(ids[3])]
+
+
+def test_an_unknown_search_field_is_ignored_with_a_warning() -> None:
+    state, _ = make_customers(2)
+    answer = gql(shop_client(state), CUSTOMERS, first=5, query="colour:blue")
+    assert len(answer["data"]["customers"]["edges"]) == 2
+    assert "colour" in answer["extensions"]["search"][0]["warnings"][0]
+
+
+def test_a_field_not_in_the_schema_fails_validation() -> None:
+    state, _ = make_customers(1)
+    answer = gql(shop_client(state), "{ customers(first: 1) { nodes { favouriteColour } } }")
+    assert "data" not in answer
+    assert "favouriteColour" in answer["errors"][0]["message"]
+
+
+def test_cost_is_reported_and_what_was_not_used_is_given_back() -> None:
+    state, _ = make_customers(2)
+    answer = gql(shop_client(state), "{ customers(first: 50) { nodes { id defaultAddress { city } } } }")
+    cost = answer["extensions"]["cost"]
+    assert cost["requestedQueryCost"] == 2 + 50 * 2
+    assert cost["actualQueryCost"] == 2 + 2 * 1  # two customers, neither with an address
+    assert cost["throttleStatus"] == {"maximumAvailable": 1000.0, "currentlyAvailable": 996, "restoreRate": 50.0}
+
+
+def test_a_query_the_bucket_cannot_pay_for_is_throttled_until_it_refills() -> None:
+    state, clock = fresh_state(cost_max=100, cost_restore=10)
+    for n in range(60):
+        state.create_customer(first_name=f"C{n}")
+    http = shop_client(state)
+    query = "{ customers(first: 60) { nodes { id } } }"  # costs 62 requested and actual
+    assert "data" in gql(http, query)
+    throttled = gql(http, query)
+    assert throttled["errors"] == [
+        {
+            "message": "Throttled",
+            "extensions": {"code": "THROTTLED", "documentation": "https://shopify.dev/api/usage/rate-limits"},
+        }
+    ]
+    assert throttled["extensions"]["cost"]["throttleStatus"]["currentlyAvailable"] == 38
+    clock.advance(2.4)
+    assert "data" in gql(http, query)
+
+
+def test_a_query_dearer_than_the_whole_bucket_never_runs() -> None:
+    state, _ = fresh_state()
+    answer = gql(shop_client(state), "{ orders(first: 250) { nodes { lineItems(first: 250) { nodes { id } } } } }")
+    assert answer["errors"][0]["extensions"]["code"] == "MAX_COST_EXCEEDED"
+    assert "exceeds the single query max cost limit (1000)" in answer["errors"][0]["message"]
+
+
+ORDER = """
+query($id: ID!) { order(id: $id) {
+  name taxesIncluded displayFinancialStatus fullyPaid updatedAt
+  totalPriceSet { shopMoney { amount currencyCode } }
+  totalTaxSet { shopMoney { amount } }
+  lineItems(first: 5) { nodes { sku quantity originalUnitPriceSet { shopMoney { amount } }
+    taxLines { title rate priceSet { shopMoney { amount } } }
+    discountAllocations { allocatedAmountSet { shopMoney { amount } } } } }
+  shippingLines(first: 1) { nodes { title discountedPriceSet { shopMoney { amount } } } }
+  discountApplications(first: 1) { nodes { ... on DiscountCodeApplication { code } value { ... on PricingPercentageValue { percentage } } } }
+  transactions { kind status amountSet { shopMoney { amount } } }
+  refunds { totalRefundedSet { shopMoney { amount } } refundLineItems(first: 5) { nodes { quantity subtotalSet { shopMoney { amount } } } } }
+} }
+"""
+
+
+def test_an_order_shows_money_as_decimal_strings_with_taxes_discounts_payments_and_refunds() -> None:
+    state, clock = fresh_state()
+    customer = state.create_customer(first_name="Ann", email="ann@example.com")
+    product = state.create_product("Mug", [("MUG-1", "22.00")])
+    order = state.create_order(
+        customer.id, [(product.variants[0].id, 2)], paid=True, shipping=("Standard", "11.00"), discount=("TEN", "10")
+    )
+    clock.advance(60)
+    state.refund(order.id, [(order.line_items[0].id, 1)])
+    found = gql(shop_client(state), ORDER, id=gid("Order", order.id))["data"]["order"]
+    assert found["totalPriceSet"]["shopMoney"] == {"amount": "50.60", "currencyCode": "AUD"}  # 44 - 4.40 + 11
+    assert found["totalTaxSet"]["shopMoney"]["amount"] == "4.60"  # 39.60/11 + 11/11, GST included
+    [line] = found["lineItems"]["nodes"]
+    assert line["originalUnitPriceSet"]["shopMoney"]["amount"] == "22.00"
+    assert line["discountAllocations"][0]["allocatedAmountSet"]["shopMoney"]["amount"] == "4.40"
+    assert line["taxLines"][0]["rate"] == 0.1
+    assert found["discountApplications"]["nodes"] == [{"code": "TEN", "value": {"percentage": 10.0}}]
+    assert found["transactions"] == [
+        {"kind": "SALE", "status": "SUCCESS", "amountSet": {"shopMoney": {"amount": "50.60"}}}
+    ]
+    assert found["displayFinancialStatus"] == "PARTIALLY_REFUNDED"
+    assert found["refunds"][0]["totalRefundedSet"]["shopMoney"]["amount"] == "19.80"
+    assert found["updatedAt"] == "2026-11-20T00:01:00Z"  # the refund moved the order
+
+
+CREATE = """
+mutation($input: CustomerInput!) { customerCreate(input: $input) {
+  customer { legacyResourceId email updatedAt } userErrors { field message } } }
+"""
+UPDATE = CREATE.replace("customerCreate", "customerUpdate")
+
+
+def test_customer_create_refuses_with_user_errors_and_creates_otherwise() -> None:
+    state, _ = fresh_state()
+    state.create_customer(first_name="Ann", email="ann@example.com")
+    http = shop_client(state)
+    taken = gql(http, CREATE, input={"firstName": "Other", "email": "ANN@example.com"})["data"]["customerCreate"]
+    assert taken == {"customer": None, "userErrors": [{"field": ["email"], "message": "Email has already been taken"}]}
+    nameless = gql(http, CREATE, input={"note": "who?"})["data"]["customerCreate"]
+    assert nameless["userErrors"][0]["message"] == "Customer must have a name, phone number or email address"
+    made = gql(http, CREATE, input={"firstName": "Bob", "email": "bob@example.com"})["data"]["customerCreate"]
+    assert made["userErrors"] == []
+    assert made["customer"]["email"] == "bob@example.com"
+    assert len(state.customers) == 2
+
+
+def test_customer_update_moves_updated_at_and_refuses_an_unknown_id() -> None:
+    state, clock = fresh_state()
+    ann = state.create_customer(first_name="Ann", email="ann@example.com")
+    clock.advance(30)
+    http = shop_client(state)
+    unknown = gql(http, UPDATE, input={"id": gid("Customer", 1), "note": "x"})["data"]["customerUpdate"]
+    assert unknown["userErrors"] == [{"field": ["id"], "message": "Customer does not exist"}]
+    done = gql(http, UPDATE, input={"id": gid("Customer", ann.id), "email": "ann@new.example.com"})["data"][
+        "customerUpdate"
+    ]
+    assert done["customer"]["updatedAt"] == "2026-11-20T00:00:30Z"
+    assert state.customers[ann.id].email == "ann@new.example.com"
+
+
+@pytest.mark.parametrize("first", [0, 3])
+def test_nested_connections_page_too(first: int) -> None:
+    state, _ = fresh_state()
+    product = state.create_product("Tee", [(f"TEE-{n}", Decimal(10)) for n in range(5)])
+    query = "query($id: ID!, $n: Int) { product(id: $id) { variants(first: $n) { pageInfo { hasNextPage } nodes { sku } } } }"
+    variants = gql(shop_client(state), query, id=gid("Product", product.id), n=first)["data"]["product"]["variants"]
+    assert [v["sku"] for v in variants["nodes"]] == [f"TEE-{n}" for n in range(first)]
+    assert variants["pageInfo"]["hasNextPage"] is True
+
+
+def test_a_cursor_that_is_not_ours_or_from_another_sort_is_an_error_not_a_crash() -> None:
+    state, _ = make_customers(3)
+    http = shop_client(state)
+    page = gql(http, CUSTOMERS, first=1)["data"]["customers"]
+    for after, sort_key in (("not-a-cursor", "ID"), (page["pageInfo"]["endCursor"], "UPDATED_AT")):
+        answer = gql(http, CUSTOMERS, first=1, after=after, sortKey=sort_key)
+        assert "Invalid cursor" in answer["errors"][0]["message"]
