@@ -61,15 +61,15 @@ def test_demo_runs_every_flow_twice_and_the_second_run_writes_nothing_again(in_t
     config.write_text(DEMO_CONFIG.read_text(encoding="utf-8").replace(":8750/", f":{port}/"), encoding="utf-8")
     result = runner.invoke(app, ["demo", "--config", str(config), "--port", str(port)])
     assert result.exit_code == 0, result.output
-    for tenant in ("demo-au", "demo-us", "demo-sf", "demo-nz"):
+    for tenant in ("demo-au", "demo-us", "demo-sf", "demo-shop", "demo-nz"):
         assert (in_tmp / "data" / f"{tenant}.duckdb").exists()
         assert f"{tenant}: second run (incremental)" in result.output
     assert "demo-sf: connected to the Salesforce org at" in result.output
-    for tenant in ("demo-au", "demo-us", "demo-sf", "demo-nz"):
+    for tenant in ("demo-au", "demo-us", "demo-sf", "demo-shop", "demo-nz"):
         page = in_tmp / "data" / f"{tenant}-dashboard.html"
         assert f"{tenant}: {page}" in result.output.replace("\n", "")
         assert 'data-widget="invoice_list"' in page.read_text(encoding="utf-8")
-    for tenant, after in (("demo-au", "demo-us"), ("demo-sf", "demo-nz")):
+    for tenant, after in (("demo-au", "demo-us"), ("demo-sf", "demo-shop"), ("demo-shop", "demo-nz")):
         second = result.output.split(f"{tenant}: second run (incremental)")[1].split(f"{after}: second run")[0]
         rows = [[c.strip() for c in line.split("│")[1:-1]] for line in second.splitlines() if line.startswith("│")]
         assert {row[1] for row in rows} >= {"Contacts", "Invoices", "Accounts", "Payments", "push"}  # both flows ran

@@ -149,3 +149,30 @@ class RestClient:
             paginator.update_request(query)
             # A paginator whose next page is a link of the API's own (Salesforce's nextRecordsUrl) names its path.
             path = getattr(paginator, "next_path", None) or path
+
+
+class OnRestClient:
+    """What every app client built on one ``RestClient`` (``self.rest``) shares: a name, a count, closing.
+
+    Use it as a context manager (``with DeputyClient(...) as client:``) or call ``close``.
+    """
+
+    rest: RestClient
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.rest.base_url!r})"
+
+    def __enter__(self) -> t.Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: t.Any) -> None:
+        self.close()
+
+    @property
+    def calls(self) -> int:
+        """Requests sent so far (retries included)."""
+        return self.rest.calls
+
+    def close(self) -> None:
+        """Close connections."""
+        self.rest.close()

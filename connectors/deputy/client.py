@@ -21,11 +21,10 @@ from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
-from types import TracebackType
 
 import httpx
 
-from connectors.base.client import Pacer, RestClient
+from connectors.base.client import OnRestClient, Pacer, RestClient
 from connectors.base.errors import FatalError
 from connectors.base.paging import OffsetPaginator
 from connectors.base.retry import RetryPolicy
@@ -141,7 +140,7 @@ def _in_order(ids: Iterable[int | str]) -> tuple[int | str, ...]:
     return tuple(sorted(ids, key=lambda i: (isinstance(i, str), i if isinstance(i, int) else 0, str(i))))
 
 
-class DeputyClient:
+class DeputyClient(OnRestClient):
     """Reads one Deputy install through its resource API with one access token.
 
     ``base_url`` is the install's URL (``https://{install}.{geo}.deputy.com``,
@@ -160,26 +159,6 @@ class DeputyClient:
     ) -> None:
         auth = DeputyToken(token)
         self.rest = RestClient(base_url, auth=auth, http=http, pacer=pacer, retry=retry, timeout=timeout)
-
-    def __repr__(self) -> str:
-        return f"DeputyClient({self.rest.base_url!r})"
-
-    def __enter__(self) -> DeputyClient:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.close()
-
-    @property
-    def calls(self) -> int:
-        """Requests sent so far (retries included)."""
-        return self.rest.calls
-
-    def close(self) -> None:
-        """Close connections."""
-        self.rest.close()
 
     def info(self, object_name: str) -> dict[str, t.Any]:
         """``GET /resource/{Object}/INFO``: the object's fields and their types, and its joins."""

@@ -35,6 +35,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 
+from connectors.base.record import JsonRecord, shown
 from datashare.model import Employee, EmployeeStatus, WorkedTime, validate_record
 from datashare.model.base import CanonicalModel
 from datashare.model.mapping import Mapped, MappingError, Refs
@@ -44,19 +45,8 @@ __all__ = ["READERS", "employee_to_canonical", "timesheet_to_canonical"]
 M = t.TypeVar("M", bound=CanonicalModel)
 
 
-def _shown(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:59] + "…"
-
-
-class _Record:
+class _Record(JsonRecord):
     """One Deputy object, read field by field; every error names where it is, the field and the value."""
-
-    def __init__(self, raw: object, where: str) -> None:
-        if not isinstance(raw, dict):
-            raise MappingError(f"{where}: expected a JSON object (got {_shown(raw)})")
-        self.raw: dict[str, t.Any] = raw
-        self.where = where
 
     @classmethod
     def open(cls, raw: object, object_name: str) -> tuple[_Record, str]:
@@ -72,7 +62,7 @@ class _Record:
     def fail(self, key: str, why: str) -> MappingError:
         """The error for one field: where, which field, why, and the value found."""
         value = self.raw.get(key)
-        return MappingError(f"{self.where}: {key}: {why}" + ("" if value is None else f" (got {_shown(value)})"))
+        return MappingError(f"{self.where}: {key}: {why}" + ("" if value is None else f" (got {shown(value)})"))
 
     def text(self, key: str) -> str | None:
         value = self.raw.get(key)

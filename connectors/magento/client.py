@@ -27,12 +27,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
-from types import TracebackType
 from urllib.parse import quote
 
 import httpx
 
-from connectors.base.client import Pacer, RestClient
+from connectors.base.client import OnRestClient, Pacer, RestClient
 from connectors.base.errors import FatalError
 from connectors.base.paging import PageNumberPaginator
 from connectors.base.retry import RetryPolicy
@@ -90,7 +89,7 @@ def _settled(anchor: ReadCursor, response: httpx.Response) -> ReadCursor:
     return ReadCursor(anchor.updated_at, None)
 
 
-class MagentoClient:
+class MagentoClient(OnRestClient):
     """Reads one Magento store through its REST API.
 
     Give either ``token`` (an integration access token) or ``username`` and
@@ -128,26 +127,6 @@ class MagentoClient:
         self.rest = RestClient(
             base_url, auth=auth, http=http, pacer=pacer, retry=retry, timeout=timeout, check=check_response
         )
-
-    def __repr__(self) -> str:
-        return f"MagentoClient({self.rest.base_url!r})"
-
-    def __enter__(self) -> MagentoClient:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.close()
-
-    @property
-    def calls(self) -> int:
-        """Requests sent so far (retries included, token requests not)."""
-        return self.rest.calls
-
-    def close(self) -> None:
-        """Close connections."""
-        self.rest.close()
 
     def path(self, *parts: str) -> str:
         """A path below the REST prefix; each part is one path segment, escaped (a SKU may hold ``/`` or ``?``)."""

@@ -7,6 +7,7 @@ import typing as t
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
+from connectors.base.record import JsonRecord, shown
 from connectors.magento.paging import parse_magento_time
 from datashare.model import validate_record
 from datashare.model.base import CanonicalModel
@@ -17,23 +18,12 @@ __all__ = ["Raw"]
 M = t.TypeVar("M", bound=CanonicalModel)
 
 
-def _shown(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:59] + "…"
-
-
-class Raw:
+class Raw(JsonRecord):
     """One Magento record (or a part of one) as the API gave it."""
-
-    def __init__(self, raw: object, where: str) -> None:
-        if not isinstance(raw, dict):
-            raise MappingError(f"{where}: expected a JSON object (got {_shown(raw)})")
-        self.raw: dict[str, t.Any] = raw
-        self.where = where
 
     def fail(self, key: str, reason: str) -> MappingError:
         """The mapping error of one field."""
-        return MappingError(f"{self.where}: {key} {_shown(self.raw.get(key))}: {reason}")
+        return MappingError(f"{self.where}: {key} {shown(self.raw.get(key))}: {reason}")
 
     def text(self, key: str) -> str | None:
         """A text field, stripped; None when missing or empty."""

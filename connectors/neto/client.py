@@ -17,11 +17,10 @@ import typing as t
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from types import TracebackType
 
 import httpx
 
-from connectors.base.client import Pacer, RestClient
+from connectors.base.client import OnRestClient, Pacer, RestClient
 from connectors.base.errors import FatalError
 from connectors.base.pacing import WindowPacer
 from connectors.base.retry import RetryPolicy
@@ -109,7 +108,7 @@ def records_of(body: t.Any, key: str) -> list[dict[str, t.Any]]:
     return rows
 
 
-class NetoClient:
+class NetoClient(OnRestClient):
     """Reads one Neto site with one API key.
 
     ``base_url`` is the site's URL (``https://{site}``, or the sandbox's
@@ -144,26 +143,6 @@ class NetoClient:
         )
         self.page_size = page_size
         self.overlap = overlap
-
-    def __repr__(self) -> str:
-        return f"NetoClient({self.rest.base_url!r})"
-
-    def __enter__(self) -> NetoClient:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.close()
-
-    @property
-    def calls(self) -> int:
-        """Requests sent so far (retries included)."""
-        return self.rest.calls
-
-    def close(self) -> None:
-        """Close connections."""
-        self.rest.close()
 
     def call(self, action: str, body: dict[str, t.Any]) -> dict[str, t.Any]:
         """One checked Get call (``{"Filter": {...}}``); the answer's envelope. Only Gets: the connector never writes."""

@@ -11,6 +11,7 @@ import typing as t
 from datetime import date, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 
+from connectors.base.record import JsonRecord, shown
 from datashare.model import validate_record
 from datashare.model.base import CanonicalModel
 from datashare.model.mapping import MappingError
@@ -22,24 +23,13 @@ M = t.TypeVar("M", bound=CanonicalModel)
 _DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
-def _shown(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:59] + "…"
-
-
-class NetoRecord:
+class NetoRecord(JsonRecord):
     """One Neto record (or a line of one), read field by field."""
-
-    def __init__(self, raw: object, where: str) -> None:
-        if not isinstance(raw, dict):
-            raise MappingError(f"{where}: expected a JSON object (got {_shown(raw)})")
-        self.raw: dict[str, t.Any] = raw
-        self.where = where
 
     def fail(self, key: str, why: str) -> MappingError:
         """The error for one field: where, which field, why, and the value found."""
         value = self.raw.get(key)
-        return MappingError(f"{self.where}: {key}: {why}" + ("" if value is None else f" (got {_shown(value)})"))
+        return MappingError(f"{self.where}: {key}: {why}" + ("" if value is None else f" (got {shown(value)})"))
 
     def text(self, key: str) -> str | None:
         """A text field, stripped; None when absent or empty."""

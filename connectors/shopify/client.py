@@ -23,11 +23,10 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
-from types import TracebackType
 
 import httpx
 
-from connectors.base.client import Pacer, RestClient
+from connectors.base.client import OnRestClient, Pacer, RestClient
 from connectors.base.errors import FatalError
 from connectors.base.paging import PagingLoopError
 from connectors.base.retry import RetryPolicy
@@ -126,7 +125,7 @@ def _nodes(connection: t.Any, where: str) -> list[dict[str, t.Any]]:
     return nodes
 
 
-class ShopifyClient:
+class ShopifyClient(OnRestClient):
     """Reads one shop through the Admin GraphQL API with one access token.
 
     ``shop_url`` is the shop's admin URL (``https://{shop}.myshopify.com``,
@@ -155,26 +154,6 @@ class ShopifyClient:
             timeout=timeout,
             check=graphql_check,
         )
-
-    def __repr__(self) -> str:
-        return f"ShopifyClient({self.rest.base_url!r})"
-
-    def __enter__(self) -> ShopifyClient:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.close()
-
-    @property
-    def calls(self) -> int:
-        """Requests sent so far (retries included)."""
-        return self.rest.calls
-
-    def close(self) -> None:
-        """Close connections."""
-        self.rest.close()
 
     def graphql(self, query: str, variables: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
         """Run one query (retried when throttled or failing transiently) and return its ``data``."""

@@ -44,6 +44,7 @@ from decimal import Decimal, InvalidOperation
 
 from pydantic import ValidationError
 
+from connectors.base.record import JsonRecord, shown
 from connectors.base.shop import ShopSettings, customer_records, order_payment, tax_code
 from datashare.model import (
     Address,
@@ -65,19 +66,8 @@ _DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
 M = t.TypeVar("M", bound=CanonicalModel)
 
 
-def _shown(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:59] + "…"
-
-
-class _Node:
+class _Node(JsonRecord):
     """One GraphQL node, read field by field; every error names the record, the field and the value."""
-
-    def __init__(self, raw: object, where: str) -> None:
-        if not isinstance(raw, dict):
-            raise MappingError(f"{where}: expected a JSON object (got {_shown(raw)})")
-        self.raw: dict[str, t.Any] = raw
-        self.where = where
 
     @classmethod
     def open(cls, raw: object, kind: str) -> tuple[_Node, str]:
@@ -90,7 +80,7 @@ class _Node:
         return node, str(value).strip()
 
     def fail(self, key: str, why: str) -> MappingError:
-        return MappingError(f"{self.where}: {key} {_shown(self.raw.get(key))}: {why}")
+        return MappingError(f"{self.where}: {key} {shown(self.raw.get(key))}: {why}")
 
     def child(self, key: str) -> _Node | None:
         value = self.raw.get(key)

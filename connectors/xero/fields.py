@@ -18,6 +18,7 @@ import pycountry
 from pydantic import ValidationError
 
 from connectors.base.mapping import MappingError
+from connectors.base.record import shown
 from connectors.xero.dates import parse_date, parse_datetime
 from datashare.model import CanonicalModel, describe_errors
 
@@ -25,12 +26,6 @@ __all__ = ["Fields", "build", "decimal_of", "shown"]
 
 M = t.TypeVar("M", bound=CanonicalModel)
 E = t.TypeVar("E")
-
-
-def shown(value: object) -> str:
-    """A value as an error message shows it: its repr, cut at 60 characters."""
-    text = repr(value)
-    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def decimal_of(value: object) -> Decimal | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing as t
 import webbrowser
 from pathlib import Path
 from typing import Annotated
@@ -21,9 +22,29 @@ __all__ = ["connect_app"]
 
 connect_app = typer.Typer(help="Connect a tenant's apps.", no_args_is_help=True)
 
+BrowserOption = Annotated[
+    bool,
+    typer.Option("--browser/--sandbox-approve", help="Open the consent page in a browser, or let the sandbox approve."),
+]
 ConfigOption = Annotated[
     Path, typer.Option("--config", "-c", envvar="DATASHARE_CONFIG", help="Tenant config file (TOML).")
 ]
+
+
+def _opener(
+    console: Console, page: str, browser: bool, sandbox_choice: dict[str, str] | None = None
+) -> t.Callable[[str], None]:
+    """How the consent page is opened: in the user's browser, or answered at once (the sandbox's approves)."""
+
+    def open_url(url: str) -> None:
+        if browser:
+            console.print(f"Opening {page}; if no browser opens, visit:\n{url}")
+            webbrowser.open(url)
+        else:
+            approve = f"{url}&{urlencode(sandbox_choice)}" if sandbox_choice else url
+            httpx.get(approve, follow_redirects=True, timeout=30)
+
+    return open_url
 
 
 @connect_app.command("xero")
@@ -33,12 +54,7 @@ def connect_xero(
     payroll: Annotated[
         bool | None, typer.Option("--payroll/--no-payroll", help="Ask for payroll access (default: the config's).")
     ] = None,
-    browser: Annotated[
-        bool,
-        typer.Option(
-            "--browser/--sandbox-approve", help="Open the consent page in a browser, or let the sandbox approve."
-        ),
-    ] = True,
+    browser: BrowserOption = True,
 ) -> None:
     """Connect the tenant's Xero organisation: consent page, PKCE, tokens into the tenant's token store."""
     console = Console()
@@ -48,15 +64,9 @@ def connect_xero(
         link = xero_link(settings)
         wants_payroll = settings.payroll_access if payroll is None else payroll
 
-        def open_url(url: str) -> None:
-            if browser:
-                console.print(f"Opening Xero's consent page; if no browser opens, visit:\n{url}")
-                webbrowser.open(url)
-            else:
-                # The sandbox's consent page approves at once; ticking "allow payroll" is a parameter.
-                choice = {"payroll": "1" if wants_payroll else "0", "tenants": settings.xero_organisation}
-                approve = f"{url}&{urlencode(choice)}"
-                httpx.get(approve, follow_redirects=True, timeout=30)
+        # The sandbox's consent page approves at once; the organisation and "allow payroll" are parameters.
+        choice = {"payroll": "1" if wants_payroll else "0", "tenants": settings.xero_organisation}
+        open_url = _opener(console, "Xero's consent page", browser, choice)
 
         connection = connect(
             xero_endpoints(link),
@@ -78,12 +88,7 @@ def connect_xero(
 def connect_salesforce(
     tenant: str,
     config: ConfigOption = Path("datashare.toml"),
-    browser: Annotated[
-        bool,
-        typer.Option(
-            "--browser/--sandbox-approve", help="Open the consent page in a browser, or let the sandbox approve."
-        ),
-    ] = True,
+    browser: BrowserOption = True,
 ) -> None:
     """Connect the tenant's Salesforce org: web-server flow with PKCE, tokens into the tenant's token store."""
     console = Console()
@@ -93,12 +98,7 @@ def connect_salesforce(
         if link is None or not link.client_id:
             raise ConfigError(f"tenant {tenant!r}: apps.salesforce with a client_id (the connected app's key) needed")
 
-        def open_url(url: str) -> None:
-            if browser:
-                console.print(f"Opening Salesforce's login page; if no browser opens, visit:\n{url}")
-                webbrowser.open(url)
-            else:
-                httpx.get(url, follow_redirects=True, timeout=30)  # the sandbox approves at once
+        open_url = _opener(console, "Salesforce's login page", browser)
 
         instance = connect_org(
             link.auth_url or link.base_url,
