@@ -236,17 +236,22 @@ class SalesforceClient:
         covered = body.get("latestDateCovered")
         return ids, parse_datetime(str(covered)) if covered else end
 
+    def standard_pricebook(self) -> str | None:
+        """The id of the org's standard price book (None when it has none)."""
+        books = list(self.rows("Pricebook2", where=[("IsStandard", "=", True)]))
+        return str(books[0]["Id"]) if books else None
+
     def standard_prices(self, product_ids: Iterable[str]) -> dict[str, dict[str, t.Any]]:
         """Product2 id -> its standard price book entry (products without one are left out)."""
         ids = list(dict.fromkeys(product_ids))
         if not ids:
             return {}
-        books = list(self.rows("Pricebook2", where=[("IsStandard", "=", True)]))
-        if not books:
+        book = self.standard_pricebook()
+        if book is None:
             return {}
         prices: dict[str, dict[str, t.Any]] = {}
         for chunk in _chunks(ids, _IN_CHUNK):
-            where: list[Condition] = [("Pricebook2Id", "=", str(books[0]["Id"])), ("Product2Id", "IN", list(chunk))]
+            where: list[Condition] = [("Pricebook2Id", "=", book), ("Product2Id", "IN", list(chunk))]
             for entry in self.rows("PricebookEntry", where=where):
                 prices[str(entry["Product2Id"])] = entry
         return prices

@@ -55,6 +55,7 @@ __all__ = [
     "read_contact",
     "read_order",
     "read_product",
+    "sale_price",
     "write_account",
     "write_contact",
     "write_product",
@@ -294,6 +295,15 @@ def read_product(record: Mapping[str, t.Any], refs: Refs, currency: str | None =
         **_times(f),
     }
     return _mapped("items", f, _build(Item, data, f))
+
+
+def sale_price(item: Item) -> Decimal | None:
+    """The price a Product2's standard price book entry carries: the item's sale price, before tax where known."""
+    price = item.sale_price
+    if price is None:
+        return None
+    value = price.net_amount if price.net_amount is not None else price.total_amount
+    return value.normalize() if value is not None else None
 
 
 def write_product(item: Item, refs: Refs) -> dict[str, t.Any]:

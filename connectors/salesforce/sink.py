@@ -1,5 +1,8 @@
 """Writing hub records to Salesforce: organizations as Accounts, people as Contacts, items as Product2.
 
+An item's sale price goes in its standard price book entry (created, or its
+price updated, after the products are saved).
+
 Records are upserted by ``Datashare_Id__c`` (the hub id) in sObject
 Collections of 200, so a batch sent again after a crash or a lost answer
 updates what the first send created. Tombstones are deleted (Salesforce's
@@ -10,12 +13,14 @@ from __future__ import annotations
 
 import typing as t
 from dataclasses import dataclass
+from decimal import Decimal
 from uuid import UUID
 
 from connectors.base.errors import ConnectorError
 from connectors.salesforce.client import SalesforceClient, SaveResult
-from connectors.salesforce.mapping import READERS, WRITERS
-from datashare.model import CanonicalModel, Organization
+from connectors.salesforce.mapping import READERS, WRITERS, sale_price
+from connectors.salesforce.streams import EXTERNAL_ID
+from datashare.model import CanonicalModel, Item, Organization
 from datashare.model.mapping import MappingError, Refs, WaitingForReference
 from datashare.sync.push import PushResult
 
@@ -85,13 +90,17 @@ class SalesforceSink:
                     assert hub_id is not None
                     results[index] = PushResult(hub_id, False, refs.remote_id(entity, hub_id), error=str(error))
             else:
+                priced = self._write_prices(records, payloads, saved) if entity == "items" else {}
                 for (index, payload), result in zip(payloads, saved, strict=True):
                     hub_id = records[index].id
                     assert hub_id is not None
                     remote = result.id or refs.remote_id(entity, hub_id)
                     if result.success:
-                        held = self._as_held(sobject, payload, remote, hub_id, refs)
-                        results[index] = PushResult(hub_id, True, remote, created=result.created, snapshot=held)
+                        price, note = priced.get(index, (None, None))
+                        held = self._as_held(sobject, payload, remote, hub_id, refs, price)
+                        results[index] = PushResult(
+                            hub_id, True, remote, created=result.created, snapshot=held, error=note
+                        )
                     else:
                         results[index] = PushResult(hub_id, False, remote, error=result.error or "refused")
         if tombstones:
@@ -106,7 +115,9 @@ class SalesforceSink:
         if held is None:
             return False
         try:
-            return WRITERS[entity][1](type(record).model_validate(held), refs) == payload
+            before = type(record).model_validate(held)
+            same_price = not isinstance(record, Item) or sale_price(t.cast(Item, before)) == sale_price(record)
+            return same_price and WRITERS[entity][1](before, refs) == payload
         except (MappingError, ValueError):
             return False
 
@@ -129,8 +140,65 @@ class SalesforceSink:
             done.update(zip((i for i, _ in old), self.client.update(sobject, [p for _, p in old]), strict=True))
         return [done[i] for i, _ in payloads]
 
+    def _write_prices(
+        self, records: list[CanonicalModel], payloads: list[tuple[int, dict[str, t.Any]]], saved: list[SaveResult]
+    ) -> dict[int, tuple[Decimal | None, str | None]]:
+        """Each saved product's sale price as its standard price book entry: (the price Salesforce holds, a note).
+
+        An entry is created where the product has none (upserted by the item's
+        hub id, so a resend finds it) and its price updated where it differs.
+        A price that cannot be written is a note on the item, not a failure.
+        """
+        wanted: dict[str, tuple[int, Decimal, UUID]] = {}
+        out: dict[int, tuple[Decimal | None, str | None]] = {}
+        for (index, _), result in zip(payloads, saved, strict=True):
+            item = t.cast(Item, records[index])
+            price = sale_price(item)
+            if result.success and result.id and price is not None and item.id is not None:
+                wanted[result.id] = (index, price, item.id)
+        if not wanted:
+            return out
+        try:
+            book = self.client.standard_pricebook()
+            if book is None:
+                return {i: (None, "no standard price book: the price is not written") for i, _, _ in wanted.values()}
+            entries = self.client.standard_prices(list(wanted))
+            new = [(p, w) for p, w in wanted.items() if p not in entries]
+            changed = [
+                (p, w) for p, w in wanted.items() if p in entries and Decimal(str(entries[p]["UnitPrice"])) != w[1]
+            ]
+            for product, (index, price, _) in wanted.items():
+                if product in entries and (product, wanted[product]) not in changed:
+                    out[index] = (price, None)
+            created = self.client.upsert(
+                "PricebookEntry",
+                [
+                    {EXTERNAL_ID: str(hub_id), "Pricebook2Id": book, "Product2Id": p, "UnitPrice": float(price),
+                     "IsActive": True}
+                    for p, (_, price, hub_id) in new
+                ],
+            ) if new else []  # fmt: skip
+            updated = (
+                self.client.update(
+                    "PricebookEntry", [{"Id": entries[p]["Id"], "UnitPrice": float(w[1])} for p, w in changed]
+                )
+                if changed
+                else []
+            )
+        except ConnectorError as error:
+            return {i: (None, f"price not written: {error}") for i, _, _ in wanted.values()}
+        for (_, (index, price, _)), result in zip([*new, *changed], [*created, *updated], strict=True):
+            out[index] = (price, None) if result.success else (None, f"price not written: {result.error}")
+        return out
+
     def _as_held(
-        self, sobject: str, payload: dict[str, t.Any], remote: str | None, hub_id: UUID, refs: Refs
+        self,
+        sobject: str,
+        payload: dict[str, t.Any],
+        remote: str | None,
+        hub_id: UUID,
+        refs: Refs,
+        price: Decimal | None = None,
     ) -> dict[str, t.Any] | None:
         """What Salesforce now holds, in canonical form (the base of the next merge): the payload read back.
 
@@ -138,8 +206,9 @@ class SalesforceSink:
         Account or Contact cannot carry (a supplier flag, a primary person) would
         read back as changes and flip the hub record.
         """
+        entry = {"StandardPrice": {"UnitPrice": float(price)}} if price is not None else {}
         try:
-            mapped = READERS[sobject]({**payload, "Id": remote}, refs, self.currency)
+            mapped = READERS[sobject]({**payload, **entry, "Id": remote}, refs, self.currency)
         except MappingError:
             return None
         return {**mapped.record.model_dump(mode="json"), "id": str(hub_id)}

@@ -109,6 +109,7 @@ PRICEBOOK_ENTRY = SObject(
     "PricebookEntry",
     ("Id", "Pricebook2Id", "Product2Id", "UnitPrice", "IsActive", "UseStandardPrice"),
     incremental=False,
+    writable=True,  # an item's sale price is its standard price book entry
 )
 
 SOBJECTS: dict[str, SObject] = {

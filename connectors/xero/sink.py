@@ -460,6 +460,7 @@ class XeroSink:
             payloads.append(payload)
             dropped.append(left_out)
             new.append(refs.remote_id("organizations", org.id) is None)
+        renamed = self._unique_names(orgs, payloads, new, refs)
         try:
             written = self.client.write(STREAMS["Contacts"], payloads)
         except ConnectorError as error:
@@ -470,10 +471,11 @@ class XeroSink:
             if not result.ok or result.remote_id is None:
                 results.append(PushResult(org.id, False, error="; ".join(result.errors) or "refused by Xero"))
                 continue
-            note = None
+            notes = [renamed[org.id]] if org.id in renamed else []
             if left_out:
                 names = ", ".join(describe_person(p) for p in left_out)
-                note = f"{len(left_out)} people left out (Xero takes at most 5 contact persons): {names}"
+                notes.append(f"{len(left_out)} people left out (Xero takes at most 5 contact persons): {names}")
+            note = "; ".join(notes) or None
             if only_people is None:
                 held = _held_contact(result.record, refs, org.id)
                 results.append(PushResult(org.id, True, result.remote_id, error=note, created=created, snapshot=held))
@@ -482,6 +484,30 @@ class XeroSink:
                 PushResult(p.id, True, refs.remote_id("people", p.id)) for p in (gone or {}).get(org.id, []) if p.id
             ]
         return results
+
+    def _unique_names(
+        self, orgs: list[Organization], payloads: list[dict[str, t.Any]], new: list[bool], refs: Refs
+    ) -> dict[UUID, str]:
+        """New contacts whose name another contact has, named apart (with their email); why, by hub id.
+
+        Xero takes a contact name once; two customers of a shop may share a
+        person's name. They are different customers (the hub did not match
+        them), so the newcomer is sent as ``Name (email)``.
+        """
+        wanted = [str(p.get("Name", "")) for p, is_new in zip(payloads, new, strict=True) if is_new]
+        if not wanted:
+            return {}
+        namesakes = t.cast(list[Organization], self.hub.records_by("organizations", "name", wanted))
+        taken = {o.name.lower() for o in namesakes if o.id is not None and refs.remote_id("organizations", o.id)}
+        renamed: dict[UUID, str] = {}
+        for org, payload, is_new in zip(orgs, payloads, new, strict=True):
+            name = str(payload.get("Name", ""))
+            if is_new and name.lower() in taken and org.id is not None:
+                tag = org.email or str(org.id)[:8]
+                payload["Name"] = f"{name} ({tag})"[:255]
+                renamed[org.id] = f"another Xero contact is named {name!r}: sent as {payload['Name']!r}"
+            taken.add(str(payload.get("Name", "")).lower())
+        return renamed
 
     @staticmethod
     def _people_results(

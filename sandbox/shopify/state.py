@@ -316,7 +316,7 @@ class ShopifyState:
         tax_rate: Decimal = Decimal("0.1"),
         tokens: tuple[str, ...] = (SAMPLE_TOKEN,),
         cost_max: float = 1000.0,
-        cost_restore: float = 50.0,
+        cost_restore: float = 100.0,
         rest_max: int = 40,
         rest_leak: float = 2.0,
         shop_name: str = "Sandbox Shop",

@@ -5,10 +5,12 @@ from __future__ import annotations
 import typing as t
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from connectors.xero.streams import STREAMS as XERO_STREAMS
 from datashare.cli.demo import DEMO_ENVIRONMENT
 from datashare.config import load_config
 from datashare.store import Hub
@@ -17,6 +19,7 @@ from sandbox.common.clock import SystemClock
 from sandbox.common.serve import serve_in_thread
 from sandbox.salesforce import SAMPLE_CLIENT_SECRET
 from sandbox.server import Sandbox, build_sandbox
+from tasks.wiring import xero_client
 from tests.flows.conftest import ROOMY
 from tests.flows.crm_worlds import salesforce_tenant
 
@@ -110,3 +113,36 @@ def test_a_second_run_writes_nothing_and_a_salesforce_deletion_becomes_a_hub_tom
     assert gone == [(True, "deleted")]
     deleted = next(r for r in third if (r["app"], r["stream"], r["entity"]) == ("salesforce", "Contact", "people"))
     assert deleted["deleted"] == 1
+
+
+def _standard_price(org: t.Any, product_id: str) -> Decimal | None:
+    book = next(b for b in org.rows("Pricebook2") if b["IsStandard"])
+    entries = [
+        e for e in org.rows("PricebookEntry") if e["Product2Id"] == product_id and e["Pricebook2Id"] == book["Id"]
+    ]
+    assert len(entries) <= 1
+    return Decimal(str(entries[0]["UnitPrice"])) if entries else None
+
+
+def test_a_xero_items_sale_price_is_its_salesforce_standard_price_and_follows_changes(
+    sf_world: tuple[Sandbox, Path],
+) -> None:
+    sandbox, config = sf_world
+    org = sandbox.salesforce["au"]
+    crm_sales(tenant="sf-au", config=str(config))
+    book = sandbox.xero.org_named("AU")
+    ours = {p["ProductCode"]: p for p in org.rows("Product2") if p.get("Datashare_Id__c")}
+    item = next(
+        i for i in book.table("Items").values() if i["Code"] in ours and i.get("SalesDetails", {}).get("UnitPrice")
+    )
+    assert _standard_price(org, ours[item["Code"]]["Id"]) == Decimal(str(item["SalesDetails"]["UnitPrice"]))
+
+    tenant = load_config(config).tenant("sf-au")
+    changed = xero_client(tenant).write(
+        XERO_STREAMS["Items"], [{"ItemID": item["ItemID"], "Code": item["Code"], "SalesDetails": {"UnitPrice": 99.5}}]
+    )
+    assert changed[0].ok, changed[0].errors
+    crm_sales(tenant="sf-au", config=str(config))
+
+    assert _standard_price(org, ours[item["Code"]]["Id"]) == Decimal("99.5")
+    assert _writes(crm_sales(tenant="sf-au", config=str(config))) == {}
