@@ -300,8 +300,7 @@ class ShopifyState:
     ``taxes_included``: whether prices include tax (Australian shops usually
     do). ``tax_title``/``tax_rate``: the one tax the shop charges (GST 10%).
     ``cost_max``/``cost_restore``: the GraphQL cost bucket (1000 points,
-    refilled 50 a second for the sample shop; Shopify's Standard plan restores
-    100). ``rest_max``/``rest_leak``: the REST call bucket (40 calls leaking
+    refilled 100 a second, as on Shopify's Standard plan). ``rest_max``/``rest_leak``: the REST call bucket (40 calls leaking
     2 a second).
     """
 

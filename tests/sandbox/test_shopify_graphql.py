@@ -109,7 +109,7 @@ def test_cost_is_reported_and_what_was_not_used_is_given_back() -> None:
     cost = answer["extensions"]["cost"]
     assert cost["requestedQueryCost"] == 2 + 50 * 2
     assert cost["actualQueryCost"] == 2 + 2 * 1  # two customers, neither with an address
-    assert cost["throttleStatus"] == {"maximumAvailable": 1000.0, "currentlyAvailable": 996, "restoreRate": 50.0}
+    assert cost["throttleStatus"] == {"maximumAvailable": 1000.0, "currentlyAvailable": 996, "restoreRate": 100.0}
 
 
 def test_a_query_the_bucket_cannot_pay_for_is_throttled_until_it_refills() -> None:
