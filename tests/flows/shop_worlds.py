@@ -12,9 +12,14 @@ import typing as t
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
+
+from connectors.shopify.streams import GRAPHQL_PATH
+from connectors.shopify.streams import STREAMS as SHOPIFY_STREAMS
 from datashare.cli.demo import _connect
 from datashare.config import load_config
 from sandbox.server import Sandbox
+from sandbox.shopify import SAMPLE_TOKEN as SHOPIFY_TOKEN
 from tasks.sync import SHOP_PREFIXES
 from tasks.wiring import token_store
 
@@ -62,6 +67,7 @@ class ShopWorld:
     shop: str
     sandbox: Sandbox
     config: Path
+    url: str
     tenant: str = "shop"
 
     def invoice_number(self, order_number: str) -> str:
@@ -117,12 +123,26 @@ class ShopWorld:
         else:
             self.sandbox.neto["au"].add_rma(order_id, [(SKUS[0], 1)])
 
-    def throttle(self) -> None:
-        """Make the shop's API budget small, so a run meets its throttling."""
-        if self.shop == "shopify":
-            state = self.sandbox.shopify["au"]
-            state.cost_max, state.cost_restore = 400, 200
-        # Magento has no rate limit; Neto's (a minute's wait) is met in the connector's own tests.
+    def throttle(self) -> bool:
+        """Spend the shop's API budget, so the next run meets its throttling; whether it was spent.
+
+        Shopify: orders queries until the cost bucket answers ``THROTTLED``.
+        Magento has no rate limit; Neto's (a minute's wait) is met in the
+        connector's own tests, where the wait is not real time.
+        """
+        if self.shop != "shopify":
+            return False
+        orders = SHOPIFY_STREAMS["orders"]
+        for _ in range(50):
+            answer = httpx.post(
+                f"{self.url}/shopify/au/{GRAPHQL_PATH}",
+                json={"query": orders.document, "variables": {"first": orders.page_size}},
+                headers={"X-Shopify-Access-Token": SHOPIFY_TOKEN},
+                timeout=30,
+            ).json()
+            if any(e.get("extensions", {}).get("code") == "THROTTLED" for e in answer.get("errors") or []):
+                return True
+        return False
 
     def refs(self) -> t.Any:
         """The shop's sandbox state (for a test's own checks)."""
