@@ -70,12 +70,20 @@ def test_demo_runs_every_flow_twice_and_the_second_run_writes_nothing_again(in_t
         assert f"{tenant}: {page}" in result.output.replace("\n", "")
         assert 'data-widget="invoice_list"' in page.read_text(encoding="utf-8")
     for tenant, after in (("demo-au", "demo-us"), ("demo-sf", "demo-shop"), ("demo-shop", "demo-nz")):
-        second = result.output.split(f"{tenant}: second run (incremental)")[1].split(f"{after}: second run")[0]
+        second = result.output.split(f"{tenant}: second run (incremental)")[1].split(f"{after}: first run")[0]
         rows = [[c.strip() for c in line.split("│")[1:-1]] for line in second.splitlines() if line.startswith("│")]
         assert {row[1] for row in rows} >= {"Contacts", "Invoices", "Accounts", "Payments", "push"}  # both flows ran
-        assert all(row[5] == "0" for row in rows), tenant  # nothing created, in the hub or in any app
-        # Nothing updated but what Xero changed itself: stock moved by the invoices the first run sent.
-        assert {(row[0], row[1]) for row in rows if row[6] != "0"} <= {("xero", "Items")}, tenant
+        pushed = [row for row in rows if row[1] == "push"]
+        assert all(row[5] == row[6] == row[9] == "0" for row in pushed), tenant  # nothing written to any app
+        # Nothing new in the hub but Xero's own ledger of the first run's payments, nothing changed but what
+        # Xero changed itself: stock moved by the invoices the first run sent, invoices and refunds it paid.
+        pulled = [row for row in rows if row[1] != "push"]
+        assert {(row[0], row[1]) for row in pulled if row[5] != "0"} <= {("xero", "Journals")}, tenant
+        assert {(row[0], row[1]) for row in pulled if row[6] != "0"} <= {
+            ("xero", "Items"),
+            ("xero", "Invoices"),
+            ("xero", "CreditNotes"),
+        }, tenant
     stats = runner.invoke(app, ["store", "stats", "demo-au", "--config", str(config)])
     assert stats.exit_code == 0, stats.output
     assert "invoices" in stats.output

@@ -123,8 +123,10 @@ def run_demo(config: Config, *, port: int = DEFAULT_PORT, console: Console | Non
                 console.print(
                     f"[bold]{tenant.name}[/bold]: connected to the Salesforce org at {_connect_salesforce(tenant)}"
                 )
-        for round_name in ("first run (full)", "second run (incremental)"):
-            for tenant in config.tenants:
+        # Each tenant's two runs back to back: tenants that share a Xero organisation (demo-au and
+        # demo-shop) write to it, and the next tenant's first run brings that in; its second writes nothing.
+        for tenant in config.tenants:
+            for round_name in ("first run (full)", "second run (incremental)"):
                 rows: list[dict[str, t.Any]] = []
                 skipped: list[str] = []
                 for flow in DOMAIN_FLOWS:
