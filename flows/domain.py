@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import typing as t
 from datetime import date
 from pathlib import Path
@@ -10,6 +11,7 @@ from prefect import get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.client.orchestration import get_client
 from prefect.concurrency.sync import concurrency
+from prefect.exceptions import ObjectNotFound
 from prefect.runtime import flow_run
 
 from datashare.config import load_config
@@ -46,6 +48,16 @@ def tenant_lock(tenant: str) -> t.ContextManager[None]:
     with get_client(sync_client=True) as client:
         client.upsert_global_concurrency_limit_by_name(name, 1)
     return concurrency(name, occupy=1, strict=True, timeout_seconds=3600)
+
+
+def free_tenant_lock(tenant: str) -> None:
+    """Drop the tenant's slot, for a caller that knows none of its runs is going on (the demo, starting afresh).
+
+    A run killed midway keeps its slot until the server revokes its lease,
+    which a temporary local server may never do; the next run would wait.
+    """
+    with get_client(sync_client=True) as client, contextlib.suppress(ObjectNotFound):  # none yet: nothing held
+        client.delete_global_concurrency_limit_by_name(f"tenant-{tenant}")
 
 
 def _slug(text: str) -> str:

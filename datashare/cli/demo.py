@@ -25,6 +25,7 @@ from datashare.config import Config, Tenant
 from datashare.dashboard import write_dashboard
 from flows.accounting import accounting
 from flows.crm_sales import crm_sales
+from flows.domain import free_tenant_lock
 from flows.hr_payroll import hr_payroll
 from sandbox.common.serve import serve_in_thread
 from sandbox.deputy import SAMPLE_TOKEN as DEPUTY_SAMPLE_TOKEN
@@ -116,6 +117,7 @@ def run_demo(config: Config, *, port: int = DEFAULT_PORT, console: Console | Non
         for tenant in config.tenants:
             path = tenant.store_path()
             path.unlink(missing_ok=True)  # the sandbox starts afresh, so does the demo's hub
+            free_tenant_lock(tenant.name)  # and nothing of an earlier, interrupted demo holds its tenants
             stores[tenant.name] = path
             organisation = _connect(tenant, token_store(tenant, "xero"))
             console.print(f"[bold]{tenant.name}[/bold]: connected to Xero organisation {organisation!r}")

@@ -73,7 +73,6 @@ def _contact_of(world: ShopWorld, customer: str) -> str:
 
 
 def test_a_paid_order_an_edit_and_a_refund_reach_xero_once_each(world: ShopWorld) -> None:
-    _sync(world)
     customer = world.customer()
     paid_id, paid_number = world.order(paid=True)
     open_id, open_number = world.order(paid=False)
