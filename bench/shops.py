@@ -28,7 +28,6 @@ import tempfile
 import time
 import typing as t
 from collections import Counter
-from datetime import date
 from pathlib import Path
 
 import tenant as bench_tenant
@@ -172,17 +171,19 @@ def main() -> None:
                     {f"{app} {stage}: {reason[:90]}": n for app, stage, reason, n in hub.query(
                         "SELECT app, stage, reason, count(*) FROM rejects GROUP BY ALL ORDER BY 4 DESC LIMIT 8")}
                 )  # fmt: skip
-                invoices = hub.query(
-                    "SELECT count(*) FROM invoices WHERE hub_source IN ('shopify', 'magento', 'neto') "
-                    "AND transaction_date <= ?",
-                    date.today(),
-                )[0][0]
+                invoices = dict(
+                    hub.query(
+                        "SELECT s.app, count(*) FROM id_map s JOIN id_map x ON x.hub_id = s.hub_id "
+                        "AND x.entity = s.entity AND x.app = 'xero' AND x.status = 'linked' "
+                        "WHERE s.entity = 'invoices' AND s.app IN ('shopify', 'magento', 'neto') GROUP BY s.app"
+                    )
+                )
     finally:
         server.terminate()
     for label, rows, wall, made in figures:
         report(label, rows, wall)
         print(f"  requests answered: {made}")
-    print(f"\nshop invoices in the hub: {invoices}")
+    print(f"\nshop orders that are Xero invoices: {invoices}")
     print("rejects and notes by reason:")
     for reason, n in reasons.most_common():
         print(f"  {n:>5}  {reason}")
