@@ -29,3 +29,23 @@ class JsonRecord:
             raise MappingError(f"{where}: expected a JSON object (got {shown(raw)})")
         self.raw: dict[str, t.Any] = raw
         self.where = where
+
+    def fail(self, key: str, why: str) -> MappingError:
+        """The error for one field: where, which field, why, and the value found."""
+        value = self.raw.get(key)
+        return MappingError(f"{self.where}: {key}: {why}" + ("" if value is None else f" (got {shown(value)})"))
+
+    def integer(self, key: str) -> int | None:
+        """A whole number, given as a number or as text; None when missing or empty."""
+        value = self.raw.get(key)
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            raise self.fail(key, "expected a whole number")
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            return int(value)
+        raise self.fail(key, "expected a whole number")

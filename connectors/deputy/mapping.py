@@ -35,7 +35,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 
-from connectors.base.record import JsonRecord, shown
+from connectors.base.record import JsonRecord
 from datashare.model import Employee, EmployeeStatus, WorkedTime, validate_record
 from datashare.model.base import CanonicalModel
 from datashare.model.mapping import Mapped, MappingError, Refs
@@ -59,11 +59,6 @@ class _Record(JsonRecord):
         record.where = f"Deputy {object_name} {record_id}"
         return record, record_id
 
-    def fail(self, key: str, why: str) -> MappingError:
-        """The error for one field: where, which field, why, and the value found."""
-        value = self.raw.get(key)
-        return MappingError(f"{self.where}: {key}: {why}" + ("" if value is None else f" (got {shown(value)})"))
-
     def text(self, key: str) -> str | None:
         value = self.raw.get(key)
         if value is None:
@@ -81,20 +76,6 @@ class _Record(JsonRecord):
         if value in (0, 1):
             return bool(value)
         raise self.fail(key, "expected true or false")
-
-    def integer(self, key: str) -> int | None:
-        value = self.raw.get(key)
-        if value is None or value == "":
-            return None
-        if isinstance(value, bool):
-            raise self.fail(key, "expected a whole number")
-        if isinstance(value, int):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            return int(value)
-        raise self.fail(key, "expected a whole number")
 
     def number(self, key: str) -> Decimal | None:
         value = self.raw.get(key)

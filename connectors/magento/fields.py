@@ -35,21 +35,6 @@ class Raw(JsonRecord):
         text = str(value).strip()
         return text or None
 
-    def integer(self, key: str) -> int | None:
-        """A whole number (Magento sends ids as numbers, sometimes as text)."""
-        value = self.raw.get(key)
-        if value is None or value == "":
-            return None
-        if isinstance(value, bool):
-            raise self.fail(key, "expected a whole number")
-        if isinstance(value, int):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            return int(value)
-        raise self.fail(key, "expected a whole number")
-
     def money(self, key: str, default: Decimal | None = None) -> Decimal | None:
         """A number as a Decimal (a float through its shortest text, so 19.99 stays 19.99)."""
         value = self.raw.get(key)

@@ -11,7 +11,7 @@ import typing as t
 from datetime import date, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 
-from connectors.base.record import JsonRecord, shown
+from connectors.base.record import JsonRecord
 from datashare.model import validate_record
 from datashare.model.base import CanonicalModel
 from datashare.model.mapping import MappingError
@@ -25,11 +25,6 @@ _DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 class NetoRecord(JsonRecord):
     """One Neto record (or a line of one), read field by field."""
-
-    def fail(self, key: str, why: str) -> MappingError:
-        """The error for one field: where, which field, why, and the value found."""
-        value = self.raw.get(key)
-        return MappingError(f"{self.where}: {key}: {why}" + ("" if value is None else f" (got {shown(value)})"))
 
     def text(self, key: str) -> str | None:
         """A text field, stripped; None when absent or empty."""
