@@ -11,6 +11,9 @@ export PREFECT_HOME := $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT := false
 export DO_NOT_TRACK := 1
+# Our commands start their own server and wait for it; should anything still use Prefect's temporary server,
+# give it the time a cold, busy machine needs rather than its default 20 s.
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 300
 
 .PHONY: venv demo test lint typecheck bench ui ui-stop clean
 
@@ -45,9 +48,9 @@ bench: $(STAMP)
 ui: $(STAMP)
 	scripts/ui.sh
 
+# Each process was started as the leader of its own group (setsid): its group is stopped, by the pid recorded.
 ui-stop:
-	-for p in worker sandbox server; do [ -f .prefect/$$p.pid ] && kill $$(cat .prefect/$$p.pid) 2>/dev/null; rm -f .prefect/$$p.pid; done
-	-pkill -f "prefect worker start --pool datashare-process" 2>/dev/null; true
+	-for p in worker sandbox server; do [ -f .prefect/$$p.pid ] && kill -- -$$(cat .prefect/$$p.pid) 2>/dev/null; rm -f .prefect/$$p.pid; done; true
 
 clean:
 	rm -rf $(VENV) .prefect data .mypy_cache .pytest_cache .ruff_cache

@@ -18,6 +18,7 @@ from datashare.config import load_config
 from datashare.dashboard import main_figures_markdown
 from datashare.model import DOMAINS, UnknownEntityError, with_references
 from datashare.store import Hub
+from flows import progress
 from tasks.sync import batches_for, pull_collection, push_entity_to, pushes_for
 
 __all__ = ["DEFAULT_CONFIG", "run_domain", "tenant_lock"]
@@ -102,12 +103,22 @@ def run_domain(
                 run_id, domain, {"tenant": tenant, "entities": wanted, "full": full, "since": str(since or "")}
             )
         try:
+            pushes = pushes_for(settings, needed)
+            progress.planned(tenant, domain, len(batches) + len(pushes) + (before_push is not None))
+
+            def step(row: dict[str, t.Any]) -> None:
+                rows.append(row)
+                progress.done(tenant, domain, row)
+
             for app, stream in batches:
-                rows.append(pull_collection(config, tenant, app, stream, run_id, full, since))
+                progress.began(tenant, domain, f"pull {app} {stream}")
+                step(pull_collection(config, tenant, app, stream, run_id, full, since))
             if before_push is not None:
-                rows.append(before_push(config, tenant, run_id))
-            for app, entity in pushes_for(settings, needed):
-                rows.append(push_entity_to(config, tenant, app, entity, run_id))
+                progress.began(tenant, domain, "before the pushes")
+                step(before_push(config, tenant, run_id))
+            for app, entity in pushes:
+                progress.began(tenant, domain, f"push {entity} to {app}")
+                step(push_entity_to(config, tenant, app, entity, run_id))
         except Exception as error:
             with Hub.open(settings.store_path()) as hub:
                 hub.finish_run(run_id, "FAILED", {"error": str(error), "batches": rows})

@@ -12,7 +12,8 @@ from rich.table import Table
 
 from datashare.cli.connect import connect_app
 from datashare.cli.dashboard import dashboard
-from datashare.cli.demo import DEMO_ENVIRONMENT, run_demo
+from datashare.cli.demo import DEMO_ENVIRONMENT, DemoBusyError, run_demo
+from datashare.cli.prefect_server import PrefectServerError
 from datashare.cli.sandbox import sandbox_app
 from datashare.config import Config, ConfigError, load_config
 from datashare.store import Hub
@@ -99,22 +100,22 @@ def store_stats(tenant: str, config: ConfigOption = DEFAULT_CONFIG) -> None:
 @app.command()
 def demo(
     config: ConfigOption = DEMO_CONFIG,
-    port: Annotated[int, typer.Option(help="Port of the sandbox apps (the demo config expects 8750).")] = 8750,
+    port: Annotated[
+        int, typer.Option(help="Port the config's sandbox URLs name (8750 in the demo's); a free one is used if taken.")
+    ] = 8750,
 ) -> None:
     """Run the main job on the built-in sandbox apps: no account, no network."""
     for name, value in DEMO_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
     cfg = _load(config)
     try:
-        stores = run_demo(cfg, port=port, console=Console(width=140))
+        run_demo(cfg, port=port, console=Console(width=140))
+    except (DemoBusyError, PrefectServerError) as error:
+        _print(f"[red]demo stopped:[/red] {error}", highlight=False)
+        raise typer.Exit(1) from None
     except OSError as error:
         _print(f"[red]cannot start the sandbox apps on port {port}: {error}[/red]", highlight=False)
         raise typer.Exit(1) from None
-    for tenant, path in stores.items():
-        with Hub.open(path) as hub:
-            stats = {k: v for k, v in hub.stats().items() if v}
-        _print(_stats_table(f"{tenant}: hub store {path}", stats))
-    _print(f"hub stores are in {Path('data').resolve()}")
 
 
 if __name__ == "__main__":
