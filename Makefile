@@ -15,7 +15,7 @@ export DO_NOT_TRACK := 1
 # give it the time a cold, busy machine needs rather than its default 20 s.
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 300
 
-.PHONY: venv demo test lint typecheck bench ui ui-stop clean
+.PHONY: venv demo test dates lint typecheck bench ui ui-stop clean
 
 venv: $(STAMP)
 
@@ -34,6 +34,10 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+# The date-sensitive tests with the machine's date moved by faketime (Debian package `faketime`), then today.
+dates: $(STAMP)
+	scripts/dates.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy

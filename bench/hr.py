@@ -78,6 +78,7 @@ from tasks.sync import _source_and_mapper, batches_for, pushes_for, sink_for
 from tasks.wiring import deputy_client, token_store, xero_auth, xero_endpoints, xero_link
 
 ORGANISATION = "Southern Cross Outdoor Co"  # the sandbox's AU organisation
+SEEDED_AT = datetime(2026, 3, 18, 1, 30, tzinfo=UTC)  # a Wednesday, mid-day in Sydney
 WRITES = ("created", "updated", "deleted")  # what a pass that "writes nothing" has none of
 
 
@@ -86,6 +87,7 @@ def _serve(port: int, scale: int, ready: multiprocessing.Queue, asks: Connection
     from starlette.applications import Starlette
     from starlette.routing import Mount
 
+    from sandbox.common.clock import SeedingClock
     from sandbox.deputy import DeputyState
     from sandbox.deputy import create_app as create_deputy
     from sandbox.deputy import seed_sample as seed_deputy
@@ -94,11 +96,15 @@ def _serve(port: int, scale: int, ready: multiprocessing.Queue, asks: Connection
     from sandbox.xero import seed_sample as seed_xero
 
     start = time.perf_counter()
-    xero = XeroState()
+    # Seeded as of one fixed Wednesday, so the figures are the same whatever the day (on a Monday every
+    # sampled shift would lie in a paid period and no time would be pushed).
+    clock = SeedingClock(SEEDED_AT)
+    xero = XeroState(clock=clock)
     seed_xero(xero, scale=scale, orgs=("au",))
     payroll = xero.org_named("AU").payroll
-    install = DeputyState(country="AU")
+    install = DeputyState(country="AU", clock=clock)
     shifts = seed_deputy(install, scale=scale)
+    clock.seeded()
     ready.put(
         {
             "payroll": payroll.count(),

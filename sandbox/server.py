@@ -22,16 +22,22 @@ so does each shop (customers, and SKUs that are Xero item codes).
 Each Deputy install employs its organisation's staff (``sandbox.common.staff``),
 as Xero Payroll does: most with the same email, some under another one, a few
 casuals only in Deputy.
+
+Every emulator seeds as of one moment (``seeded_at``, the machine's now by
+default) and then serves on the machine's clock, so tests can have the same
+sample data on any day.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.types import ASGIApp
 
+from sandbox.common.clock import SeedingClock, SystemClock
 from sandbox.common.faults import FaultPlan
 from sandbox.deputy import SAMPLE_TOKEN as DEPUTY_SAMPLE_TOKEN
 from sandbox.deputy import DeputyState
@@ -83,6 +89,8 @@ class Sandbox:
     shopify: dict[str, ShopifyState] = field(default_factory=dict)
     magento: dict[str, MagentoState] = field(default_factory=dict)
     neto: dict[str, NetoState] = field(default_factory=dict)
+    seeded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    """The moment the sample data was made as of (UTC)."""
 
     def describe(self, base_url: str) -> list[tuple[str, str, str]]:
         """``(app, base URL, sample credentials)`` for each emulator."""
@@ -118,9 +126,19 @@ class Sandbox:
         return rows
 
 
-def build_sandbox(*, scale: int = 1, seed: int = 0, limits: RateLimits | None = None) -> Sandbox:
-    """Seed every emulator and mount them under one app."""
-    xero = XeroState()
+def build_sandbox(
+    *, scale: int = 1, seed: int = 0, limits: RateLimits | None = None, seeded_at: datetime | None = None
+) -> Sandbox:
+    """Seed every emulator as of ``seeded_at`` (None: the machine's now) and mount them under one app.
+
+    The emulators then run on the machine's clock. ``seeded_at`` must not lie
+    in the future: what clients write later would be older than the samples.
+    """
+    machine = SystemClock()
+    clock = SeedingClock(seeded_at, after=machine)
+    if clock.moment > machine.now():
+        raise ValueError(f"seeded_at {clock.moment.isoformat()} lies in the future; seed as of a past moment")
+    xero = XeroState(clock=clock)
     seed_xero(xero, scale=scale, seed=seed)
     faults = {"xero": FaultPlan(seed=seed)}
     routes = [Mount("/xero", app=create_xero(xero, faults=faults["xero"], limits=limits))]
@@ -128,7 +146,7 @@ def build_sandbox(*, scale: int = 1, seed: int = 0, limits: RateLimits | None = 
     orgs: dict[str, SalesforceState] = {}
     for org in CRM_ORGS:
         directory = sample_directory(org, scale=scale, seed=seed)
-        crm = VtigerState()
+        crm = VtigerState(clock=clock)
         seed_vtiger(
             crm,
             scale=scale,
@@ -140,7 +158,7 @@ def build_sandbox(*, scale: int = 1, seed: int = 0, limits: RateLimits | None = 
         crms[org] = crm
         faults[f"vtiger/{org}"] = FaultPlan(seed=seed)
         routes.append(Mount(f"/vtiger/{org}", app=create_vtiger(crm, faults=faults[f"vtiger/{org}"])))
-        salesforce_org = SalesforceState()
+        salesforce_org = SalesforceState(clock=clock)
         seed_salesforce(
             salesforce_org,
             scale=scale,
@@ -156,16 +174,17 @@ def build_sandbox(*, scale: int = 1, seed: int = 0, limits: RateLimits | None = 
         )
     installs: dict[str, DeputyState] = {}
     for org in DEPUTY_ORGS:
-        install = DeputyState(country=org.upper())
+        install = DeputyState(clock=clock, country=org.upper())
         seed_deputy(install, scale=scale, seed=seed)
         installs[org] = install
         faults[f"deputy/{org}"] = FaultPlan(seed=seed)
         routes.append(Mount(f"/deputy/{org}", app=create_deputy(install, faults=faults[f"deputy/{org}"])))
     # One shop of each kind, for the AU organisation: their orders become its invoices.
-    shopify, magento, neto = ShopifyState(), MagentoState(), NetoState()
+    shopify, magento, neto = ShopifyState(clock=clock), MagentoState(clock=clock), NetoState(clock=clock)
     seed_shopify(shopify, scale=scale, seed=seed)
     seed_magento(magento, scale=scale, seed=seed)
     seed_neto(neto, scale=scale, seed=seed)
+    clock.seeded()
     for name in ("shopify", "magento", "neto"):
         faults[f"{name}/au"] = FaultPlan(seed=seed)
     routes += [
@@ -183,4 +202,5 @@ def build_sandbox(*, scale: int = 1, seed: int = 0, limits: RateLimits | None = 
         shopify={"au": shopify},
         magento={"au": magento},
         neto={"au": neto},
+        seeded_at=clock.moment,
     )

@@ -6,7 +6,7 @@ import re
 import typing as t
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from sandbox.server import Sandbox, build_sandbox
 from tasks.hr import NO_PAYROLL_ACCESS
 from tasks.wiring import token_store, xero_client
 from tests.flows.conftest import ROOMY, connected_tenant_config
+from tests.seed_moments import FLOW_MOMENTS, MONDAY, SEEDED_AT
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
 
@@ -31,9 +32,14 @@ HR_COUNTS = ("employees", "employee_salaries", "pay_items", "pay_schedules", "pa
 
 
 @pytest.fixture
-def hr_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Sandbox, Path, str]]:
-    """A sandbox of the test's own, and the AU, US and NZ demo tenants connected to it."""
-    sandbox = build_sandbox(limits=ROOMY)
+def hr_world(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Sandbox, Path, str]]:
+    """A sandbox of the test's own, and the AU, US and NZ demo tenants connected to it.
+
+    The sandbox is seeded as of ``SEEDED_AT``, or the moment the test gives as the fixture's parameter.
+    """
+    sandbox = build_sandbox(limits=ROOMY, seeded_at=getattr(request, "param", SEEDED_AT))
     with serve_in_thread(sandbox.app) as url:
         yield sandbox, connected_tenant_config(tmp_path, url, monkeypatch, ("demo-au", "demo-us", "demo-nz")), url
 
@@ -94,6 +100,42 @@ def _xero_hours_by_employee_and_day(config: Path, tenant: str) -> dict[tuple[str
     return dict(hours)
 
 
+def _add_shift(
+    sandbox: Sandbox, url: str, employee: int, day: date, start: time, hours: int, *, approved: bool
+) -> dict[str, t.Any]:
+    """A finished shift of an AU Deputy employee, entered over Deputy's API (and approved, when told)."""
+    tz = sandbox.deputy["au"].tz
+    begin = datetime.combine(day, start, tz)
+    end = begin + timedelta(hours=hours)
+    assert end <= sandbox.seeded_at  # what the test adds is as settled as the sample it joins
+    body = {"Employee": employee, "StartTime": int(begin.timestamp()), "EndTime": int(end.timestamp()),
+            "Mealbreak": 0, "OperationalUnit": 1}  # fmt: skip
+    shift: dict[str, t.Any] = _deputy(url, "au", "resource/Timesheet", body)
+    if approved:
+        shift = _deputy(url, "au", "supervise/timesheet/approve", {"intTimesheetId": shift["Id"]})
+    return shift
+
+
+def _payroll_person(url: str, config: Path) -> tuple[int, dict[str, t.Any]]:
+    """An AU Deputy employee's Id and the Xero payroll employee of the same name (not the one whose shift runs)."""
+    xero_people = {(e["FirstName"], e["LastName"]): e for e in _payroll(config, "demo-au", "Employees")}
+    for person in _deputy(url, "au", "resource/Employee/QUERY", {"join": ["ContactObject"]}):
+        employee = xero_people.get((person["FirstName"], person["LastName"]))
+        if employee is not None and person["Id"] != 1:
+            return person["Id"], employee
+    raise AssertionError("no Deputy employee of the sample is in Xero payroll")
+
+
+def _latest_paid_period(config: Path, calendar: str) -> tuple[date, date]:
+    """The period of the calendar's latest posted pay run."""
+    periods = [
+        (_ms_date(run["PayRunPeriodStartDate"]), _ms_date(run["PayRunPeriodEndDate"]))
+        for run in _payroll(config, "demo-au", "PayRuns")
+        if run["PayRunStatus"] == "POSTED" and run["PayrollCalendarID"] == calendar
+    ]
+    return max(periods)
+
+
 class _PaidPeriods:
     """(calendar, day) pairs a posted pay run has paid."""
 
@@ -149,10 +191,21 @@ def test_au_tenant_gets_leave_applications_and_no_work_locations_and_us_the_reve
     assert _count(config, "demo-us", "leave_applications") == 0
 
 
+@pytest.mark.parametrize("hr_world", FLOW_MOMENTS, indirect=True)
 def test_approved_deputy_time_reaches_xero_payroll_as_total_hours_per_day_and_a_rerun_writes_nothing(
     hr_world: tuple[Sandbox, Path, str],
 ) -> None:
-    _, config, url = hr_world
+    sandbox, config, url = hr_world
+    person, employee = _payroll_person(url, config)
+    email, calendar = employee["Email"].lower(), employee["PayrollCalendarID"]
+    paid = _paid_periods(config, "demo-au")
+    # Approved time today, in the period no pay run has paid yet, and on the Saturday of the period paid last.
+    today = sandbox.seeded_at.astimezone(sandbox.deputy["au"].tz).date()
+    saturday = _latest_paid_period(config, calendar)[1] - timedelta(days=1)
+    assert (calendar, today) not in paid
+    assert (calendar, saturday) in paid
+    _add_shift(sandbox, url, person, today, time(6), 3, approved=True)
+    _add_shift(sandbox, url, person, saturday, time(9), 4, approved=True)
     before = _xero_hours_by_employee_and_day(config, "demo-au")
 
     rows = hr_payroll(tenant="demo-au", config=str(config))
@@ -163,23 +216,23 @@ def test_approved_deputy_time_reaches_xero_payroll_as_total_hours_per_day_and_a_
     # but for days a posted pay run has paid already.
     people = {e["Id"]: e for e in _deputy(url, "au", "resource/Employee/QUERY", {"join": ["ContactObject"]})}
     xero_people = {(e["FirstName"], e["LastName"]): e for e in _payroll(config, "demo-au", "Employees")}
-    paid = _paid_periods(config, "demo-au")
     expected: dict[tuple[str, date], Decimal] = defaultdict(Decimal)
     held_back = 0
     for shift in _deputy_shifts(url, "au"):
-        person = people[shift["Employee"]]
-        employee = xero_people.get((person["FirstName"], person["LastName"]))
-        if employee is None or not shift["TimeApproved"] or not shift.get("EndTime"):
+        worker = xero_people.get((people[shift["Employee"]]["FirstName"], people[shift["Employee"]]["LastName"]))
+        if worker is None or not shift["TimeApproved"] or not shift.get("EndTime"):
             continue
         day = date.fromisoformat(shift["Date"][:10])
-        if (employee["PayrollCalendarID"], day) in paid:
+        if (worker["PayrollCalendarID"], day) in paid:
             held_back += 1
             continue
-        expected[((employee.get("Email") or "").lower(), day)] += Decimal(str(shift["TotalTime"]))
-    assert held_back > 0  # the sample has time approved for periods already paid: it must not arrive
+        expected[((worker.get("Email") or "").lower(), day)] += Decimal(str(shift["TotalTime"]))
+    assert held_back > 0  # the Saturday shift at least: time approved for a period already paid must not arrive
     after = _xero_hours_by_employee_and_day(config, "demo-au")
     arrived = {k: v for k, v in after.items() if k not in before}
     assert arrived == {k: v for k, v in expected.items() if k not in before}
+    assert arrived[(email, today)] == Decimal(3)
+    assert after.get((email, saturday)) == before.get((email, saturday))
     sheets = {s["TimesheetID"]: s["UpdatedDateUTC"] for s in _payroll(config, "demo-au", "Timesheets")}
 
     again = hr_payroll(tenant="demo-au", config=str(config))
@@ -188,32 +241,28 @@ def test_approved_deputy_time_reaches_xero_payroll_as_total_hours_per_day_and_a_
     assert {s["TimesheetID"]: s["UpdatedDateUTC"] for s in _payroll(config, "demo-au", "Timesheets")} == sheets
 
 
+# On a Monday every sampled shift lies in a paid period: the shifts the test adds are the only open time.
+@pytest.mark.parametrize("hr_world", [MONDAY], indirect=True)
 def test_an_unapproved_deputy_timesheet_never_arrives_until_it_is_approved(
     hr_world: tuple[Sandbox, Path, str],
 ) -> None:
-    _, config, url = hr_world
-    people = {e["Id"]: e for e in _deputy(url, "au", "resource/Employee/QUERY", {"join": ["ContactObject"]})}
-    xero_people = {(e["FirstName"], e["LastName"]): e for e in _payroll(config, "demo-au", "Employees")}
-    paid = _paid_periods(config, "demo-au")
-    shifts = _deputy_shifts(url, "au")
-
-    def open_and_pending(shift: dict[str, t.Any]) -> bool:
-        employee = xero_people.get((people[shift["Employee"]]["FirstName"], people[shift["Employee"]]["LastName"]))
-        day = date.fromisoformat(shift["Date"][:10])
-        unpaid = employee is not None and (employee["PayrollCalendarID"], day) not in paid
-        return unpaid and not shift["TimeApproved"] and bool(shift.get("EndTime"))
-
-    pending = next(s for s in shifts if open_and_pending(s))
-    person = xero_people[(people[pending["Employee"]]["FirstName"], people[pending["Employee"]]["LastName"])]
-    key = (person["Email"].lower(), date.fromisoformat(pending["Date"][:10]))
+    sandbox, config, url = hr_world
+    person, employee = _payroll_person(url, config)
+    today = sandbox.seeded_at.astimezone(sandbox.deputy["au"].tz).date()
+    assert (employee["PayrollCalendarID"], today) not in _paid_periods(config, "demo-au")
+    # A morning of two shifts in a period not paid yet: the first approved, the second still waiting.
+    _add_shift(sandbox, url, person, today, time(6), 2, approved=True)
+    pending = _add_shift(sandbox, url, person, today, time(8, 30), 2, approved=False)
+    key = (employee["Email"].lower(), today)
     approved_that_day = sum(
         (
             Decimal(str(s["TotalTime"]))
-            for s in shifts
-            if s["Employee"] == pending["Employee"] and s["Date"] == pending["Date"] and s["TimeApproved"]
+            for s in _deputy_shifts(url, "au")
+            if s["Employee"] == person and s["Date"] == pending["Date"] and s["TimeApproved"]
         ),
         Decimal(0),
     )
+    assert approved_that_day == Decimal(2)
 
     hr_payroll(tenant="demo-au", config=str(config))
 

@@ -12,6 +12,7 @@ from sandbox.common.clock import FakeClock
 from sandbox.common.faults import FaultPlan
 from sandbox.common.transport import InProcessTransport
 from sandbox.deputy import SAMPLE_TOKEN, DeputyState, create_app, deputy_fault, seed_sample
+from tests.seed_moments import SEEDED_AT
 
 T0 = datetime(2026, 11, 12, 3, 0, tzinfo=UTC)  # 13:00 in Sydney, a Thursday
 AUTH = {"Authorization": f"Bearer {SAMPLE_TOKEN}"}
@@ -244,7 +245,7 @@ def test_date_header_follows_the_install_clock(http: httpx.Client, clock: FakeCl
 def test_combined_sandbox_mounts_an_install_per_organisation() -> None:
     from sandbox.server import build_sandbox
 
-    sandbox = build_sandbox()
+    sandbox = build_sandbox(seeded_at=SEEDED_AT)
     assert set(sandbox.deputy) == {"au", "us"}
     rows = {url: creds for app, url, creds in sandbox.describe("http://127.0.0.1:8750") if app == "deputy"}
     assert set(rows) == {"http://127.0.0.1:8750/deputy/au", "http://127.0.0.1:8750/deputy/us"}

@@ -1,14 +1,19 @@
-"""Deputy emulator: the sample install holds the organisation's whole staff and three weeks of their shifts."""
+"""Deputy emulator: the sample install holds the organisation's whole staff and three weeks of their shifts.
+
+The shifts are checked at awkward seed moments too (``tests.seed_moments.AWKWARD``).
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from sandbox.common.clock import FakeClock
 from sandbox.common.staff import staff_roster
 from sandbox.deputy import HISTORY_DAYS, DeputyState, seed_sample
+from tests.seed_moments import AWKWARD
 
 T0 = datetime(2026, 11, 12, 3, 0, tzinfo=UTC)
 
@@ -93,3 +98,66 @@ def test_us_install_writes_its_own_offset() -> None:
     sheet = state.tables["Timesheet"][1]
     assert sheet["Date"].endswith("-08:00")
     assert sheet["Modified"].endswith("-08:00")
+
+
+# -- at awkward moments ------------------------------------------------------------------------
+
+
+def _at(moment: datetime, country: str) -> tuple[DeputyState, list[dict[str, Any]]]:
+    state = DeputyState(country=country, clock=FakeClock(moment))
+    seed_sample(state)
+    return state, list(state.tables["Timesheet"].values())
+
+
+@pytest.mark.parametrize("country", ["AU", "US"])
+@pytest.mark.parametrize("moment", AWKWARD)
+def test_every_sampled_shift_is_over_before_the_seed_moment_but_the_one_in_progress(
+    moment: datetime, country: str
+) -> None:
+    _, sheets = _at(moment, country)
+    running = [s for s in sheets if s["IsInProgress"]]
+    assert len(running) == 1
+    assert moment - timedelta(hours=3) < datetime.fromtimestamp(running[0]["StartTime"], UTC) < moment
+    finished = [s for s in sheets if not s["IsInProgress"]]
+    assert finished
+    assert all(s["EndTime"] <= moment.timestamp() for s in finished)
+    stamps = [datetime.fromisoformat(s[f]) for s in sheets for f in ("Created", "Modified")]
+    assert max(stamps) <= moment
+
+
+@pytest.mark.parametrize("country", ["AU", "US"])
+@pytest.mark.parametrize("moment", AWKWARD)
+def test_some_sampled_shifts_are_approved_and_some_still_wait_for_approval(moment: datetime, country: str) -> None:
+    _, sheets = _at(moment, country)
+    finished = [s for s in sheets if not s["IsInProgress"]]
+    approved = [s for s in finished if s["TimeApproved"]]
+    pending = [s for s in finished if not s["TimeApproved"]]
+    assert approved
+    assert pending
+    assert 0.6 <= len(approved) / len(finished) <= 0.9
+    assert all(s["TimeApprover"] is None and s["Exported"] is False for s in pending)
+
+
+@pytest.mark.parametrize("country", ["AU", "US"])
+@pytest.mark.parametrize("moment", AWKWARD)
+def test_sampled_shifts_fill_the_weekdays_of_the_three_weeks_before_the_local_seed_day(
+    moment: datetime, country: str
+) -> None:
+    state, sheets = _at(moment, country)
+    today = moment.astimezone(state.tz).date()
+    days = {datetime.fromisoformat(s["Date"]).date() for s in sheets if not s["IsInProgress"]}
+    expected = {today - timedelta(days=n) for n in range(1, HISTORY_DAYS + 1)}
+    assert days == {day for day in expected if day.weekday() < 5}
+
+
+@pytest.mark.parametrize("country", ["AU", "US"])
+@pytest.mark.parametrize("moment", AWKWARD)
+def test_deputy_dates_are_the_local_day_of_each_shift_in_the_installs_offset(moment: datetime, country: str) -> None:
+    state, sheets = _at(moment, country)
+    offset = datetime.fromtimestamp(0, state.tz).isoformat()[-6:]  # the install's one offset, as "+10:00"
+    for sheet in sheets:
+        local_start = datetime.fromtimestamp(sheet["StartTime"], state.tz)
+        assert sheet["Date"] == f"{local_start.date().isoformat()}T00:00:00{offset}"
+        assert sheet["Mealbreak"].startswith(local_start.date().isoformat())
+        assert sheet["Created"].endswith(offset)
+        assert sheet["Modified"].endswith(offset)
