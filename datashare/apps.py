@@ -25,7 +25,26 @@ APPS: dict[str, AppInfo] = {
     for app in (
         # The Xero token store holds the rotating refresh token; it is written back on every refresh.
         AppInfo("xero", "Xero", ("client_secret", "token_store")),
-        AppInfo("vtiger", "vTiger CRM", ("access_key",)),
+        AppInfo(
+            "vtiger",
+            "vTiger CRM",
+            ("access_key",),
+            # What a Product or Service holds: a change to an item's accounts or purchase price is nothing to it.
+            carries={
+                "items": (
+                    "code",
+                    "name",
+                    "description",
+                    "type",
+                    "status",
+                    "unit",
+                    "sale_price",
+                    "sale_tax_code_id",
+                    "is_inventoried",
+                    "quantity_on_hand",
+                ),
+            },
+        ),
         AppInfo(
             "salesforce",
             "Salesforce",

@@ -20,6 +20,7 @@ A TOML file lists tenants::
     username = "admin"
     secrets = { access_key = "env:ACME_VTIGER_KEY" }
     share = { organizations = "both", items = "app_to_hub" }
+    stock = "xero"                            # who keeps the stock count: "xero" (default) or "app"
 
 Secrets are references by name, never values: ``env:NAME`` (an environment
 variable) or ``prefect:NAME`` (a Prefect Secret block). A bad file fails at
@@ -48,6 +49,7 @@ __all__ = [
     "ConfigError",
     "SecretRef",
     "Share",
+    "StockKeeper",
     "Tenant",
     "load_config",
 ]
@@ -76,6 +78,24 @@ class Share(StrEnum):
     def to_app(self) -> bool:
         """Hub records are written to the app."""
         return self in (Share.BOTH, Share.HUB_TO_APP)
+
+
+class StockKeeper(StrEnum):
+    """Which app keeps the count of an item's stock on hand, for a linked app that holds one (vTiger's Qty In Stock).
+
+    ``xero`` (the default): Xero is the inventory app for the items it tracks
+    (the product spec: "you use Xero as your main inventory tracking
+    application ... edit your item in Xero to track inventory"). Their
+    quantity on hand is written to the app and follows every change; the
+    app's own count is never read back (it is a copy, and the app moves it on
+    its own when it saves an invoice). Items Xero does not track keep the
+    app's count, untouched.
+    ``app``: the app keeps its own stock. Xero's quantity is never written to
+    it, and its count is read into the hub.
+    """
+
+    XERO = "xero"
+    APP = "app"
 
 
 class SecretRef(BaseModel):
@@ -139,6 +159,7 @@ class AppLink(BaseModel):
     timezone: str | None = None  # an IANA zone (a shop's), where the app's API does not say which it keeps
     secrets: dict[str, SecretRefText] = Field(default_factory=dict)
     share: dict[str, Share] = Field(default_factory=dict)
+    stock: StockKeeper = StockKeeper.XERO  # who keeps the stock count of items, for an app that holds one
 
     @field_validator("base_url", "auth_url", "login_url")
     @classmethod

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
-from connectors.vtiger import Lookups, VtigerClient, make_mapper
+from connectors.vtiger import VtigerClient, make_mapper
 from connectors.vtiger.source import VtigerSource
 from connectors.vtiger.streams import MODULES
+from connectors.vtiger.tables import read_lookups
 from connectors.xero.client import XeroClient
 from connectors.xero.mapper import xero_mapper
 from connectors.xero.source import XeroSource
@@ -82,12 +83,7 @@ def pull_xero(hub: Hub, client: XeroClient, run_id: str, *, full: bool = False) 
 
 def pull_vtiger(hub: Hub, client: VtigerClient, run_id: str, *, full: bool = False) -> list[BatchSummary]:
     """Every vTiger module we map into the hub, in reference order."""
-    lookups = Lookups.from_rows(
-        currencies=client.query_all("Currency"),
-        taxes=client.query_all("Tax"),
-        product_taxes=client.query_all("ProductTaxes"),
-    )
-    mapper = make_mapper(lookups=lookups)
+    mapper = make_mapper(lookups=read_lookups(client))
     modules = sorted((m for m in MODULES.values() if m.entities), key=lambda m: _order(m.entities[0]))
     return [pull_batch(hub, VtigerSource(client, m), mapper, run_id, full=full) for m in modules]
 

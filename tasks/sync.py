@@ -29,17 +29,18 @@ from connectors.salesforce import SalesforceSink, SalesforceSource, salesforce_m
 from connectors.salesforce.streams import sobject_named
 from connectors.shopify import STREAMS as SHOPIFY_STREAMS
 from connectors.shopify import ShopifySource, shopify_mapper
-from connectors.vtiger import Lookups, make_mapper
+from connectors.vtiger import make_mapper
 from connectors.vtiger.sink import VtigerSink
 from connectors.vtiger.source import VtigerSource
 from connectors.vtiger.streams import MODULES
+from connectors.vtiger.tables import read_lookups
 from connectors.xero.mapper import xero_mapper
 from connectors.xero.payroll import payroll_stream, payroll_streams_for
 from connectors.xero.payroll_mapping import payroll_mapper
 from connectors.xero.sink import XeroSink
 from connectors.xero.source import XeroSource
 from connectors.xero.streams import STREAMS
-from datashare.config import Tenant, load_config
+from datashare.config import StockKeeper, Tenant, load_config
 from datashare.model import DOMAINS, ENTITIES
 from datashare.store import Hub
 from datashare.sync.extract import Source
@@ -60,10 +61,10 @@ __all__ = ["Batch", "batches_for", "pull_collection", "push_entity_to", "pushes_
 
 # What each app takes from the hub, in reference order.
 PUSHES: dict[str, tuple[str, ...]] = {
-    "vtiger": ("organizations", "people"),
+    "vtiger": ("tax_codes", "organizations", "people", "items", "invoices", "purchase_orders"),
     "salesforce": ("organizations", "people", "items"),
     "xero": (
-        *("tax_codes", "organizations", "people", "items", "invoices", "purchase_orders", "credit_notes"),
+        *("tax_codes", "organizations", "people", "items", "quotes", "invoices", "purchase_orders", "credit_notes"),
         "payments",
         "time_sheets",
     ),
@@ -141,10 +142,9 @@ def _source_and_mapper(tenant: Tenant, app: str, stream: str) -> tuple[Source, M
     if app in SHOP_PREFIXES:
         return _shop_source_and_mapper(tenant, app, stream)
     crm = vtiger_client(tenant)
-    lookups = Lookups.from_rows(
-        currencies=crm.query_all("Currency"), taxes=crm.query_all("Tax"), product_taxes=crm.query_all("ProductTaxes")
-    )
-    return VtigerSource(crm, MODULES[stream]), make_mapper(lookups=lookups)
+    # Where Xero keeps the stock, vTiger's count is a copy it moves on its own: not read back.
+    stock = tenant.apps["vtiger"].stock == StockKeeper.APP
+    return VtigerSource(crm, MODULES[stream]), make_mapper(lookups=read_lookups(crm), stock=stock)
 
 
 def _shop_source_and_mapper(tenant: Tenant, app: str, stream: str) -> tuple[Source, Mapper]:
@@ -221,7 +221,8 @@ def push_entity_to(config: str, tenant: str, app: str, entity: str, run_id: str 
 def sink_for(tenant: Tenant, app: str, hub: Hub) -> Sink:
     """The writer of an app, with what it needs to know of the hub."""
     if app == "vtiger":
-        return VtigerSink(vtiger_client(tenant))
+        keeper = tenant.apps["vtiger"].stock
+        return VtigerSink(vtiger_client(tenant), hub=hub, xero_keeps_stock=keeper == StockKeeper.XERO)
     if app == "salesforce":
         currency = str(xero_client(tenant).organisation()["BaseCurrency"])
         return SalesforceSink(salesforce_client(tenant), currency=currency, hub=hub)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import typing as t
 from pathlib import Path
@@ -95,20 +96,27 @@ def test_demo_runs_every_flow_twice_and_the_second_run_writes_nothing_again(in_t
         assert str(page) in flat
         assert 'data-widget="invoice_list"' in page.read_text(encoding="utf-8")
         second_line = next(line for line in result.output.splitlines() if f"{tenant}: second run" in line)
-        assert "nothing written to any app" in second_line, second_line
+        # The one write a second run may make: vTiger's stock follows Xero's, which the first run's sales moved.
+        said = second_line.partition("written: ")[2].partition(";")[0]
+        assert "nothing written to any app" in second_line or re.fullmatch(r"vtiger items [\d,]+ updated", said), (
+            second_line
+        )
         runs = _runs(hub_path)
         second = [row for run in runs[len(runs) // 2 :] for row in run]
         assert {row["stream"] for row in second} >= {"Contacts", "Invoices", "Accounts", "Payments", "push"}
         pushed = [row for row in second if row["stream"] == "push"]
-        assert all(row["created"] == row["updated"] == row["deleted"] == 0 for row in pushed), tenant
+        assert all(row["created"] == row["deleted"] == 0 for row in pushed), tenant
+        assert all(not row["updated"] for row in pushed if (row["app"], row["entity"]) != ("vtiger", "items")), tenant
         # Nothing new in the hub but Xero's own ledger of the first run's payments, nothing changed but what
-        # Xero changed itself: stock moved by the invoices the first run sent, invoices and refunds it paid.
+        # Xero changed itself: stock moved by the invoices the first run sent, invoices and refunds it paid,
+        # quotes those invoices were made from.
         pulled = [row for row in second if row["stream"] != "push"]
         assert {(row["app"], row["stream"]) for row in pulled if row["created"]} <= {("xero", "Journals")}, tenant
         assert {(row["app"], row["stream"]) for row in pulled if row["updated"]} <= {
             ("xero", "Items"),
             ("xero", "Invoices"),
             ("xero", "CreditNotes"),
+            ("xero", "Quotes"),  # marked INVOICED by Xero once the first run's invoices named them
         }, tenant
     stats = runner.invoke(app, ["store", "stats", "demo-au", "--config", str(config)])
     assert stats.exit_code == 0, stats.output

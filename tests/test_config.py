@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from datashare.config import ConfigError, Share, load_config
+from datashare.config import ConfigError, Share, StockKeeper, load_config
 
 XERO = """
 [tenants.apps.xero]
@@ -64,6 +64,12 @@ def test_good_config_loads_with_its_settings(tmp_path: Path) -> None:
     assert str(vtiger.secrets["access_key"]) == "env:T_VTIGER_KEY"
     assert acme.store_path() == Path("data/acme.duckdb")
     assert config.tenant("bayside").store_path() == Path("/var/lib/datashare/bayside.duckdb")
+    assert vtiger.stock == StockKeeper.XERO  # the default: Xero keeps the stock of the items it tracks
+
+
+def test_the_app_can_keep_its_own_stock(tmp_path: Path) -> None:
+    text = _tenant(XERO + VTIGER + 'stock = "app"\n')
+    assert load_config(_write(tmp_path, text)).tenant("acme").apps["vtiger"].stock == StockKeeper.APP
 
 
 def test_env_secret_resolves_to_its_value(tmp_path: Path) -> None:
@@ -146,6 +152,11 @@ BAD_CONFIGS = [
         _tenant(XERO.replace("prefect:acme-xero-token", "env:T_XERO_SECRET")),
         "tenant 'acme': apps.xero.secrets.token_store: must be 'prefect:NAME' or 'file:PATH'",
         id="token-store-that-cannot-be-written",
+    ),
+    pytest.param(
+        _tenant(XERO + VTIGER + 'stock = "both"\n'),
+        "tenant 'acme': apps.vtiger.stock: must be 'xero' or 'app'",
+        id="unknown-stock-keeper",
     ),
     pytest.param("[[tenants]\nname=", "not valid TOML", id="bad-toml"),
     pytest.param("[settings]\nx = 1\n", "unknown top-level key 'settings'", id="unknown-top-level"),

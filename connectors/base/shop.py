@@ -8,13 +8,26 @@ both with the customer's id as their remote id.
 
 A shop's order becomes a customer ``Invoice`` numbered ``prefix + order
 number`` (so two shops of one business never share a number, and an order
-read again finds its invoice), awaiting approval until it is paid
-(``unpaid_orders_await_approval``); a paid order adds a ``Payment`` of the paid
-amount with no bank account, so Xero's default bank account takes it (the
-product spec's rule). A refund becomes a ``CreditNote`` paid back to the
-customer (``refunds_paid_back``). Taxes on lines become ``TaxCode`` records
-keyed by name and rate, which the Xero sink resolves to one of the tenant's
-rates.
+read again finds its invoice). It is AUTHORISED as soon as the order is
+placed, so it is in receivables at once; an order edited while unpaid
+updates the same invoice (Xero edits an approved invoice until a payment is
+applied to it); a cancelled order's invoice is VOIDED.
+
+Payments come as they happen (``order_payments``): each sum of money the
+shop records as received on the order (a ``Receipt``: a Shopify sale or
+capture, a paid Magento invoice, a Neto payment) becomes its own ``Payment``
+applied to the order's invoice, for its own amount, dated the day it was
+received, known as ``{order id}/payment/{receipt id}``, so an order paid in
+two parts gives two payments and one paid in part leaves its invoice
+AUTHORISED with the rest owing. A shop that marks an order paid without any
+receipt on record gives one payment of the order's total, known as ``{order
+id}/payment`` (the one payment orders had before receipts were read). A
+cancelled order gives no payment. A payment names no bank account, so Xero's
+default bank account takes it (the product spec's rule).
+
+A refund becomes a ``CreditNote`` paid back to the customer
+(``refunds_paid_back``). Taxes on lines become ``TaxCode`` records keyed by
+name and rate, which the Xero sink resolves to one of the tenant's rates.
 
 Pure: no I/O, records are built through the model's own validation.
 """
@@ -22,6 +35,7 @@ Pure: no I/O, records are built through the model's own validation.
 from __future__ import annotations
 
 import typing as t
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -32,8 +46,6 @@ from datashare.model import (
     Addresses,
     Amount,
     CreditNote,
-    DocumentStatus,
-    Invoice,
     Organization,
     Payment,
     PaymentLine,
@@ -47,15 +59,16 @@ from datashare.model.base import CanonicalModel
 from datashare.model.mapping import Mapped, MappingError, Refs
 
 __all__ = [
+    "Receipt",
     "ShopMapper",
     "ShopSettings",
     "customer_records",
     "order_payment",
+    "order_payments",
     "refund_payment",
     "refunds_paid_back",
     "shop_conventions",
     "tax_code",
-    "unpaid_orders_await_approval",
 ]
 
 
@@ -162,39 +175,108 @@ def tax_code(name: str | None, rate: Decimal) -> Mapped:
     return Mapped("tax_codes", f"{label}|{_rate_text(rate)}", record)
 
 
+@dataclass(frozen=True)
+class Receipt:
+    """A sum of money a shop recorded as received on an order.
+
+    ``key``: the shop's own id of the receipt (a transaction's, an invoice's,
+    a payment's), which never changes, so a re-read gives the same payment;
+    None for the one payment of an order the shop marked paid without any
+    receipt. ``label``: how the shop shows the receipt, for the payment's
+    reference (the key when None). ``received_on``: the shop's local date.
+    """
+
+    received_on: date
+    amount: Decimal
+    key: str | None = None
+    label: str | None = None
+
+
 def order_payment(
     refs: Refs,
+    receipt: Receipt,
     *,
     invoice_remote_id: str,
     number: str,
-    paid_on: date,
-    amount: Decimal,
     currency: str,
     organization_remote_id: str | None,
     version: str | None = None,
     updated_at: datetime | None = None,
 ) -> Mapped:
-    """The payment of a paid order, applied to its invoice, known as ``{order id}/payment``.
+    """One receipt as a payment applied to the order's invoice, known as ``{order id}/payment/{receipt key}``.
 
-    ``number`` is the invoice number (the payment's reference); no bank
-    account is named, so Xero's default bank account takes it.
+    ``number`` is the invoice number; the payment's reference adds the
+    receipt's label (``SHOP-1001-P7``), so the payments of one order never
+    share a reference, which the hub matches payments on. A receipt without
+    a key is the order's one payment, ``{order id}/payment``, referenced by
+    the invoice number alone. No bank account is named, so Xero's default
+    bank account takes it.
     """
+    amount = receipt.amount
     if amount <= 0:
         raise MappingError(f"payment of {number}: amount {amount} is not positive")
+    if receipt.key is None:
+        remote_id, reference = f"{invoice_remote_id}/payment", number
+    else:
+        remote_id, reference = f"{invoice_remote_id}/payment/{receipt.key}", f"{number}-P{receipt.label or receipt.key}"
     invoice_id: UUID = refs.hub_id("invoices", invoice_remote_id)
     payment = _build(
         Payment,
         {
             "type": PaymentType.CUSTOMER,
-            "transaction_number": number,
-            "transaction_date": paid_on,
+            "transaction_number": reference,
+            "transaction_date": receipt.received_on,
             "organization_id": refs.hub_id("organizations", organization_remote_id) if organization_remote_id else None,
             "amount": Amount(currency=currency, total_amount=amount),
             "payment_lines": [PaymentLine(amount=amount, invoice_id=invoice_id)],
         },
         f"payment of {number}",
     )
-    return Mapped("payments", f"{invoice_remote_id}/payment", payment, version, updated_at)
+    return Mapped("payments", remote_id, payment, version, updated_at)
+
+
+def order_payments(
+    refs: Refs,
+    receipts: Sequence[Receipt],
+    *,
+    invoice_remote_id: str,
+    number: str,
+    currency: str,
+    organization_remote_id: str | None,
+    paid_in_full: Receipt | None = None,
+    cancelled: bool = False,
+    version: str | None = None,
+    updated_at: datetime | None = None,
+) -> list[Mapped]:
+    """The payments of an order as they happened: one per receipt, oldest first (see ``order_payment``).
+
+    ``paid_in_full`` is what the shop says was received when it marks the
+    order paid without any receipt on record (Shopify's manual "mark as
+    paid"); it is used only when there is no receipt. A cancelled order
+    gives none (its invoice is voided, and Xero voids no invoice a payment
+    is applied to). Receipts of nothing or less (a shop may record a refund
+    as a negative payment) are not payments: refunds are credit notes.
+    """
+    if cancelled:
+        return []
+    taken = [r for r in receipts if r.amount > 0]
+    if any(r.key is None for r in taken):
+        raise MappingError(f"payment of {number}: a receipt without the shop's id cannot be told from another")
+    if not taken and paid_in_full is not None and paid_in_full.amount > 0:
+        taken = [Receipt(paid_in_full.received_on, paid_in_full.amount)]
+    return [
+        order_payment(
+            refs,
+            receipt,
+            invoice_remote_id=invoice_remote_id,
+            number=number,
+            currency=currency,
+            organization_remote_id=organization_remote_id,
+            version=version,
+            updated_at=updated_at,
+        )
+        for receipt in sorted(taken, key=lambda r: r.received_on)  # stable: one day's receipts stay in the shop's order
+    ]
 
 
 ShopMapper = t.Callable[[str, dict[str, t.Any], Refs], list[Mapped]]
@@ -250,36 +332,6 @@ def refunds_paid_back(mapper: ShopMapper) -> ShopMapper:
     return map_record
 
 
-def unpaid_orders_await_approval(mapper: ShopMapper) -> ShopMapper:
-    """``mapper`` with the invoices of orders not yet paid in full left SUBMITTED (awaiting approval) in Xero.
-
-    Xero takes no edit to an approved (AUTHORISED) invoice but voiding it,
-    while a shop order can change until it is paid: its invoice waits for
-    approval, so an edited order updates the same invoice. Once the order is
-    paid (the mapper gives its payment) the invoice is approved and paid.
-    """
-
-    def map_record(stream: str, raw: dict[str, t.Any], refs: Refs) -> list[Mapped]:
-        out = mapper(stream, raw, refs)
-        paid = {m.remote_id.removesuffix("/payment") for m in out if m.entity == "payments"}
-        return [
-            Mapped(
-                m.entity,
-                m.remote_id,
-                m.record.model_copy(update={"status": DocumentStatus.SUBMITTED}),
-                m.remote_version,
-                m.remote_updated_at,
-            )
-            if m.entity == "invoices"
-            and t.cast(Invoice, m.record).status == DocumentStatus.AUTHORISED
-            and m.remote_id not in paid
-            else m
-            for m in out
-        ]
-
-    return map_record
-
-
 def shop_conventions(mapper: ShopMapper) -> ShopMapper:
-    """A shop's mapper with what every shop does alike: unpaid orders await approval, refunds are paid back."""
-    return unpaid_orders_await_approval(refunds_paid_back(mapper))
+    """A shop's mapper with what every shop does alike: refunds are paid back to the customer."""
+    return refunds_paid_back(mapper)

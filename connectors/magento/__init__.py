@@ -8,7 +8,7 @@
 - ``source``: ``MagentoSource``, a list as an extract source;
 - ``mapping``/``documents``/``mapper``: pure functions Magento -> canonical
   (customer -> ``Organization`` + ``Person``, product -> ``Item``, order ->
-  tax codes + ``Invoice`` + ``Payment`` when paid, credit memo ->
+  tax codes + ``Invoice`` + a ``Payment`` per paid invoice, credit memo ->
   ``CreditNote`` allocated to the order's invoice), ``magento_mapper``.
 
 It is written against Magento's documented REST API; the sandbox in

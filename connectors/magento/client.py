@@ -13,7 +13,8 @@ their mapping needs besides the record, under keys that start with ``_``
 (never Magento's own):
 
 - an order gets ``_invoices``: its invoices (id, number, state, total,
-  created_at), so a paid order's payment is dated by its paying invoice;
+  created_at), each paid one a payment of the order (Magento takes money by
+  invoicing, in one go or in parts);
 - a credit memo gets ``_order`` (its order's number, customer, items and
   applied taxes) and ``_sequence`` (1 for the order's first credit memo, 2
   for the next…), which number the credit note.

@@ -15,9 +15,15 @@
     rate (``Discount <coupon code>``), quantities are never negative.
   - A guest order (no customer id) is refused: Xero needs a contact on
     every invoice.
-  - A paid order (``total_paid >= grand_total``) adds a ``Payment`` of
-    ``total_paid``, dated by the newest paid invoice the client attached in
-    ``_invoices`` (else by ``updated_at``).
+  - Payments as they happen: Magento takes money by invoicing (in full or
+    in part: an invoice of some of the items, the shipping on the first),
+    so each paid invoice (state 2) the client attached in ``_invoices`` is a
+    ``Payment`` of its ``grand_total``, dated the local date it was created,
+    known as ``{order id}/payment/{invoice id}`` and referenced by its
+    number; an open (not captured) or canceled invoice took nothing. An
+    order paid in full (``total_paid >= grand_total``) without any paid
+    invoice listed is paid ``total_paid`` on the date of its ``updated_at``.
+    A canceled order has none.
 * **Credit memos** become ``CreditNote`` numbered ``<invoice number>-R<n>``
   (n: the memo's place among its order's memos, from ``_sequence``) with the
   refunded items, shipping, discount and adjustments as lines, allocated in
@@ -34,7 +40,7 @@ from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from decimal import Decimal
 
-from connectors.base.shop import ShopSettings, order_payment, tax_code
+from connectors.base.shop import Receipt, ShopSettings, order_payments, tax_code
 from connectors.magento.fields import Raw
 from connectors.magento.mapping import plain, tax_rate_of, versioned
 from datashare.model import (
@@ -156,19 +162,26 @@ def _amount(record: Raw, currency: str) -> Amount:
     return Amount(currency=currency, total_amount=total, tax_amount=tax, net_amount=total - tax)
 
 
-def _paid_on(order: Raw, timezone: tzinfo) -> date:
-    paid = [
-        moment
-        for invoice in order.rows("_invoices")
-        if invoice.integer("state") == _PAID_INVOICE and (moment := invoice.stamp("created_at")) is not None
-    ]
-    if paid:
-        return max(paid).astimezone(timezone).date()
-    return _local_date(order, "updated_at", timezone)
+def _receipts(order: Raw, timezone: tzinfo) -> list[Receipt]:
+    """Each paid invoice of the order: what it captured, on the local date it was made."""
+    found: list[Receipt] = []
+    for invoice in order.rows("_invoices"):
+        if invoice.integer("state") != _PAID_INVOICE:
+            continue
+        invoice_id = invoice.integer("entity_id")
+        if invoice_id is None:
+            raise invoice.fail("entity_id", "missing")
+        amount = invoice.money("grand_total")
+        if amount is None:
+            raise invoice.fail("grand_total", "missing")
+        found.append(
+            Receipt(_local_date(invoice, "created_at", timezone), amount, str(invoice_id), invoice.text("increment_id"))
+        )
+    return found
 
 
 def order_to_canonical(raw: dict[str, t.Any], refs: Refs, settings: ShopSettings, timezone: tzinfo) -> list[Mapped]:
-    """A Magento order as its tax codes, a customer invoice and, when paid, its payment."""
+    """A Magento order as its tax codes, a customer invoice and a payment per paid invoice."""
     order = Raw(raw, "Magento Order")
     order_id = order.integer("entity_id")
     if order_id is None:
@@ -209,18 +222,17 @@ def order_to_canonical(raw: dict[str, t.Any], refs: Refs, settings: ShopSettings
     )
     found = [*lines.taxes.values(), Mapped("invoices", str(order_id), invoice)]
     total, paid = order.money("grand_total") or _ZERO, order.zero("total_paid")
-    if not canceled and total > 0 and paid >= total:
-        found.append(
-            order_payment(
-                refs,
-                invoice_remote_id=str(order_id),
-                number=number,
-                paid_on=_paid_on(order, timezone),
-                amount=paid,
-                currency=currency,
-                organization_remote_id=customer,
-            )
-        )
+    found += order_payments(
+        refs,
+        _receipts(order, timezone),
+        invoice_remote_id=str(order_id),
+        number=number,
+        currency=currency,
+        organization_remote_id=customer,
+        # Paid in full with no paid invoice read: what Magento says it took, when it last changed the order.
+        paid_in_full=Receipt(_local_date(order, "updated_at", timezone), paid) if total > 0 and paid >= total else None,
+        cancelled=canceled,
+    )
     return versioned(order, found)
 
 

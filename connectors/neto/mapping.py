@@ -18,9 +18,13 @@ Conventions
   the line's reduction, a ``ProductDiscount`` as a negative "Discount <SKU>"
   line), a "Shipping: <ShippingOption>" line, and a negative "Discount
   <CouponCode>" line for ``CouponDiscount``. A cancelled order is VOIDED. An
-  order whose payments cover ``GrandTotal`` also gives its payment, dated
-  ``DatePaid``. An order without a Username (a guest's) is refused: Xero
-  needs a contact on every invoice.
+  order without a Username (a guest's) is refused: Xero needs a contact on
+  every invoice.
+* **Payments** as they happen: each ``OrderPayment`` entry (Neto records a
+  deposit, a part payment and the balance each as its own) is a payment of
+  its ``Amount`` dated its ``DatePaid``, known as ``{OrderID}/payment/{Id}``.
+  An order Neto marks paid (``DatePaid``) without any payment entry is paid
+  its ``GrandTotal`` on that date. A cancelled order has none.
 * **Taxes.** Order and RMA lines carry a tax code (``GST``, ``FRE``) but no
   rate; ``tax_rates`` gives each code's percentage (Neto sites name their own
   codes, so the table is the tenant's to set; an unknown code is refused).
@@ -46,7 +50,7 @@ from decimal import Decimal
 
 from pydantic import ValidationError
 
-from connectors.base.shop import ShopSettings, customer_records, order_payment, tax_code
+from connectors.base.shop import Receipt, ShopSettings, customer_records, order_payments, tax_code
 from connectors.neto.values import NetoRecord
 from datashare.model import (
     Address,
@@ -190,10 +194,23 @@ def _stamped(records: list[Mapped], r: NetoRecord, tz: tzinfo) -> list[Mapped]:
     return [replace(m, remote_version=version, remote_updated_at=when) for m in records]
 
 
+def _receipts(r: NetoRecord, tz: tzinfo) -> list[Receipt]:
+    """Each ``OrderPayment`` entry: what it paid, on the site-local date it was paid."""
+    found: list[Receipt] = []
+    for payment in r.rows("OrderPayment"):
+        key = payment.required("Id", "missing: a payment is known by it")
+        payment.where = f"{r.where}: OrderPayment {key}"
+        paid_on = payment.day("DatePaid", tz)
+        if paid_on is None:
+            raise payment.fail("DatePaid", "missing")
+        found.append(Receipt(paid_on, payment.money("Amount"), key))
+    return found
+
+
 def order_to_canonical(
     raw: dict[str, t.Any], refs: Refs, settings: ShopSettings, rates: Mapping[str, Decimal], tz: tzinfo
 ) -> list[Mapped]:
-    """A Neto order as its tax codes, a customer invoice and, once paid in full, its payment."""
+    """A Neto order as its tax codes, a customer invoice and a payment per ``OrderPayment`` entry."""
     r = NetoRecord(raw, "Neto Order")
     order_id = r.required("OrderID")
     r.where = f"Neto Order {order_id}"
@@ -258,23 +275,18 @@ def order_to_canonical(
         },
     )
     found = [*taxes.found.values(), Mapped("invoices", order_id, invoice)]
-    payments = r.rows("OrderPayment")
-    paid = sum((p.money("Amount") for p in payments), Decimal(0))
-    if not cancelled and total > 0 and paid >= total:
-        paid_on = r.day("DatePaid", tz) or max((d for p in payments if (d := p.day("DatePaid", tz))), default=None)
-        if paid_on is None:
-            raise r.fail("DatePaid", "missing on an order paid in full")
-        found.append(
-            order_payment(
-                refs,
-                invoice_remote_id=order_id,
-                number=number,
-                paid_on=paid_on,
-                amount=total,
-                currency=currency,
-                organization_remote_id=username,
-            )
-        )
+    paid_on = r.day("DatePaid", tz)
+    found += order_payments(
+        refs,
+        _receipts(r, tz),
+        invoice_remote_id=order_id,
+        number=number,
+        currency=currency,
+        organization_remote_id=username,
+        # Marked paid with no payment entry read: the order's total was received, on the day Neto says.
+        paid_in_full=Receipt(paid_on, total) if paid_on is not None else None,
+        cancelled=cancelled,
+    )
     return _stamped(found, r, tz)
 
 

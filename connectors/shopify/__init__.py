@@ -10,8 +10,8 @@
 - ``source``: ``ShopifySource``, a stream as an extract source;
 - ``mapping``/``mapper``: pure functions Shopify -> canonical
   (``shopify_mapper(settings)``: customers -> organizations + people,
-  variants -> items, orders -> tax codes + invoice + payment + credit notes
-  for their refunds).
+  variants -> items, orders -> tax codes + invoice + a payment per sale or
+  capture + credit notes for their refunds).
 
 It is written against Shopify's Admin API 2025-07; the sandbox in
 ``sandbox/shopify`` emulates it for tests and the demo.

@@ -8,8 +8,9 @@ Conventions
 -----------
 * **Remote ids** are Shopify's numeric ids (``legacyResourceId``), as text:
   customer -> organization and person; variant -> item (the products stream
-  gives one item per variant); order -> invoice (payment ``{id}/payment``);
-  refund -> credit note.
+  gives one item per variant); order -> invoice; a sale or capture of it ->
+  payment ``{order id}/payment/{transaction id}`` (the transaction's GID's
+  number); refund -> credit note.
 * **Items**: code and reference are the SKU (Xero item codes: at most 30
   characters); a variant without a SKU cannot be matched to a Xero item and
   its product is refused, naming the variant. The price goes in
@@ -23,7 +24,13 @@ Conventions
   a line ``Discount <code>`` of the negative amount it took off, per tax
   code (quantities are never negative). A cancelled order is VOIDED. A
   guest order (no customer) is refused: Xero needs a contact on every
-  invoice. A fully paid order adds the payment of what its sales took.
+  invoice.
+* **Payments** as they happen: each successful SALE or CAPTURE transaction
+  (a checkout's sale, a manual payment, a capture of an authorization, in
+  part or in full) is a payment of its amount dated the shop's local date of
+  its ``processedAt``; authorizations, voids and refunds are not money
+  received. An order ``fullyPaid`` without any such transaction (marked paid
+  by hand) is paid its total on its own date. A cancelled order has none.
 * **Refunds** (inside their order) become credit notes ``<invoice
   number>-R<n>`` allocated to the order's invoice, with what was refunded.
 * **Versions**: every record carries its order's (or node's) ``updatedAt``.
@@ -45,7 +52,7 @@ from decimal import Decimal, InvalidOperation
 from pydantic import ValidationError
 
 from connectors.base.record import JsonRecord, shown
-from connectors.base.shop import ShopSettings, customer_records, order_payment, tax_code
+from connectors.base.shop import Receipt, ShopSettings, customer_records, order_payments, tax_code
 from datashare.model import (
     Address,
     CreditNote,
@@ -312,16 +319,22 @@ def _discount_lines(
     ]
 
 
-def _paid_on(order: _Node, zone: tzinfo) -> tuple[date | None, Decimal]:
-    """The local date of the last successful sale or capture, and what sales took."""
-    when: datetime | None = None
-    paid = Decimal(0)
+def _receipts(order: _Node, zone: tzinfo) -> list[Receipt]:
+    """Each successful sale or capture: money the shop took, for its amount, on the shop's local date."""
+    found: list[Receipt] = []
     for tx in order.nodes("transactions"):
-        if (tx.text("kind") or "").upper() in ("SALE", "CAPTURE") and (tx.text("status") or "").upper() == "SUCCESS":
-            paid += tx.money("amountSet")
-            moment = tx.moment("processedAt")
-            when = max(when, moment) if when and moment else (moment or when)
-    return _local_date(when, zone), paid
+        kind, status = (tx.text("kind") or "").upper(), (tx.text("status") or "").upper()
+        if kind not in ("SALE", "CAPTURE") or status != "SUCCESS":
+            continue
+        key = (tx.text("id") or "").rpartition("/")[2]
+        if not key.isdigit():
+            raise tx.fail("id", "not a Shopify transaction id")
+        tx.where = f"{order.where}: OrderTransaction {key}"
+        moment = tx.moment("processedAt") or tx.moment("createdAt")
+        if moment is None:
+            raise tx.fail("processedAt", "missing")
+        found.append(Receipt(moment.astimezone(zone).date(), tx.money("amountSet"), key))
+    return found
 
 
 def _credit_notes(
@@ -405,7 +418,7 @@ def _credit_notes(
 def order_to_canonical(
     raw: dict[str, t.Any], refs: Refs, settings: ShopSettings, *, zone: tzinfo = UTC
 ) -> list[Mapped]:
-    """An order as its tax codes, a customer invoice, its payment when fully paid, and a credit note per refund."""
+    """An order as its tax codes, a customer invoice, a payment per sale or capture, and a credit note per refund."""
     f, order_id = _Node.open(raw, "Order")
     name = f.text("name")
     if name:
@@ -472,24 +485,19 @@ def order_to_canonical(
 
     found = [Mapped(c.entity, c.remote_id, c.record, version, updated) for c in taxes.codes.values()]
     found.append(mapped("invoices", order_id, invoice))
-    paid_on, paid = _paid_on(f, zone)
-    if paid <= 0:
-        # Paid outside the transactions we read (a manual payment marked paid): the order's total was received.
-        paid, paid_on = total, day
-    if f.flag("fullyPaid") and not cancelled and paid > 0:
-        found.append(
-            order_payment(
-                refs,
-                invoice_remote_id=order_id,
-                number=number,
-                paid_on=paid_on or day or date.min,  # processedAt is never null: day is set
-                amount=paid,
-                currency=currency,
-                organization_remote_id=customer_id,
-                version=version,
-                updated_at=updated,
-            )
-        )
+    found += order_payments(
+        refs,
+        _receipts(f, zone),
+        invoice_remote_id=order_id,
+        number=number,
+        currency=currency,
+        organization_remote_id=customer_id,
+        # Marked paid by hand, with no transaction read: the order's total was received, on its own date.
+        paid_in_full=Receipt(day, total) if f.flag("fullyPaid") and day is not None else None,
+        cancelled=cancelled,
+        version=version,
+        updated_at=updated,
+    )
     notes = _credit_notes(f, order_id, number, customer_id, refs, taxes, zone, mapped)
     # Refunds may name taxes the order's own lines did not (a refunded shipping line): add their codes too.
     known = {m.remote_id for m in found if m.entity == "tax_codes"}

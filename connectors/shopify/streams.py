@@ -55,7 +55,7 @@ discountApplications(first: 10) {{ pageInfo {{ hasNextPage }} nodes {{
   value {{ ... on MoneyV2 {{ amount }} ... on PricingPercentageValue {{ percentage }} }}
   ... on DiscountCodeApplication {{ code }}
 }} }}
-transactions {{ kind status processedAt amountSet {{ {_MONEY} }} }}
+transactions {{ id kind status processedAt createdAt amountSet {{ {_MONEY} }} }}
 refunds {{
   id legacyResourceId createdAt note totalRefundedSet {{ {_MONEY} }}
   refundLineItems(first: 10) {{ pageInfo {{ hasNextPage }} nodes {{

@@ -5,6 +5,8 @@
 - ``streams``: the module catalogue, declared as data (also VTQL's allowlist);
 - ``mapping``: pure functions vTiger <-> canonical, both ways;
 - ``rules``: vTiger's business rules as pure checks;
+- ``sink``: writing hub records back to vTiger (``VtigerSink``);
+- ``tables``: vTiger's reference tables read into the mapping's ``Lookups``;
 - ``errors``: vTiger's error codes as the connector layer's error classes.
 
 It is written against vTiger's documented webservice; the sandbox in
@@ -29,10 +31,12 @@ from connectors.vtiger.errors import (
 )
 from connectors.vtiger.mapping import (
     READERS,
+    STAND_IN_SERVICE,
     WRITERS,
     ItemTax,
     Lookups,
     MappedItem,
+    NotTaken,
     WaitingForReference,
     make_mapper,
 )
@@ -43,6 +47,7 @@ from connectors.vtiger.vtql import Condition, quote, select
 __all__ = [
     "MODULES",
     "READERS",
+    "STAND_IN_SERVICE",
     "WRITERS",
     "AccessDeniedError",
     "Condition",
@@ -53,6 +58,7 @@ __all__ = [
     "Lookups",
     "MandatoryFieldsMissingError",
     "MappedItem",
+    "NotTaken",
     "QuerySyntaxError",
     "RecordNotFoundError",
     "ReferenceInvalidError",

@@ -9,20 +9,42 @@ Reading (``read_*``: a vTiger record -> ``Mapped``):
   ``sale_tax_code_id`` is the FIRST one: Xero takes one tax per item, and the
   product spec says the first selected tax in the CRM is the one that shows in
   Xero. vTiger has no purchase price, so ``purchase_price`` is None.
-- Invoice and SalesOrder -> customer ``Invoice``; PurchaseOrder ->
+- Invoice -> customer ``Invoice`` (naming the ``Quote`` of its sales order,
+  if it was made from one); SalesOrder -> ``Quote``: an order is not a sale
+  until it is invoiced, so it never posts revenue of its own; PurchaseOrder ->
   ``PurchaseOrder`` (the vendor is the organization). A line's tax is its
-  product's first tax: vTiger sets taxes on products, not on documents.
+  product's first tax: vTiger sets taxes on products, not on documents. The
+  document's number is the one it has in the books: an invoice's Customer No
+  (``customerno``) or a purchase order's Requisition No (``requisition_no``)
+  when set (where a document written from another app keeps that app's
+  number, as Maestrano's vTiger connector did), else vTiger's own
+  (``invoice_no``, ``purchaseorder_no``), which a client cannot set. Lines on
+  the stand-in service (``STAND_IN_SERVICE``) name no item.
 - Tax -> ``TaxCode``.
 
 Every read gives the remote id, the remote version (``modifiedtime``) and the
 remote update time as aware UTC; vTiger's ``YYYY-MM-DD HH:MM:SS`` are in the
-CRM user's time zone, given as ``tz`` (default UTC). A malformed record raises
-``MappingError`` whose message names the field and the value.
+CRM user's time zone, given as ``tz`` (default UTC). Money vTiger keeps to 8
+decimals is read to the model's 6. A malformed record raises ``MappingError``
+whose message names the field and the value.
 
 Writing (``write_*``: a canonical record -> a vTiger element, every value a
-string): Accounts, Contacts, Products, Services, Invoice, PurchaseOrder, and
-the product's tax (ProductTaxes). A reference to a record that is not in vTiger
-yet raises ``WaitingForReference`` so the engine can let the record wait.
+string): Accounts, Contacts, Vendors, Products, Services, Tax, Invoice,
+PurchaseOrder, and the product's tax (ProductTaxes). A reference to a record
+that is not in vTiger yet raises ``WaitingForReference`` so the engine can let
+the record wait; a record vTiger cannot take at all (a supplier bill, a
+currency vTiger lacks, a line with no product) raises ``NotTaken``, a
+``MappingError`` the push reports as skipped with its reason.
+
+Documents are written so vTiger's totals are the document's: vTiger prices
+are before tax (an inclusive line's net price is worked out), vTiger taxes a
+line by the taxes its product carries, so each line sends its own rate on the
+first of them (``tax1``…, vTiger's per-line override), and what vTiger would
+still count differently (a product carrying no tax, tax rounding) goes in the
+adjustment (``txtAdjustment``), so the grand total, and with the amount
+received the balance, are the ones in the books. A line without an item goes
+on the stand-in service ``STAND_IN_SERVICE`` (vTiger lines must name a product
+or service), as Maestrano's connector used a default service.
 
 What mapping needs besides the record (currencies, which taxes each product
 carries) comes in ``Lookups``, built from vTiger's own tables by
@@ -46,6 +68,7 @@ from connectors.vtiger.values import Fields, country_name, plain_decimal, to_tex
 from datashare.model import (
     Address,
     Addresses,
+    Amount,
     CanonicalModel,
     DocumentLine,
     DocumentStatus,
@@ -59,6 +82,8 @@ from datashare.model import (
     Phone,
     PurchaseOrder,
     PurchaseOrderStatus,
+    Quote,
+    QuoteStatus,
     TaxCode,
     TaxCodeStatus,
     describe_errors,
@@ -67,14 +92,18 @@ from datashare.model import (
 __all__ = [
     "NO_LOOKUPS",
     "READERS",
+    "STAND_IN_SERVICE",
     "WRITERS",
     "ItemTax",
     "Lookups",
     "MappedItem",
+    "NotTaken",
     "Reader",
     "WaitingForReference",
     "Writer",
+    "document_total",
     "make_mapper",
+    "pick_tax",
     "read_account",
     "read_contact",
     "read_invoice",
@@ -84,6 +113,7 @@ __all__ = [
     "read_service",
     "read_tax",
     "read_vendor",
+    "stock_to_write",
     "write_account",
     "write_contact",
     "write_invoice",
@@ -91,10 +121,24 @@ __all__ = [
     "write_product_tax",
     "write_purchase_order",
     "write_service",
+    "write_tax",
+    "write_vendor",
 ]
 
 M = t.TypeVar("M", bound=CanonicalModel)
 _CENT = Decimal("0.01")
+_PRICE = Decimal("1e-8")  # vTiger keeps prices, amounts and adjustments to 8 decimals
+_VALUE = Decimal("1e-6")  # the canonical model keeps amounts to 6
+
+STAND_IN_SERVICE = "Line without an item"
+"""The vTiger service a document line naming no item goes on (vTiger lines must name a product or service).
+
+It is the connector's own: never read as an item, and lines on it read back as lines without an item.
+"""
+
+
+class NotTaken(MappingError):  # noqa: N818 - a reason, as the engine's "skipped" is
+    """vTiger cannot take this record at all (no supplier bills, no such currency…): it is skipped, with why."""
 
 
 @dataclass(frozen=True)
@@ -119,14 +163,16 @@ class Lookups:
     """vTiger's reference tables, read once per run and handed to every mapping.
 
     ``base_currency``: the CRM's base currency (product prices are in it).
-    ``currencies``: Currency id -> ISO code. ``taxes``: Tax id -> tax.
-    ``item_taxes``: product or service id -> its taxes, first selected first.
+    ``currencies``: Currency id -> ISO code. ``taxes``: Tax id -> tax (the
+    active ones). ``item_taxes``: product or service id -> its taxes, first
+    selected first. ``stand_in``: the id of the ``STAND_IN_SERVICE``, if vTiger has it.
     """
 
     base_currency: str | None = None
     currencies: Mapping[str, str] = field(default_factory=dict)
     taxes: Mapping[str, ItemTax] = field(default_factory=dict)
     item_taxes: Mapping[str, tuple[ItemTax, ...]] = field(default_factory=dict)
+    stand_in: str | None = None
 
     @classmethod
     def from_rows(
@@ -135,6 +181,7 @@ class Lookups:
         currencies: Iterable[Mapping[str, t.Any]] = (),
         taxes: Iterable[Mapping[str, t.Any]] = (),
         product_taxes: Iterable[Mapping[str, t.Any]] = (),
+        stand_in: str | None = None,
     ) -> Lookups:
         """Lookups from the rows of vTiger's Currency, Tax and ProductTaxes tables (as ``query`` gives them).
 
@@ -169,7 +216,7 @@ class Lookups:
             carried.setdefault(product, []).append(
                 ItemTax(tax.tax_id, tax.name, tax.label, plain_decimal(Decimal(rate)) if rate else tax.percentage)
             )
-        return cls(base, codes, by_id, {k: tuple(v) for k, v in carried.items()})
+        return cls(base, codes, by_id, {k: tuple(v) for k, v in carried.items()}, stand_in)
 
     def currency_code(self, currency_id: str | None) -> str | None:
         """The ISO code of a Currency id (None when unknown)."""
@@ -198,6 +245,12 @@ def _build(model: type[M], data: dict[str, t.Any], fields: Fields) -> M:
         return model.model_validate(data)
     except ValidationError as error:
         raise MappingError(f"vTiger {fields.module} {fields.id}: {describe_errors(error, model.entity)}") from None
+
+
+def _amount(fields: Fields, name: str) -> Decimal | None:
+    """A money field to the model's 6 decimals: vTiger keeps 8, and its worked-out totals use them all."""
+    number = fields.number(name)
+    return plain_decimal(number.quantize(_VALUE, ROUND_HALF_UP)) if number is not None else None
 
 
 def _times(fields: Fields, tz: tzinfo) -> dict[str, datetime | None]:
@@ -397,6 +450,26 @@ def write_contact(person: Person, refs: Refs, *, lookups: Lookups = NO_LOOKUPS) 
     )
 
 
+def write_vendor(organization: Organization, refs: Refs, *, lookups: Lookups = NO_LOOKUPS) -> dict[str, t.Any]:
+    """A supplier ``Organization`` as a Vendors element (the vendor a purchase order goes to).
+
+    vTiger keeps one address on a vendor: the billing one, else the shipping one.
+    """
+    address = organization.address or Addresses()
+    return _strings(
+        {
+            "vendorname": organization.name,
+            "email": organization.email,
+            "website": organization.website,
+            "phone": _phone(organization.phone, "landline"),
+            "description": organization.notes,
+            **_address_fields(
+                address.billing or address.shipping, ("street", "city", "state", "postalcode", "country")
+            ),
+        }
+    )
+
+
 # --- items and taxes --------------------------------------------------------------------------
 
 
@@ -436,16 +509,20 @@ def _item(f: Fields, refs: Refs, tz: tzinfo, lookups: Lookups, data: dict[str, t
 
 
 def read_product(
-    record: Mapping[str, t.Any], refs: Refs, *, tz: tzinfo = UTC, lookups: Lookups = NO_LOOKUPS
+    record: Mapping[str, t.Any], refs: Refs, *, tz: tzinfo = UTC, lookups: Lookups = NO_LOOKUPS, stock: bool = True
 ) -> MappedItem:
-    """A Products record as an ``Item``: part number as code (the product number when empty), stock on hand."""
+    """A Products record as an ``Item``: part number as code (the product number when empty), stock on hand.
+
+    Without ``stock`` the count is not read: Xero keeps the stock (``stock_to_write``),
+    and vTiger's Qty In Stock is only a copy vTiger moves on its own when it saves an invoice.
+    """
     f = Fields("Products", record)
     data = {
         "code": f.text("productcode") or f.text("product_no"),
         "name": f.text("productname"),
         "type": ItemType.PURCHASED,
         "unit": f.text("usageunit"),
-        "quantity_on_hand": f.number("qtyinstock"),
+        "quantity_on_hand": f.number("qtyinstock") if stock else None,
     }
     return _item(f, refs, tz, lookups, data)
 
@@ -487,11 +564,32 @@ def read_tax(record: Mapping[str, t.Any], refs: Refs, *, tz: tzinfo = UTC, looku
     return Mapped(entity="tax_codes", remote_id=f.id, record=_build(TaxCode, data, f))
 
 
+def write_tax(tax_code: TaxCode, refs: Refs, *, lookups: Lookups = NO_LOOKUPS) -> dict[str, t.Any]:
+    """A ``TaxCode`` as a Tax element: its name as the label, its sale rate (vTiger names the slot, ``tax1``…)."""
+    rate = tax_code.sale_tax_rate if tax_code.sale_tax_rate is not None else tax_code.purchase_tax_rate
+    if rate is None:
+        raise NotTaken(f"tax {tax_code.name}: no rate, and a vTiger tax is a percentage")
+    return _strings({"taxlabel": tax_code.name, "percentage": rate})
+
+
+def pick_tax(rate: Decimal | None, name: str | None, taxes: Iterable[ItemTax]) -> ItemTax | None:
+    """vTiger's active tax standing for a tax of ``rate``: the same percentage, the same label preferred.
+
+    None for no rate, for 0% (a line or product without a tax pays none: vTiger needs no
+    0% tax for it) and when vTiger has no tax of that percentage.
+    """
+    if rate is None or rate == 0:
+        return None
+    same = sorted((t for t in taxes if t.percentage == rate), key=lambda t: _row_number(t.tax_id))
+    wanted = (name or "").strip().casefold()
+    return next((t for t in same if t.label.strip().casefold() == wanted), same[0] if same else None)
+
+
 def _unit_price(item: Item, lookups: Lookups) -> Decimal | None:
     if item.sale_price is None:
         return None
     if lookups.base_currency and item.sale_price.currency != lookups.base_currency:
-        raise MappingError(
+        raise NotTaken(
             f"item {item.code}: price in {item.sale_price.currency}, but vTiger prices are in {lookups.base_currency}"
         )
     return item.sale_price.net_amount
@@ -521,6 +619,18 @@ def write_product(item: Item, refs: Refs, *, lookups: Lookups = NO_LOOKUPS) -> d
     if item.quantity_on_hand is not None:
         element["qtyinstock"] = item.quantity_on_hand
     return _strings(element)
+
+
+def stock_to_write(item: Item, *, xero_keeps_stock: bool) -> Decimal | None:
+    """The stock count to write to vTiger for ``item`` (None: leave vTiger's own).
+
+    Where Xero keeps the stock (the tenant's default), an item Xero tracks
+    gets Xero's quantity on hand; an item Xero does not track keeps vTiger's
+    count. Where vTiger keeps it, Xero's is never written.
+    """
+    if not xero_keeps_stock or not item.is_inventoried or item.type == ItemType.SERVICE:
+        return None
+    return item.quantity_on_hand
 
 
 def write_service(item: Item, refs: Refs, *, lookups: Lookups = NO_LOOKUPS) -> dict[str, t.Any]:
@@ -560,11 +670,12 @@ _INVOICE_STATUS_OUT: dict[DocumentStatus, str] = {
     DocumentStatus.VOIDED: "Cancel",
     DocumentStatus.DELETED: "Cancel",
 }
-_SALES_ORDER_STATUS: dict[str, DocumentStatus] = {
-    "Created": DocumentStatus.DRAFT,
-    "Approved": DocumentStatus.AUTHORISED,
-    "Delivered": DocumentStatus.AUTHORISED,
-    "Cancelled": DocumentStatus.VOIDED,
+# An approved order is a quote the customer accepted; a cancelled one, declined.
+_SALES_ORDER_STATUS: dict[str, QuoteStatus] = {
+    "Created": QuoteStatus.DRAFT,
+    "Approved": QuoteStatus.ACCEPTED,
+    "Delivered": QuoteStatus.ACCEPTED,
+    "Cancelled": QuoteStatus.DECLINED,
 }
 # vTiger has no "billed": goods received is when a purchase order gets billed.
 _PURCHASE_ORDER_STATUS: dict[str, PurchaseOrderStatus] = {
@@ -593,6 +704,7 @@ def _currency(f: Fields, lookups: Lookups) -> str:
 
 def _line(f: Fields, refs: Refs, lookups: Lookups, currency: str, number: int) -> dict[str, t.Any]:
     product = f.ref("productid")
+    stand_in = product is not None and product == lookups.stand_in
     taxes = lookups.item_taxes.get(product, ()) if product else ()
     first = taxes[0] if taxes else None
     # The line keeps the rate of each tax as it was when the line was saved; the product's is the fallback.
@@ -601,10 +713,10 @@ def _line(f: Fields, refs: Refs, lookups: Lookups, currency: str, number: int) -
         own = f.number(first.name)
         rate = own if own is not None else first.percentage
     quantity = f.number("quantity")
-    price = f.number("listprice")
+    price = _amount(f, "listprice")
     line: dict[str, t.Any] = {
         "line_number": f.integer("sequence_no") or number,
-        "item_id": _hub(refs, "items", product),
+        "item_id": None if stand_in else _hub(refs, "items", product),
         "description": f.text("comment") or (None if product else f.text("product_name")),
         "reduction_percent": f.number("discount_percent"),
         "tax_code_id": refs.hub_id("tax_codes", first.tax_id) if first else None,
@@ -633,8 +745,8 @@ def _document(f: Fields, refs: Refs, tz: tzinfo, lookups: Lookups, party: str) -
     """The header fields every inventory module shares, with its lines and totals."""
     currency = _currency(f, lookups)
     rate = f.number("conversion_rate")
-    net, total = f.number("pre_tax_total"), f.number("hdnGrandTotal")
-    tax = total - net - (f.number("txtAdjustment") or 0) if net is not None and total is not None else None
+    net, total = _amount(f, "pre_tax_total"), _amount(f, "hdnGrandTotal")
+    tax = total - net - (_amount(f, "txtAdjustment") or 0) if net is not None and total is not None else None
     created = f.timestamp("createdtime", tz)
     return {
         "organization_id": _hub(refs, "organizations", f.ref(party)),
@@ -658,15 +770,16 @@ def read_invoice(record: Mapping[str, t.Any], refs: Refs, *, tz: tzinfo = UTC, l
     data = {
         **_document(f, refs, tz, lookups, "account_id"),
         "type": InvoiceType.CUSTOMER,
-        "transaction_number": f.text("invoice_no"),
+        "transaction_number": f.text("customerno") or f.text("invoice_no"),
         "title": f.text("subject"),
         "reference": f.text("purchaseorder"),
         "status": _status(f, "invoicestatus", _INVOICE_STATUS, DocumentStatus.DRAFT),
         "due_date": f.date("duedate"),
-        "balance": f.number("balance"),
-        "amount_paid": f.number("received"),
+        "balance": _amount(f, "balance"),
+        "amount_paid": _amount(f, "received"),
         "billing_address": _address(f, *_block("bill")),
         "shipping_address": _address(f, *_block("ship")),
+        "quote_id": _hub(refs, "quotes", f.ref("salesorder_id")),
     }
     data["transaction_date"] = f.date("invoicedate") or data["transaction_date"]
     return _mapped("invoices", f, _build(Invoice, data, f), tz)
@@ -675,20 +788,20 @@ def read_invoice(record: Mapping[str, t.Any], refs: Refs, *, tz: tzinfo = UTC, l
 def read_sales_order(
     record: Mapping[str, t.Any], refs: Refs, *, tz: tzinfo = UTC, lookups: Lookups = NO_LOOKUPS
 ) -> Mapped:
-    """A SalesOrder record (with its ``LineItems``) as a customer ``Invoice`` numbered by ``salesorder_no``."""
+    """A SalesOrder record (with its ``LineItems``) as a customer ``Quote`` numbered by ``salesorder_no``.
+
+    Its invoice, when one is made from it, is the sale; the order itself posts nothing.
+    """
     f = Fields("SalesOrder", record)
     data = {
         **_document(f, refs, tz, lookups, "account_id"),
-        "type": InvoiceType.CUSTOMER,
         "transaction_number": f.text("salesorder_no"),
         "title": f.text("subject"),
         "reference": f.text("customerno"),
-        "status": _status(f, "sostatus", _SALES_ORDER_STATUS, DocumentStatus.DRAFT),
-        "due_date": f.date("duedate"),
-        "billing_address": _address(f, *_block("bill")),
-        "shipping_address": _address(f, *_block("ship")),
+        "status": _status(f, "sostatus", _SALES_ORDER_STATUS, QuoteStatus.DRAFT),
+        "expiry_date": f.date("duedate"),
     }
-    return _mapped("invoices", f, _build(Invoice, data, f), tz)
+    return _mapped("quotes", f, _build(Quote, data, f), tz)
 
 
 def read_purchase_order(
@@ -702,7 +815,7 @@ def read_purchase_order(
     f = Fields("PurchaseOrder", record)
     data = {
         **_document(f, refs, tz, lookups, "vendor_id"),
-        "transaction_number": f.text("purchaseorder_no"),
+        "transaction_number": f.text("requisition_no") or f.text("purchaseorder_no"),
         "reference": f.text("subject"),
         "status": _status(f, "postatus", _PURCHASE_ORDER_STATUS, PurchaseOrderStatus.DRAFT),
         "delivery_date": f.date("duedate"),
@@ -711,79 +824,178 @@ def read_purchase_order(
     return _mapped("purchase_orders", f, _build(PurchaseOrder, data, f), tz)
 
 
-def _line_items(lines: Iterable[DocumentLine], refs: Refs) -> list[dict[str, t.Any]]:
-    """``LineItems`` as vTiger takes them; taxes are not sent: vTiger applies the product's own."""
-    return [
-        _strings(
-            {
-                "productid": _remote(refs, "items", line.item_id),
-                "quantity": line.quantity,
-                "listprice": line.unit_price.net_amount if line.unit_price else None,
-                "discount_percent": line.reduction_percent,
-                "comment": line.description,
-                "sequence_no": number,
-            }
-        )
-        for number, line in enumerate(lines, start=1)
-    ]
+def _net_price(line: DocumentLine) -> Decimal | None:
+    """The line's unit price before tax, as vTiger prices lines.
+
+    An inclusive line has only a gross unit price: its net price is the line's
+    net total over its quantity, before the line's discount.
+    """
+    if line.unit_price is not None and line.unit_price.net_amount is not None:
+        price = line.unit_price.net_amount
+    elif line.total_price is not None and line.total_price.net_amount is not None and line.quantity:
+        kept = 1 - (line.reduction_percent or 0) / Decimal(100)
+        if kept <= 0:
+            return None
+        price = line.total_price.net_amount / (line.quantity * kept)
+    else:
+        return None
+    # To the model's 6 decimals, not vTiger's 8: the price reads back as it was sent.
+    return plain_decimal(price.quantize(_VALUE, ROUND_HALF_UP))
+
+
+def _line_taxes(carried: t.Sequence[ItemTax], rate: Decimal) -> dict[str, Decimal]:
+    """The line's own rate as vTiger's per-line tax override, on the product's first tax (every other at 0).
+
+    The first tax, as the product spec shares only a product's first tax and
+    reading takes a line's rate from it: the line reads back as it was sent.
+    A product carrying no tax takes no override (the adjustment makes up the difference).
+    """
+    return {tax.name: rate if n == 0 else Decimal(0) for n, tax in enumerate(carried)}
+
+
+def _line_items(
+    lines: Iterable[DocumentLine], refs: Refs, lookups: Lookups, rates: Mapping[UUID, Decimal]
+) -> list[dict[str, t.Any]]:
+    """``LineItems`` as vTiger takes them, each with its own tax rate where its product carries a tax.
+
+    ``rates``: the percentage of each tax code the lines name (a line whose
+    tax is not there and that has no rate of its own keeps its product's taxes).
+    """
+    items: list[dict[str, t.Any]] = []
+    for number, line in enumerate(lines, start=1):
+        product = _remote(refs, "items", line.item_id) if line.item_id is not None else lookups.stand_in
+        if not product:
+            raise NotTaken(f"line {number} names no item, and vTiger has no {STAND_IN_SERVICE!r} service to put it on")
+        element: dict[str, t.Any] = {
+            "productid": product,
+            "quantity": line.quantity,
+            "listprice": _net_price(line),
+            "discount_percent": line.reduction_percent,
+            "comment": line.description,
+            "sequence_no": number,
+        }
+        # The rate of the line's tax code; else the line's own rate (a line read from vTiger keeps it).
+        rate = rates.get(line.tax_code_id) if line.tax_code_id is not None else None
+        if rate is None and line.tax_code_id is not None and line.unit_price is not None:
+            rate = line.unit_price.tax_rate
+        if rate is not None:
+            element.update(_line_taxes(lookups.item_taxes.get(product, ()), rate))
+        items.append(_strings(element))
+    return items
+
+
+def document_total(line_items: Iterable[Mapping[str, t.Any]], lookups: Lookups) -> Decimal | None:
+    """The grand total vTiger works out for ``LineItems`` (individual tax, no adjustment); None if it cannot be told.
+
+    Each line: quantity x list price less its discount, plus its taxes (the
+    ones sent on the line, else the ones its product carries). A line without
+    a price takes its product's, which the mapping does not know.
+    """
+    total = Decimal(0)
+    for item in line_items:
+        price, quantity = str(item.get("listprice") or ""), str(item.get("quantity") or "")
+        if not price or not quantity:
+            return None
+        net = Decimal(quantity) * Decimal(price)
+        net -= net * Decimal(str(item.get("discount_percent") or 0)) / 100
+        carried = lookups.item_taxes.get(str(item.get("productid")), ())
+        rates = [
+            Decimal(str(item[tax.name])) if item.get(tax.name) not in (None, "") else tax.percentage for tax in carried
+        ]
+        total += net + net * sum(rates, Decimal(0)) / 100
+    return total
+
+
+def _adjustment(line_items: list[dict[str, t.Any]], amount: Amount | None, lookups: Lookups) -> dict[str, str]:
+    """``txtAdjustment`` making vTiger's grand total the document's (nothing when either total is unknown)."""
+    worked_out = document_total(line_items, lookups)
+    if amount is None or amount.total_amount is None or worked_out is None:
+        return {}
+    return {"txtAdjustment": to_text((amount.total_amount - worked_out).quantize(_PRICE, ROUND_HALF_UP))}
 
 
 def _currency_fields(currency: str, rate: Decimal | None, lookups: Lookups) -> dict[str, t.Any]:
     currency_id = lookups.currency_id(currency)
     if currency_id is None:
-        raise MappingError(f"vTiger has no currency {currency}: add it under Settings > Currencies")
+        raise NotTaken(f"vTiger has no currency {currency}: add it under Settings > Currencies")
     return {"currency_id": currency_id, "conversion_rate": rate} if rate else {"currency_id": currency_id}
 
 
 def write_invoice(
-    invoice: Invoice, refs: Refs, *, lookups: Lookups = NO_LOOKUPS, fallback: Addresses | None = None
+    invoice: Invoice,
+    refs: Refs,
+    *,
+    lookups: Lookups = NO_LOOKUPS,
+    fallback: Addresses | None = None,
+    rates: Mapping[UUID, Decimal] | None = None,
 ) -> dict[str, t.Any]:
-    """A customer ``Invoice`` as an Invoice element with its ``LineItems``.
+    """A customer ``Invoice`` as an Invoice element with its ``LineItems``, status and amount received.
 
     vTiger wants a billing and a shipping street on every invoice: when the
     invoice has no address, ``fallback`` (the organization's addresses) fills
-    in. ``invoice_no`` is vTiger's to number, so it is not sent.
+    in. ``invoice_no`` is vTiger's to number, so the invoice's own number goes
+    in Customer No (read back as the invoice's number). ``rates``: the
+    percentage of each tax code the lines name (see ``_line_items``); the
+    balance is vTiger's (grand total less received).
     """
     if invoice.type != InvoiceType.CUSTOMER:
-        raise MappingError(f"invoice {invoice.transaction_number}: vTiger has no supplier bills")
+        raise NotTaken(f"invoice {invoice.transaction_number}: vTiger has no supplier bills")
     fallback = fallback or Addresses()
     billing = invoice.billing_address or fallback.billing or invoice.shipping_address or fallback.shipping
     shipping = invoice.shipping_address or fallback.shipping or billing
-    return _strings(
-        {
-            "subject": invoice.title or f"Invoice {invoice.transaction_number or ''}".strip(),
-            "account_id": _remote(refs, "organizations", invoice.organization_id),
-            "contact_id": _remote(refs, "people", invoice.person_id),
-            "invoicedate": invoice.transaction_date,
-            "duedate": invoice.due_date,
-            "purchaseorder": invoice.reference,
-            "invoicestatus": _INVOICE_STATUS_OUT[invoice.status],
-            "hdnTaxType": "individual",
-            "description": invoice.private_note,
-            "terms_conditions": invoice.public_note,
-            **_currency_fields(invoice.currency, invoice.currency_rate, lookups),
-            **_address_fields(billing, _block("bill")),
-            **_address_fields(shipping, _block("ship")),
-            "LineItems": _line_items(invoice.lines, refs),
-        }
-    )
+    lines = _line_items(invoice.lines, refs, lookups, rates or {})
+    element = {
+        "subject": invoice.title or f"Invoice {invoice.transaction_number or ''}".strip(),
+        "customerno": invoice.transaction_number,
+        "account_id": _remote(refs, "organizations", invoice.organization_id),
+        "contact_id": _remote(refs, "people", invoice.person_id),
+        "invoicedate": invoice.transaction_date,
+        "duedate": invoice.due_date,
+        "purchaseorder": invoice.reference,
+        "invoicestatus": _INVOICE_STATUS_OUT[invoice.status],
+        "hdnTaxType": "individual",
+        "description": invoice.private_note,
+        "terms_conditions": invoice.public_note,
+        **_currency_fields(invoice.currency, invoice.currency_rate, lookups),
+        **_address_fields(billing, _block("bill")),
+        **_address_fields(shipping, _block("ship")),
+        "LineItems": lines,
+        **_adjustment(lines, invoice.amount, lookups),
+    }
+    if invoice.amount_paid is not None:
+        element["received"] = invoice.amount_paid
+    return _strings(element)
 
 
 def write_purchase_order(
-    order: PurchaseOrder, refs: Refs, *, lookups: Lookups = NO_LOOKUPS, fallback: Addresses | None = None
+    order: PurchaseOrder,
+    refs: Refs,
+    *,
+    lookups: Lookups = NO_LOOKUPS,
+    fallback: Addresses | None = None,
+    rates: Mapping[UUID, Decimal] | None = None,
 ) -> dict[str, t.Any]:
     """A ``PurchaseOrder`` as a PurchaseOrder element; its organization must be a vTiger vendor.
 
     Goods are shipped to the delivery address; the billing address is the
-    business's own (``fallback``), else the delivery address.
+    business's own (``fallback``), else the delivery address. The order's own
+    number goes in Requisition No (``purchaseorder_no`` is vTiger's to number).
     """
     fallback = fallback or Addresses()
     shipping = order.delivery_address or fallback.shipping or fallback.billing
     billing = fallback.billing or shipping
+    vendor = _remote(refs, "organizations", order.organization_id)
+    if vendor and not vendor.startswith(f"{MODULES['Vendors'].id_prefix}x"):
+        raise NotTaken(
+            f"purchase order {order.transaction_number}: vTiger purchase orders go to vendors, "
+            f"and its supplier is a vTiger organization ({vendor})"
+        )
+    lines = _line_items(order.lines, refs, lookups, rates or {})
     return _strings(
         {
             "subject": order.reference or f"Purchase order {order.transaction_number or ''}".strip(),
-            "vendor_id": _remote(refs, "organizations", order.organization_id),
+            "requisition_no": order.transaction_number,
+            "vendor_id": vendor,
             "contact_id": _remote(refs, "people", order.person_id),
             "duedate": order.delivery_date,
             "postatus": _PURCHASE_ORDER_STATUS_OUT[order.status],
@@ -793,7 +1005,8 @@ def write_purchase_order(
             **_currency_fields(order.currency, order.currency_rate, lookups),
             **_address_fields(billing, _block("bill")),
             **_address_fields(shipping, _block("ship")),
-            "LineItems": _line_items(order.lines, refs),
+            "LineItems": lines,
+            **_adjustment(lines, order.amount, lookups),
         }
     )
 
@@ -828,23 +1041,33 @@ READERS: dict[str, Reader] = {
 WRITERS: dict[str, Writer] = {
     "Accounts": write_account,
     "Contacts": write_contact,
+    "Vendors": write_vendor,
     "Products": write_product,
     "Services": write_service,
     "Invoice": write_invoice,
     "PurchaseOrder": write_purchase_order,
+    "Tax": write_tax,
 }
 """How canonical records become elements of each writable module."""
 
 
 def make_mapper(
-    *, tz: tzinfo = UTC, lookups: Lookups = NO_LOOKUPS
+    *, tz: tzinfo = UTC, lookups: Lookups = NO_LOOKUPS, stock: bool = True
 ) -> Callable[[str, dict[str, t.Any], Refs], list[Mapped]]:
-    """The engine's mapper ``(module, raw record, refs) -> [Mapped]`` with this run's time zone and lookups."""
+    """The engine's mapper ``(module, raw record, refs) -> [Mapped]`` with this run's time zone and lookups.
+
+    ``stock``: whether products bring their stock count (not where Xero keeps the stock).
+    The stand-in service is the connector's own and maps to nothing.
+    """
 
     def mapper(stream: str, record: dict[str, t.Any], refs: Refs) -> list[Mapped]:
         reader = READERS.get(stream)
         if reader is None:
             raise MappingError(f"vTiger {stream} records are not mapped to the canonical model")
+        if stream == "Services" and lookups.stand_in is not None and str(record.get("id")) == lookups.stand_in:
+            return []
+        if stream == "Products":
+            return [read_product(record, refs, tz=tz, lookups=lookups, stock=stock)]
         return [reader(record, refs, tz=tz, lookups=lookups)]
 
     return mapper

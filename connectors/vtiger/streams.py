@@ -127,8 +127,8 @@ _MODULES = (
         writable=True,
         number_field="contact_no",
     ),
-    # Read only: the id map keeps one vTiger id per organization, and a customer that is
-    # also a supplier would need an account and a vendor.
+    # Written only for a supplier a purchase order goes to (the CRM holds customers): the id map keeps
+    # one vTiger id per organization, so a customer that is also a supplier stays an account.
     VtigerModule(
         "Vendors",
         ("organizations",),
@@ -148,6 +148,7 @@ _MODULES = (
             "country",
         ),
         mandatory=("vendorname",),
+        writable=True,
         number_field="vendor_no",
     ),
     VtigerModule(
@@ -195,6 +196,7 @@ _MODULES = (
             *COMMON_FIELDS,
             "subject",
             "invoice_no",
+            "customerno",
             "salesorder_id",
             "contact_id",
             "account_id",
@@ -213,10 +215,10 @@ _MODULES = (
         inventory=True,
         number_field="invoice_no",
     ),
-    # Read only: sales orders reach the hub as customer invoices; the hub has no sales orders to send back.
+    # Read only: a sales order is not a sale (its invoice is), so it reaches the hub as a quote, never an invoice.
     VtigerModule(
         "SalesOrder",
-        ("invoices",),
+        ("quotes",),
         "6",
         (
             *COMMON_FIELDS,
@@ -263,6 +265,7 @@ _MODULES = (
         "34",
         ("id", "taxname", "taxlabel", "percentage", "method", "deleted"),
         mandatory=("taxlabel", "percentage"),
+        writable=True,  # a Xero rate vTiger has no tax of the same percentage for
         incremental=False,
     ),
     # Which taxes each product or service carries, in the order they were selected.

@@ -99,6 +99,8 @@ from datashare.model import (
     Phone,
     PurchaseOrder,
     PurchaseOrderStatus,
+    Quote,
+    QuoteStatus,
     TaxCode,
     TaxCodeStatus,
     Transfer,
@@ -136,6 +138,8 @@ __all__ = [
     "person_remote_id",
     "purchase_order_to_canonical",
     "purchase_order_to_xero",
+    "quote_to_canonical",
+    "quote_to_xero",
     "tax_code_to_xero",
     "tax_rate_to_canonical",
     "transfer_to_xero",
@@ -157,6 +161,12 @@ LINE_AMOUNT_TYPES: dict[str, LineAmountType] = {
     "Exclusive": LineAmountType.EXCLUSIVE,
     "Inclusive": LineAmountType.INCLUSIVE,
     "NoTax": LineAmountType.NO_TAX,
+}
+# Quotes spell them in capitals (the spec's QuoteLineAmountTypes).
+QUOTE_LINE_AMOUNT_TYPES: dict[str, LineAmountType] = {
+    "EXCLUSIVE": LineAmountType.EXCLUSIVE,
+    "INCLUSIVE": LineAmountType.INCLUSIVE,
+    "NOTAX": LineAmountType.NO_TAX,
 }
 # Who the money moves with: receivable-side payments are customers', payable-side ones suppliers'.
 PAYMENT_TYPES: dict[str, PaymentType] = {
@@ -187,6 +197,7 @@ PHONE_TYPES: dict[str, str] = {
 
 _DOCUMENT_STATUSES = {s.value: s for s in DocumentStatus}
 _PURCHASE_ORDER_STATUSES = {s.value: s for s in PurchaseOrderStatus}
+_QUOTE_STATUSES = {s.value: s for s in QuoteStatus}
 _JOURNAL_STATUSES = {s.value: s for s in JournalStatus}
 _PAYMENT_STATUSES = {s.value: s for s in PaymentStatus}
 _TRANSFER_STATUSES = {s.value: s for s in TransferStatus}
@@ -195,6 +206,7 @@ _ACCOUNT_STATUSES = {s.value: s for s in AccountStatus}
 _ACCOUNT_TYPES = {s.value: s for s in AccountType}
 _ACCOUNT_CLASSES = {s.value: s for s in AccountClass}
 _LINE_AMOUNT_TO_XERO = {v: k for k, v in LINE_AMOUNT_TYPES.items()}
+_QUOTE_LINE_AMOUNT_TO_XERO = {v: k for k, v in QUOTE_LINE_AMOUNT_TYPES.items()}
 
 # Statuses that make a record a tombstone in the hub.
 _VOID_DOCUMENT = frozenset({DocumentStatus.VOIDED, DocumentStatus.DELETED})
@@ -683,10 +695,12 @@ def _line(f: _Fields, refs: Refs, currency: str, amounts: LineAmountType, number
     return line
 
 
-def _header(f: _Fields, refs: Refs, base: str) -> dict[str, t.Any]:
+def _header(
+    f: _Fields, refs: Refs, base: str, spellings: t.Mapping[str, LineAmountType] = LINE_AMOUNT_TYPES
+) -> dict[str, t.Any]:
     """What every document shares: contact, dates, currency and rate, totals, lines."""
     currency = (f.text("CurrencyCode") or base).upper()
-    amounts = f.choice("LineAmountTypes", LINE_AMOUNT_TYPES) or LineAmountType.EXCLUSIVE
+    amounts = f.choice("LineAmountTypes", spellings) or LineAmountType.EXCLUSIVE
     contact = f.obj("Contact")
     totals = {
         "net_amount": f.number("SubTotal"),
@@ -765,7 +779,9 @@ def _line_payload(line: DocumentLine, n: int, refs: Refs, amounts: LineAmountTyp
     return out
 
 
-def _document_payload(doc: Document, refs: Refs) -> Payload:
+def _document_payload(
+    doc: Document, refs: Refs, spellings: t.Mapping[LineAmountType, str] = _LINE_AMOUNT_TO_XERO
+) -> Payload:
     """The header and lines every document sends: contact, dates, currency (and rate when known), lines."""
     payload: Payload = {}
     if doc.organization_id is None:
@@ -779,7 +795,7 @@ def _document_payload(doc: Document, refs: Refs) -> Payload:
     payload["CurrencyCode"] = doc.currency
     if doc.currency_rate is not None:  # None: Xero takes the day's rate
         payload["CurrencyRate"] = _num(doc.currency_rate)
-    payload["LineAmountTypes"] = _LINE_AMOUNT_TO_XERO[doc.line_amount_type]
+    payload["LineAmountTypes"] = spellings[doc.line_amount_type]
     payload["LineItems"] = [
         _line_payload(line, n, refs, doc.line_amount_type, doc.entity) for n, line in enumerate(doc.lines)
     ]
@@ -854,6 +870,44 @@ def purchase_order_to_xero(order: PurchaseOrder, refs: Refs) -> Payload:
     # BILLED is Xero's to set, when a bill is raised from the order.
     status = PurchaseOrderStatus.AUTHORISED if order.status == PurchaseOrderStatus.BILLED else order.status
     payload["Status"] = "DELETED" if order.deleted_at is not None else status.value
+    return payload
+
+
+def quote_to_canonical(raw: Raw, refs: Refs, currency: str) -> Mapped:
+    """A Xero quote -> ``Quote``; DELETED ones come back as tombstones. A quote posts nothing to the ledger."""
+    f = _Fields(raw)
+    quote_id = f.required("QuoteID")
+    status = f.choice("Status", _QUOTE_STATUSES) or QuoteStatus.DRAFT
+    data = {
+        **_header(f, refs, currency, QUOTE_LINE_AMOUNT_TYPES),
+        "id": refs.hub_id("quotes", quote_id),
+        "status": status,
+        "transaction_number": f.text("QuoteNumber"),
+        "title": f.text("Title"),
+        "terms": f.text("Terms"),
+        "expiry_date": f.day("ExpiryDate"),
+        "deleted_at": _deleted_at(f, status == QuoteStatus.DELETED, "DELETED quote"),
+    }
+    return _mapped("quotes", quote_id, _build(Quote, data), f)
+
+
+def quote_to_xero(quote: Quote, refs: Refs) -> Payload:
+    """``Quote`` -> a Xero Quotes element; a tombstone is sent as DELETED.
+
+    Xero wants the Contact and the Date on every quote write, an update
+    included, and clears the texts an update leaves out: all are always sent.
+    """
+    if quote.transaction_date is None:
+        raise MappingError("quotes.transaction_date: missing, and Xero needs a Date on every quote")
+    payload: Payload = {}
+    _put(payload, "QuoteID", _own_id(refs, "quotes", quote))
+    _put(payload, "QuoteNumber", quote.transaction_number)
+    payload.update(_document_payload(quote, refs, _QUOTE_LINE_AMOUNT_TO_XERO))
+    if quote.expiry_date is not None:
+        payload["ExpiryDate"] = format_date(quote.expiry_date)
+    _put(payload, "Title", quote.title)
+    _put(payload, "Terms", quote.terms)
+    payload["Status"] = "DELETED" if quote.deleted_at is not None else quote.status.value
     return payload
 
 
@@ -1332,6 +1386,7 @@ READERS: dict[str, Callable[..., Mapped | list[Mapped]]] = {
     "Items": item_to_canonical,
     "Invoices": invoice_to_canonical,
     "PurchaseOrders": purchase_order_to_canonical,
+    "Quotes": quote_to_canonical,
     "CreditNotes": credit_note_to_canonical,
     "ManualJournals": manual_journal_to_canonical,
     "Journals": journal_to_canonical,
@@ -1342,5 +1397,6 @@ READERS: dict[str, Callable[..., Mapped | list[Mapped]]] = {
 }
 # Which read functions need the organisation's base currency as a third argument.
 NEEDS_CURRENCY = frozenset(
-    {"Items", "Invoices", "PurchaseOrders", "CreditNotes", "ManualJournals", "Journals", "Payments", "BankTransfers"}
+    {"Items", "Invoices", "PurchaseOrders", "Quotes", "CreditNotes", "ManualJournals", "Journals", "Payments"}
+    | {"BankTransfers"}
 )

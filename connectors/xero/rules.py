@@ -6,8 +6,9 @@ Xero: what they need to know about Xero's side (an invoice's current status,
 the account a payment names) is passed in.
 
 The rules come from the product spec's FAQ and Xero's API documentation:
-at most 5 contact persons per contact; a PAID invoice cannot be edited and an
-AUTHORISED one can only be voided; an invoice needs a contact; a payment needs
+at most 5 contact persons per contact; a DRAFT, SUBMITTED or AUTHORISED
+invoice takes edits while nothing (payment, credit note, prepayment,
+overpayment) is applied to it, a PAID one none; an invoice needs a contact; a payment needs
 a BANK account or one with payments enabled; QuantityOnHand and TotalCostPool
 are read-only.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import typing as t
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 
 from datashare.model import Account, Document, Person
 
@@ -53,10 +55,9 @@ READ_ONLY_FIELDS: dict[str, frozenset[str]] = {
     ),
 }
 
-# Invoice statuses in which Xero refuses edits, with what it still allows.
+# Invoice statuses in which Xero refuses every edit.
 _LOCKED_STATUSES: dict[str, str] = {
     "PAID": "invoice is PAID in Xero: edits are not sent",
-    "AUTHORISED": "invoice is AUTHORISED in Xero: only voiding is allowed, edits are not sent",
     "VOIDED": "invoice is VOIDED in Xero: it cannot be changed",
     "DELETED": "invoice is DELETED in Xero: it cannot be changed",
 }
@@ -107,16 +108,25 @@ def check_contact_persons(people: Iterable[Person]) -> str | None:
     )
 
 
-def check_invoice_editable(existing_status: str | None, new_status: str | None = None) -> str | None:
+def check_invoice_editable(
+    existing_status: str | None, new_status: str | None = None, applied: Decimal | None = None
+) -> str | None:
     """A reason when Xero will refuse to change an invoice in ``existing_status`` (None: not in Xero yet).
 
-    Voiding an AUTHORISED invoice is the one change allowed once it is approved.
+    Xero takes edits to DRAFT, SUBMITTED and AUTHORISED invoices while nothing
+    is applied to them (``applied``: what payments, credit notes, prepayments
+    and overpayments have taken off the total), voiding included; a PAID,
+    VOIDED or DELETED one takes none.
     """
     if existing_status is None:
         return None
     current = str(existing_status).upper()
-    if current == "AUTHORISED" and new_status is not None and str(new_status).upper() == "VOIDED":
-        return None
+    if current == "AUTHORISED" and applied is not None and applied > 0:
+        change = "voided" if new_status is not None and str(new_status).upper() == "VOIDED" else "edited"
+        return (
+            f"invoice has {applied} paid or credited in Xero: Xero takes no edit to it while that stands, "
+            f"so it is not {change}; remove the payment or allocation in Xero first"
+        )
     return _LOCKED_STATUSES.get(current)
 
 

@@ -13,17 +13,21 @@ The product's rules:
 * items go without QuantityOnHand (Xero's own, it flows outwards only) and
   without a purchase price where the hub has none;
 * a document needs a contact (one that names only a person goes to that
-  person's organization); an edit to an invoice PAID (or otherwise locked) in
-  Xero is not sent, with the reason;
+  person's organization); an edit to an invoice PAID in Xero, or AUTHORISED
+  with a payment or credit applied, is not sent, with the reason (Xero takes
+  edits to DRAFT, SUBMITTED and AUTHORISED invoices while nothing is applied);
 * a payment without a bank account goes through the organisation's default
   bank account; without one it is not sent, and the invoice stays AUTHORISED.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import typing as t
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from uuid import UUID
@@ -41,6 +45,7 @@ from connectors.xero.mapping import (
     payment_to_xero,
     person_remote_id,
     purchase_order_to_xero,
+    quote_to_xero,
     tax_code_to_xero,
 )
 from connectors.xero.payroll_sink import PayrollTimesheets
@@ -68,6 +73,8 @@ from datashare.model import (
     PartyStatus,
     Payment,
     Person,
+    Quote,
+    QuoteStatus,
     TaxCode,
 )
 from datashare.model.mapping import MappingError, Refs, WaitingForReference
@@ -102,6 +109,7 @@ class _Write:
 
 _WRITES: dict[str, _Write] = {
     "items": _Write("Items", item_to_xero),
+    "quotes": _Write("Quotes", lambda r, refs, _: quote_to_xero(r, refs)),
     "invoices": _Write("Invoices", lambda r, refs, _: invoice_to_xero(r, refs)),
     "purchase_orders": _Write("PurchaseOrders", lambda r, refs, _: purchase_order_to_xero(r, refs)),
     # Credit notes go unallocated: a shop's refund is paid back by a payment of the note (see connectors.base.shop).
@@ -207,7 +215,37 @@ class XeroSink:
             return PayrollTimesheets(self.client, self.hub).push(records, refs)
         if entity not in _WRITES:
             raise MappingError(f"{entity} are not written to Xero")
-        return self._write(entity, records, refs)
+        results = self._write(entity, records, refs)
+        if entity == "invoices":
+            results = self._quotes_invoiced([t.cast(Invoice, r) for r in records], results, refs)
+        return results
+
+    def _quotes_invoiced(self, invoices: list[Invoice], results: list[PushResult], refs: Refs) -> list[PushResult]:
+        """Mark INVOICED the quotes the invoices just written were made from; ``results``, noting what failed.
+
+        Xero marks a quote INVOICED itself only when it is turned into an
+        invoice in Xero; an invoice made from an order elsewhere must say so.
+        """
+        written = {r.hub_id for r in results if r.ok}
+        made_from = {i.quote_id: i.id for i in invoices if i.id in written and i.quote_id is not None}
+        quotes = self.hub.records("quotes", list(made_from))
+        held = self.hub.snapshots("quotes", self.app, list(quotes))
+        due = [
+            t.cast(Quote, quote).model_copy(update={"status": QuoteStatus.INVOICED})
+            for quote_id, quote in quotes.items()
+            if refs.remote_id("quotes", quote_id) is not None
+            and str((held.get(quote_id) or {}).get("status")) != QuoteStatus.INVOICED.value
+        ]
+        failed = {r.hub_id: r.error for r in (self._write("quotes", list(due), refs) if due else []) if not r.ok}
+        if not failed:
+            return results
+        notes = {made_from[q]: f"its quote could not be marked INVOICED in Xero: {why}" for q, why in failed.items()}
+        return [
+            dataclasses.replace(r, error="; ".join(filter(None, (r.error, notes[r.hub_id]))))
+            if r.hub_id in notes
+            else r
+            for r in results
+        ]
 
     # -- items, documents, payments -------------------------------------------------------
 
@@ -220,12 +258,16 @@ class XeroSink:
         taxes = self._tax_choices(records, refs)
         self._learn_organizations_of(records)
         rounded = self._rounded_to_what_is_due(records) if entity == "payments" else {}
+        short = self._short_of_stock(records, held, refs) if entity == "invoices" else {}
         for record in records:
             assert record.id is not None  # hub records always have their id
             remote = refs.remote_id(entity, record.id)
             refused = self._refusal(record, remote, held.get(record.id), refs)
             if refused is not None:
                 results.append(PushResult(record.id, False, remote, skipped=True, error=refused))
+                continue
+            if record.id in short:
+                results.append(PushResult.wait(record.id, short[record.id], remote))
                 continue
             try:
                 ready_record = self._completed(_withdrawn(rounded.get(record.id, record), held.get(record.id)), refs)
@@ -237,6 +279,9 @@ class XeroSink:
                 results.append(PushResult(record.id, False, remote, error=str(error)))
                 continue
             ready.append((record, payload, remote is None))
+        if entity == "quotes":
+            ready, refused_on_the_way = self._through_sent(ready, held)
+            results += refused_on_the_way
         if not ready:
             return results
         try:
@@ -256,6 +301,90 @@ class XeroSink:
             )
         return results
 
+    def _through_sent(
+        self, ready: list[tuple[CanonicalModel, dict[str, t.Any], bool]], held: dict[UUID, dict[str, t.Any]]
+    ) -> tuple[list[tuple[CanonicalModel, dict[str, t.Any], bool]], list[PushResult]]:
+        """Quote updates Xero takes only by way of SENT, sent there first; what is left to write, and what failed.
+
+        Xero moves a quote along set steps (``_QUOTE_MOVES``: DRAFT to SENT,
+        SENT to ACCEPTED or DECLINED…) and edits an ACCEPTED or INVOICED one
+        only once it is back at SENT, so such an update goes twice: to SENT
+        with its edits, then to the status wanted.
+        """
+        first = [
+            (record, {**payload, "Status": QuoteStatus.SENT.value})
+            for record, payload, created in ready
+            if not created
+            and record.id is not None
+            and _needs_sent_first(str((held.get(record.id) or {}).get("status")), payload["Status"])
+        ]
+        if not first:
+            return ready, []
+        try:
+            written = self.client.write(STREAMS["Quotes"], [payload for _, payload in first])
+            why = {r.id: "; ".join(w.errors) for (r, _), w in zip(first, written, strict=True) if not w.ok}
+        except ConnectorError as error:
+            why = {r.id: str(error) for r, _ in first}
+        failed = [
+            PushResult(hub_id, False, error=f"could not move the quote to SENT first: {reason or 'refused by Xero'}")
+            for hub_id, reason in why.items()
+            if hub_id is not None
+        ]
+        stopped = {r.hub_id for r in failed}
+        return [entry for entry in ready if entry[0].id not in stopped], failed
+
+    def _short_of_stock(
+        self, records: Sequence[CanonicalModel], held: dict[UUID, dict[str, t.Any]], refs: Refs
+    ) -> dict[UUID, WaitingForReference]:
+        """Sales Xero would refuse to approve for want of stock, each waiting on its item with the figures.
+
+        Xero approves no sales invoice that takes a tracked item below zero on
+        hand. Such an invoice waits (it is tried again on every run) instead of
+        failing, and goes out by itself once Xero's stock allows it. The
+        batch's sales draw on the stock in date order; untracked items never
+        hold a sale back.
+        """
+        approving = [
+            r
+            for r in records
+            if isinstance(r, Invoice)
+            and r.id is not None
+            and r.type == InvoiceType.CUSTOMER
+            and r.deleted_at is None
+            and r.status in (DocumentStatus.AUTHORISED, DocumentStatus.PAID)
+            and str((held.get(r.id) or {}).get("status") or "DRAFT") in ("DRAFT", "SUBMITTED")  # not approved yet
+        ]
+        item_ids = {line.item_id for invoice in approving for line in invoice.lines if line.item_id is not None}
+        stock = {
+            item_id: snapshot
+            for item_id, snapshot in self.hub.snapshots("items", self.app, list(item_ids)).items()
+            if snapshot.get("is_inventoried") and snapshot.get("quantity_on_hand") is not None
+        }
+        if not stock:
+            return {}
+        left = {item_id: Decimal(str(snapshot["quantity_on_hand"])) for item_id, snapshot in stock.items()}
+        short: dict[UUID, WaitingForReference] = {}
+        for invoice in sorted(approving, key=lambda i: (i.transaction_date or date.min, i.transaction_number or "")):
+            wanted: dict[UUID, Decimal] = defaultdict(Decimal)
+            for line in invoice.lines:
+                if line.item_id in left:
+                    wanted[line.item_id] += line.quantity
+            lacking = next((item for item, quantity in wanted.items() if quantity > left[item]), None)
+            if lacking is None:
+                for item, quantity in wanted.items():
+                    left[item] -= quantity
+                continue
+            assert invoice.id is not None
+            short[invoice.id] = WaitingForReference(
+                "items",
+                lacking,
+                self.app,
+                f"waiting for stock of item {stock[lacking].get('code') or lacking} in Xero: {_quantity(wanted[lacking])} "
+                f"wanted, {_quantity(left[lacking])} on hand for it; Xero approves no sale that takes a tracked item below zero, "
+                "so the invoice is sent once the stock is there",
+            )
+        return short
+
     def _refusal(
         self, record: CanonicalModel, remote: str | None, held: dict[str, t.Any] | None, refs: Refs
     ) -> str | None:
@@ -269,9 +398,9 @@ class XeroSink:
         if isinstance(record, Item) and record.deleted_at is not None:
             return "an item deleted elsewhere stays in Xero: Xero items are deleted in Xero itself"
         if isinstance(record, Invoice) and remote is not None and held is not None:
-            # What Xero last said the invoice was: an edit to a PAID one is not sent.
+            # What Xero last said the invoice was: an edit to a PAID one, or one with money applied, is not sent.
             wanted = "VOIDED" if record.deleted_at is not None else record.status.value
-            return check_invoice_editable(held.get("status"), wanted)
+            return check_invoice_editable(held.get("status"), wanted, _applied(held))
         no_account = isinstance(record, Payment) and record.account_id is None and remote is None
         if no_account and self._default_account("bank", refs) is None:
             return check_payment_account(None)
@@ -543,3 +672,38 @@ def _held_contact(element: dict[str, t.Any], refs: Refs, org_id: UUID) -> dict[s
     except MappingError:
         return None
     return {**mapped[0].record.model_dump(mode="json"), "id": str(org_id)}
+
+
+def _applied(held: t.Mapping[str, t.Any]) -> Decimal | None:
+    """What payments and credits have taken off an invoice Xero holds (its total less what is due), if known."""
+    total = (held.get("amount") or {}).get("total_amount")
+    due = held.get("balance")
+    if total is None or due is None:
+        paid = held.get("amount_paid")
+        return Decimal(str(paid)) if paid is not None else None
+    return Decimal(str(total)) - Decimal(str(due))
+
+
+# Where Xero lets a quote's status go from each status (the Xero sandbox's quotes module cites the sources).
+_QUOTE_MOVES: dict[str, frozenset[str]] = {
+    "DRAFT": frozenset({"SENT", "DELETED"}),
+    "SENT": frozenset({"ACCEPTED", "DECLINED", "DELETED"}),
+    "DECLINED": frozenset({"SENT", "DELETED"}),
+    "ACCEPTED": frozenset({"SENT", "INVOICED", "DELETED"}),
+    "INVOICED": frozenset({"SENT", "DELETED"}),
+}
+_QUOTES_WITHOUT_EDITS = frozenset({"ACCEPTED", "INVOICED"})
+
+
+def _needs_sent_first(current: str, wanted: str) -> bool:
+    """Whether a quote Xero holds in ``current`` must go to SENT before it can be written as ``wanted``."""
+    if current not in _QUOTE_MOVES or current == "SENT" or wanted == "SENT":
+        return False  # not in Xero yet, or SENT itself takes the edits
+    if wanted == current:  # an edit: ACCEPTED and INVOICED quotes take none until they are back at SENT
+        return current in _QUOTES_WITHOUT_EDITS
+    return wanted not in _QUOTE_MOVES[current]
+
+
+def _quantity(number: Decimal) -> str:
+    """A quantity as a person writes it: ``59``, ``2.5``."""
+    return format(number.normalize(), "f") if number else "0"

@@ -97,6 +97,8 @@ STREAMS: dict[str, XeroStream] = {
         ),
         XeroStream("Contacts", "ContactID", ("organizations", "people"), include_archived=True, order="ContactID ASC"),
         XeroStream("Items", "ItemID", ("items",), Paging.NONE),
+        # Xero pages quotes by 100 whatever pageSize says, and gives no pagination object.
+        XeroStream("Quotes", "QuoteID", ("quotes",), order="QuoteID ASC", page_size=100),
         XeroStream("Invoices", "InvoiceID", ("invoices",), order="InvoiceID ASC"),
         XeroStream("PurchaseOrders", "PurchaseOrderID", ("purchase_orders",), order="PurchaseOrderID ASC"),
         XeroStream("CreditNotes", "CreditNoteID", ("credit_notes",), order="CreditNoteID ASC"),

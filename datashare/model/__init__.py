@@ -38,6 +38,8 @@ from datashare.model.documents import (
     LineAmountType,
     PurchaseOrder,
     PurchaseOrderStatus,
+    Quote,
+    QuoteStatus,
 )
 from datashare.model.errors import describe_errors, validate_record
 from datashare.model.hr import (
@@ -119,6 +121,8 @@ __all__ = [
     "Phone",
     "PurchaseOrder",
     "PurchaseOrderStatus",
+    "Quote",
+    "QuoteStatus",
     "RefTo",
     "SalaryType",
     "ScheduleType",

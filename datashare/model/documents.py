@@ -1,4 +1,4 @@
-"""Commercial documents: invoices (customer and supplier), purchase orders, credit notes.
+"""Commercial documents: quotes, invoices (customer and supplier), purchase orders, credit notes.
 
 They share one header and one line shape (Connec!'s transaction shape), so each
 document only adds what is its own.
@@ -24,6 +24,7 @@ from datashare.model.types import (
     NonNegativeQuantity,
     OrganizationRef,
     PersonRef,
+    QuoteRef,
     Rate,
     TaxCodeRef,
     Value,
@@ -42,6 +43,8 @@ __all__ = [
     "LineAmountType",
     "PurchaseOrder",
     "PurchaseOrderStatus",
+    "Quote",
+    "QuoteStatus",
 ]
 
 
@@ -114,6 +117,32 @@ class Document(CanonicalModel):
         return self
 
 
+class QuoteStatus(StrEnum):
+    """The life of a quote (Xero's statuses): offered, then accepted or declined, then invoiced."""
+
+    DRAFT = "DRAFT"
+    SENT = "SENT"
+    ACCEPTED = "ACCEPTED"
+    DECLINED = "DECLINED"
+    INVOICED = "INVOICED"
+    DELETED = "DELETED"
+
+
+class Quote(Document):
+    """An offer or order a customer has not been invoiced for: it posts no revenue (Xero Quote, vTiger SalesOrder).
+
+    The sale is posted once, by the invoice made from it (``Invoice.quote_id``),
+    which marks the quote INVOICED.
+    """
+
+    entity: t.ClassVar[str] = "quotes"
+
+    status: QuoteStatus = QuoteStatus.DRAFT
+    title: str | None = None
+    expiry_date: date | None = None
+    terms: str | None = None
+
+
 class InvoiceType(StrEnum):
     """Sales (receivable) or purchase (payable) invoice."""
 
@@ -135,6 +164,7 @@ class Invoice(Document):
     amount_paid: Value | None = None
     billing_address: Address | None = None
     shipping_address: Address | None = None
+    quote_id: QuoteRef | None = Field(default=None, description="the quote or sales order it invoices")
 
     @model_validator(mode="after")
     def _due_after_issue(self) -> Invoice:

@@ -7,7 +7,7 @@ import typing as t
 from datashare.model.accounting import Account, Journal, Payment, TaxCode, Transfer
 from datashare.model.base import CanonicalModel
 from datashare.model.crm import Company, Item, Organization, Person
-from datashare.model.documents import CreditNote, Invoice, PurchaseOrder
+from datashare.model.documents import CreditNote, Invoice, PurchaseOrder, Quote
 from datashare.model.hr import (
     Employee,
     EmployeeSalary,
@@ -30,6 +30,7 @@ _IN_ORDER: tuple[type[CanonicalModel], ...] = (
     Organization,
     Person,
     Item,
+    Quote,
     Invoice,
     PurchaseOrder,
     CreditNote,
@@ -51,7 +52,7 @@ ENTITIES: dict[str, type[CanonicalModel]] = {model.entity: model for model in _I
 """Entity name (the hub table) -> model, in reference order."""
 
 DOMAINS: dict[str, tuple[str, ...]] = {
-    "crm_sales": ("company", "organizations", "people", "items", "invoices", "purchase_orders"),
+    "crm_sales": ("company", "organizations", "people", "items", "quotes", "invoices", "purchase_orders"),
     "accounting": ("tax_codes", "accounts", "credit_notes", "payments", "journals", "transfers"),
     "hr_payroll": (
         "work_locations",

@@ -35,6 +35,7 @@ __all__ = [
     "PersonRef",
     "Phone",
     "Quantity",
+    "QuoteRef",
     "Rate",
     "RefTo",
     "TaxCodeRef",
@@ -118,6 +119,7 @@ ItemRef = Annotated[HubId, RefTo("items")]
 AccountRef = Annotated[HubId, RefTo("accounts")]
 TaxCodeRef = Annotated[HubId, RefTo("tax_codes")]
 InvoiceRef = Annotated[HubId, RefTo("invoices")]
+QuoteRef = Annotated[HubId, RefTo("quotes")]
 CreditNoteRef = Annotated[HubId, RefTo("credit_notes")]
 EmployeeRef = Annotated[HubId, RefTo("employees")]
 PayItemRef = Annotated[HubId, RefTo("pay_items")]

@@ -6,7 +6,9 @@ token as ``Authorization: Bearer``; ``searchCriteria`` filter groups, sort
 orders and pages with ``total_count`` (a page past the end repeats the last
 one, Magento's quirk); customers, products (configurable ones with simple
 children), orders (a configurable line gives a parent and a child item),
-invoices (capture makes an order paid) and credit memos; Magento's
+invoices (of all the order or of some of its items: capture takes each
+one's total, so an order is paid in parts, ``total_paid``/``total_due``
+following) and credit memos; Magento's
 ``{"message", "parameters"}`` errors; UTC ``YYYY-MM-DD HH:MM:SS`` stamps
 that move on every write; faults on demand. Magento has no rate-limit
 headers, so neither has the emulator; its optional input limits (page size

@@ -6,7 +6,7 @@
     GET  customers/search?searchCriteria...     GET customers/{id}   POST customers   PUT customers/{id}
     GET  products?searchCriteria...             GET products/{sku}   POST products    PUT products/{sku}
     GET  orders?searchCriteria...               GET orders/{id}      POST orders/{id}/cancel
-    GET  invoices?searchCriteria...             GET invoices/{id}    POST order/{orderId}/invoice {"capture":true}
+    GET  invoices?searchCriteria...             GET invoices/{id}    POST order/{orderId}/invoice {"capture":true,"items":[...]}
     GET  creditmemos?searchCriteria...          GET creditmemo/{id}  POST order/{orderId}/refund
 
 The store code is ``default`` or ``all`` (or left out). Every call but the

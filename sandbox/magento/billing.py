@@ -1,9 +1,16 @@
 """Invoices and credit memos: what ``order/{id}/invoice`` and ``order/{id}/refund`` do to an order.
 
-Invoicing with capture makes the order paid (``total_paid = grand_total``,
-state ``processing``) and adds a status history comment; a credit memo
-raises ``total_refunded``, and an order refunded in full is ``closed``.
-A credit memo is only possible once an order is invoiced.
+Magento takes money by invoicing, and an order may be invoiced in parts: an
+invoice of some quantities of some items (``items``), then another of the
+rest. Each invoice carries its items' share of the row totals, tax and
+discount (the last quantity of an item takes what is left, so the invoices
+of an order add up to it to the cent) and, on the first invoice only, all
+of the shipping and its tax, as Magento's invoice totals do. Invoicing with
+capture takes the invoice's total: ``total_paid`` grows by it, ``total_due``
+is what is left, the order is ``processing`` and a status history comment
+says what was captured. A credit memo raises ``total_refunded``, and an
+order refunded in full is ``closed``. A credit memo is only possible once an
+order is invoiced.
 """
 
 from __future__ import annotations
@@ -23,36 +30,88 @@ __all__ = ["invoice_order", "refund_order"]
 _ZERO = Decimal(0)
 
 
-def invoice_order(state: MagentoState, order_id: int, *, capture: bool = True) -> dict[str, Any]:
-    """An invoice of everything not yet invoiced; ``capture`` takes the money (the order becomes paid)."""
+def _invoiced_part(row: dict[str, Any], qty: Decimal, last: bool) -> tuple[Decimal, Decimal, Decimal]:
+    """The row total, tax and discount an invoice of ``qty`` of an order item carries (the last takes the rest)."""
+    if last:
+        return (
+            row["row_total"] - row["row_invoiced"],
+            row["tax_amount"] - row["tax_invoiced"],
+            row["discount_amount"] - row["discount_invoiced"],
+        )
+    ordered = Decimal(row["qty_ordered"])
+    return (
+        _share(row["row_total"], qty, ordered),
+        _share(row["tax_amount"], qty, ordered),
+        _share(row["discount_amount"], qty, ordered),
+    )
+
+
+def invoice_order(
+    state: MagentoState, order_id: int, *, capture: bool = True, items: Mapping[str, int] | None = None
+) -> dict[str, Any]:
+    """An invoice of ``items`` (``{sku: qty}``; None: everything not yet invoiced); ``capture`` takes the money."""
     with state.lock:
         order = state.order(order_id)
-        open_items = [i for i in order["items"] if i["qty_ordered"] > i["qty_invoiced"]]
+        children = {i["parent_item_id"]: i for i in order["items"] if i.get("parent_item_id")}
+        open_items = [
+            i
+            for i in order["items"]
+            if not i.get("parent_item_id") and i["qty_ordered"] > i["qty_invoiced"] + i["qty_canceled"]
+        ]
         if order["state"] in ("canceled", "closed", "holded") or not open_items:
             raise MagentoError(400, "The order does not allow an invoice to be created.")
+        wanted = {sku.casefold(): Decimal(q) for sku, q in (items or {}).items()}
         invoice_id = state.new_id("invoices")
         now = state.now_stamp()
         lines = []
         for item in open_items:
-            lines.append(
-                {
-                    "entity_id": state.new_id("entity_items"),
-                    "parent_id": invoice_id,
-                    "order_item_id": item["item_id"],
-                    "product_id": item["product_id"],
-                    "sku": item["sku"],
-                    "name": item["name"],
-                    "qty": item["qty_ordered"] - item["qty_invoiced"],
-                    "price": item["price"],
-                    "price_incl_tax": item["price_incl_tax"],
-                    "row_total": item["row_total"],
-                    "row_total_incl_tax": item["row_total_incl_tax"],
-                    "tax_amount": item["tax_amount"],
-                    "discount_amount": item["discount_amount"],
-                }
-            )
-            item["qty_invoiced"] = item["qty_ordered"]
-            item["updated_at"] = now
+            left = item["qty_ordered"] - item["qty_invoiced"] - item["qty_canceled"]
+            qty = left if items is None else wanted.pop(item["sku"].casefold(), _ZERO)
+            if qty > left:
+                raise MagentoError(400, 'We found an invalid quantity to invoice item "%1".', [item["name"]])
+            if qty <= 0:
+                continue
+            for row in (item, children.get(item["item_id"])):
+                if row is None:
+                    continue
+                row_total, tax, discount = _invoiced_part(row, qty, qty == left)
+                lines.append(
+                    {
+                        "entity_id": state.new_id("entity_items"),
+                        "parent_id": invoice_id,
+                        "order_item_id": row["item_id"],
+                        "product_id": row["product_id"],
+                        "sku": row["sku"],
+                        "name": row["name"],
+                        "qty": qty,
+                        "price": row["price"],
+                        "price_incl_tax": row["price_incl_tax"],
+                        "row_total": row_total,
+                        "row_total_incl_tax": row_total + tax,
+                        "tax_amount": tax,
+                        "discount_amount": discount,
+                    }
+                )
+                row["qty_invoiced"] += qty
+                row["row_invoiced"] += row_total
+                row["tax_invoiced"] += tax
+                row["discount_invoiced"] += discount
+                row["updated_at"] = now
+        if wanted:
+            raise MagentoError(400, "The invoice contains one or more items that are not part of the original order.")
+        if not lines:
+            raise MagentoError(400, "The invoice can't be created without products. Add products and try again.")
+        first = not any(
+            i["order_id"] == order_id for i in state.tables["invoices"].values() if i["entity_id"] != invoice_id
+        )
+        shipping = Decimal(order["shipping_amount"]) if first else _ZERO
+        shipping_tax = Decimal(order["shipping_tax_amount"]) if first else _ZERO
+        # A configurable's child line carries nothing of its own (price 0): its parent's line holds the money.
+        parents = [line for line in lines if line["order_item_id"] not in {c["item_id"] for c in children.values()}]
+        subtotal = sum((line["row_total"] for line in parents), _ZERO)
+        discount = sum((line["discount_amount"] for line in parents), _ZERO)
+        tax = sum((line["tax_amount"] for line in parents), _ZERO) + shipping_tax
+        grand = subtotal + shipping + tax - discount
         invoice = {
             "entity_id": invoice_id,
             "order_id": order_id,
@@ -61,26 +120,27 @@ def invoice_order(state: MagentoState, order_id: int, *, capture: bool = True) -
             "store_id": 1,
             "order_currency_code": order["order_currency_code"],
             "base_currency_code": order["base_currency_code"],
-            "subtotal": order["subtotal"],
-            "tax_amount": order["tax_amount"],
-            "shipping_amount": order["shipping_amount"],
-            "shipping_tax_amount": order["shipping_tax_amount"],
-            "discount_amount": order["discount_amount"],
-            "grand_total": order["grand_total"],
-            "total_qty": order["total_qty_ordered"],
+            "subtotal": subtotal,
+            "tax_amount": tax,
+            "shipping_amount": shipping,
+            "shipping_tax_amount": shipping_tax,
+            "discount_amount": -discount,
+            "grand_total": grand,
+            "total_qty": sum((line["qty"] for line in parents), _ZERO),
             "created_at": now,
             "updated_at": now,
             "items": lines,
         }
         state.tables["invoices"][invoice_id] = invoice
-        order["total_invoiced"] = order["grand_total"]
+        order["total_invoiced"] = Decimal(order["total_invoiced"]) + grand
+        order["shipping_invoiced"] = Decimal(order["shipping_invoiced"]) + shipping
         if capture:
-            order["total_paid"] = order["grand_total"]
-            order["total_due"] = _ZERO
-            order["payment"]["amount_paid"] = order["grand_total"]
+            order["total_paid"] = Decimal(order["total_paid"]) + grand
+            order["total_due"] = order["grand_total"] - order["total_paid"]
+            order["payment"]["amount_paid"] = order["total_paid"]
             order["status_histories"].append(
                 {
-                    "comment": f"Captured amount of {order['order_currency_code']} {order['grand_total']} online.",
+                    "comment": f"Captured amount of {order['order_currency_code']} {grand} online.",
                     "created_at": now,
                     "entity_name": "invoice",
                     "parent_id": order_id,

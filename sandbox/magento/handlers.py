@@ -3,7 +3,8 @@
 Reads answer records as stored (``wire`` turns money into numbers); writes
 go through the state's API, so REST and tests change a store the same way.
 Bodies are Magento's: ``{"customer": {...}}``, ``{"product": {...}}``,
-``{"capture": true}``, ``{"items": [{"order_item_id", "qty"}], "arguments":
+``{"capture": true, "items": [{"order_item_id", "qty"}]}`` (no items: all of
+them), ``{"items": [{"order_item_id", "qty"}], "arguments":
 {"shipping_amount", "adjustment_positive", "adjustment_negative"}}``.
 """
 
@@ -176,11 +177,31 @@ async def cancel_order(request: Request, state: MagentoState, args: list[str]) -
     return True
 
 
+def _items_by_sku(order: dict[str, Any], rows: Any, what: str) -> dict[str, int] | None:
+    """A body's ``items`` (``[{"order_item_id", "qty"}]``) as ``{sku: qty}``; None when it names none (all of them)."""
+    if not rows:
+        return None
+    skus = {item["item_id"]: item["sku"] for item in order["items"] if not item.get("parent_item_id")}
+    items: dict[str, int] = {}
+    for row in rows if isinstance(rows, list) else [rows]:
+        sku = skus.get(row.get("order_item_id")) if isinstance(row, dict) else None
+        if sku is None:
+            raise MagentoError(400, f"The {what} contains items that are not in the order: %1", [str(row)])
+        items[sku] = items.get(sku, 0) + int(row.get("qty", 0))
+    return items
+
+
 async def invoice_order(request: Request, state: MagentoState, args: list[str]) -> Any:
-    """``POST order/{id}/invoice``: the new invoice's id (``capture`` makes the order paid)."""
+    """``POST order/{id}/invoice``: the new invoice's id; ``items`` invoices part of the order, ``capture`` takes the money."""
+    order_id = numeric_id(args[0], "orderId")
     body = await json_body(request)
-    capture = bool(body.get("capture")) if isinstance(body, dict) else False
-    return state.invoice_order(numeric_id(args[0], "orderId"), capture=capture)["entity_id"]
+    body = body if isinstance(body, dict) else {}
+    with state.lock:
+        order = state.record("orders", order_id)
+        if order is None:
+            raise no_such_entity("orderId", order_id)
+        items = _items_by_sku(order, body.get("items"), "invoice")
+        return state.invoice_order(order_id, items, capture=bool(body.get("capture")))["entity_id"]
 
 
 async def refund_order(request: Request, state: MagentoState, args: list[str]) -> Any:
@@ -192,15 +213,7 @@ async def refund_order(request: Request, state: MagentoState, args: list[str]) -
         order = state.record("orders", order_id)
         if order is None:
             raise no_such_entity("orderId", order_id)
-        skus = {item["item_id"]: item["sku"] for item in order["items"] if not item.get("parent_item_id")}
-        items: dict[str, int] | None = None
-        if body.get("items"):
-            items = {}
-            for row in body["items"]:
-                sku = skus.get(row.get("order_item_id")) if isinstance(row, dict) else None
-                if sku is None:
-                    raise MagentoError(400, "The creditmemo contains items that are not in the order: %1", [str(row)])
-                items[sku] = items.get(sku, 0) + int(row.get("qty", 0))
+        items = _items_by_sku(order, body.get("items"), "creditmemo")
         given = body.get("arguments")
         arguments: dict[str, Any] = given if isinstance(given, dict) else {}
         options: dict[str, Any] = {

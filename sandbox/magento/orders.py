@@ -29,7 +29,7 @@ _COMPUTED = frozenset(
     {
         "entity_id", "increment_id", "created_at", "updated_at", "items", "subtotal", "tax_amount", "grand_total",
         "discount_amount", "total_paid", "total_due", "total_invoiced", "total_refunded", "shipping_tax_amount",
-        "shipping_incl_tax", "subtotal_incl_tax", "extension_attributes", "status_histories",
+        "shipping_incl_tax", "subtotal_incl_tax", "extension_attributes", "status_histories", "shipping_invoiced",
     }
 )  # fmt: skip
 
@@ -49,6 +49,9 @@ def _item(
         "qty_invoiced": _ZERO,
         "qty_refunded": _ZERO,
         "qty_canceled": _ZERO,
+        "row_invoiced": _ZERO,
+        "tax_invoiced": _ZERO,
+        "discount_invoiced": _ZERO,
         "price": _ZERO,
         "base_price": _ZERO,
         "original_price": _ZERO,
@@ -229,6 +232,7 @@ def place_order(
             "coupon_code": coupon_code if percent else None,
             "total_paid": _ZERO,
             "total_invoiced": _ZERO,
+            "shipping_invoiced": _ZERO,
             "total_refunded": _ZERO,
             "items": items,
             "billing_address": _address(state, customer, guest or {}, "billing"),

@@ -8,7 +8,10 @@ without tax, a disabled product and one whose SKU is too long for a Xero item
 code (its mapping is rejected with the reason). 24 orders over the 30 days
 before the clock's now: two in three paid (invoiced with capture), some with
 a 10% coupon, one canceled, one from a guest (no customer: rejected by the
-mapping), and two refunded (one in full, one in part).
+mapping), two refunded (one in full, one in part), one paid in two parts (its
+gift card and the shipping invoiced half an hour after the order, the rest
+two days later) and one paid in part (only its gift card and shipping
+invoiced: ``total_due`` left).
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ class SeedSummary:
     canceled_order: int = 0
     refunded: list[int] = field(default_factory=list)
     long_sku: str = ""
+    two_part: list[int] = field(default_factory=list)
+    part_paid: list[int] = field(default_factory=list)
 
 
 def seed_sample(state: MagentoState, *, scale: int = 1, seed: int = 0) -> SeedSummary:
@@ -107,7 +112,8 @@ def seed_sample(state: MagentoState, *, scale: int = 1, seed: int = 0) -> SeedSu
             + timedelta(minutes=int(HISTORY_DAYS * 24 * 60 * n / orders) + rng.randint(0, 59))
         )
         lines = [(rng.choice(skus), rng.randint(1, 3)) for _ in range(rng.randint(1, 3))]
-        if n % 24 == 5:
+        in_parts = n % 24 in (8, 14)  # 8: paid in two parts, 14: in part only
+        if n % 24 == 5 or in_parts:
             lines.append(("MAG-GIFT-50", 1))
         with state.backdated(placed):
             guest = n % 24 == 7
@@ -124,6 +130,17 @@ def seed_sample(state: MagentoState, *, scale: int = 1, seed: int = 0) -> SeedSu
             with state.backdated(placed + timedelta(hours=2)):
                 state.cancel_order(order["entity_id"])
             summary.canceled_order = order["entity_id"]
+            continue
+        if in_parts and placed + timedelta(hours=1) <= now:
+            with state.backdated(placed + timedelta(minutes=30)):
+                state.invoice_order(order["entity_id"], {"MAG-GIFT-50": 1})
+            if n % 24 == 8:
+                with state.backdated(min(placed + timedelta(days=2), now)):
+                    state.invoice_order(order["entity_id"])
+                summary.two_part.append(order["entity_id"])
+                summary.paid.append(order["entity_id"])
+            else:
+                summary.part_paid.append(order["entity_id"])
             continue
         if n % 3 == 2 or placed + timedelta(hours=1) > now:
             continue

@@ -376,9 +376,11 @@ class MagentoState:
                 billing.invoice_order(self, order["entity_id"], capture=True)
             return order
 
-    def invoice_order(self, order_id: int, *, capture: bool = True) -> dict[str, Any]:
-        """Invoice all that is left of an order; capturing makes it paid. See ``billing.invoice_order``."""
-        return billing.invoice_order(self, order_id, capture=capture)
+    def invoice_order(
+        self, order_id: int, items: Mapping[str, int] | None = None, *, capture: bool = True
+    ) -> dict[str, Any]:
+        """Invoice ``{sku: qty}`` of an order (None: all that is left); capturing takes its total. See ``billing``."""
+        return billing.invoice_order(self, order_id, capture=capture, items=items)
 
     def edit_order(self, order_id: int, **changes: Any) -> dict[str, Any]:
         """Change an order's fields (or its ``lines`` while unpaid); ``updated_at`` moves. See ``orders.edit_order``."""

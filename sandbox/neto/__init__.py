@@ -6,7 +6,9 @@ calls with a ``Filter`` (at least one filter, an ``OutputSelector``,
 ``DateUpdatedFrom``/``To``, ``Page`` from 0 and ``Limit``), answers with
 ``Ack`` Success/Warning/Error and ``Messages`` whose ``Error``/``Warning`` is
 one object or a list, every scalar a string, dates ``YYYY-MM-DD HH:MM:SS`` in
-the site's local time, JSON only with ``Accept: application/json`` (XML
+the site's local time, an order's payments as ``OrderPayment`` entries (a
+deposit, a part payment, the balance: ``DatePaid`` set once they cover
+``GrandTotal``), JSON only with ``Accept: application/json`` (XML
 otherwise), 500 calls a minute per key then HTTP 429 and nothing for a
 minute, and faults on demand.
 

@@ -1,5 +1,10 @@
 """A seeded sample site: customers, items, orders (paid, unpaid, cancelled, one guest's) and two RMAs.
 
+Per twelve orders, one is paid in two parts (a 40% deposit at checkout, the
+balance by bank deposit a day after the last order: two ``OrderPayment``
+entries, ``DatePaid`` set by the second) and one in part only (a 30% deposit
+at checkout: no ``DatePaid``).
+
 The site overlaps the AU Xero sandbox the way one business's shop and books
 do: the first half of the customers carry the names and emails of Xero's
 sample customers (``sandbox.xero.samples``), and the first items' SKUs are
@@ -41,6 +46,8 @@ class SeedSummary:
     paid: list[str] = field(default_factory=list)
     cancelled: list[str] = field(default_factory=list)
     guest: list[str] = field(default_factory=list)
+    two_part: list[str] = field(default_factory=list)
+    part_paid: list[str] = field(default_factory=list)
 
 
 class _At:
@@ -127,17 +134,22 @@ def seed_sample(state: NetoState, *, scale: int = 1, seed: int = 0) -> SeedSumma
                     for sku in rng.sample(skus, rng.randint(1, 3))
                 ]
                 guest = n == 5
+                two_parts, deposit = n % 12 == 9, n % 12 == 10
                 order = state.add_order(
                     "" if guest else rng.choice(usernames),
                     lines,
                     shipping=rng.choice(("0", "9.95", "14.95")),
                     coupon=("WELCOME10", "10.00") if n % 7 == 3 else None,
-                    paid=not guest and n % 5 != 2,
+                    paid=not guest and n % 5 != 2 and not (two_parts or deposit),
                     email="walk.in@mail.example.com.au" if guest else None,
                 )
                 order_id = order["OrderID"]
                 if guest:
                     summary.guest.append(order_id)
+                if two_parts or deposit:
+                    share = Decimal("0.4") if two_parts else Decimal("0.3")
+                    state.pay_order(order_id, (Decimal(order["GrandTotal"]) * share).quantize(Decimal("0.01")))
+                    (summary.two_part if two_parts else summary.part_paid).append(order_id)
                 tick(30)
                 if n % 4 == 0 and order["DatePaid"]:
                     state.update_order(order_id, OrderStatus="Dispatched")
@@ -146,6 +158,12 @@ def seed_sample(state: NetoState, *, scale: int = 1, seed: int = 0) -> SeedSumma
                     summary.cancelled.append(order_id)
                 if order["DatePaid"] and order["OrderStatus"] != "Cancelled":
                     summary.paid.append(order_id)
+                tick()
+            if summary.two_part:
+                tick(24 * 60)  # the balances arrive the next day
+            for order_id in summary.two_part:
+                state.pay_order(order_id, payment_type="Bank Deposit")
+                summary.paid.append(order_id)
                 tick()
             for order_id in summary.paid[1:3]:
                 first_line = state.tables["Order"][order_id]["OrderLine"][0]

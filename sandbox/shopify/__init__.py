@@ -8,9 +8,10 @@ graphql-core against an SDL subset of Shopify's schema, with connections
 (``first``/``after`` up to 250, ``pageInfo``), the ``updated_at`` search
 filter, sort keys, calculated query cost in ``extensions.cost`` drawn from a
 leaky bucket (``THROTTLED`` when short) and ``userErrors`` on
-``customerCreate``/``customerUpdate``; REST ``customers``, ``orders`` and
-``products`` with ``Link``-header paging, ``updated_at_min``, orders'
-``status=open`` default, the 40-call bucket (``X-Shopify-Shop-Api-Call-Limit``,
+``customerCreate``/``customerUpdate``/``orderCreateManualPayment`` (a manual
+payment, in part or in full: orders go PARTIALLY_PAID, then PAID); REST
+``customers``, ``orders`` and ``products`` with ``Link``-header paging,
+``updated_at_min``, orders' ``status=open`` default, the 40-call bucket (``X-Shopify-Shop-Api-Call-Limit``,
 429 + ``Retry-After``) and Shopify's error bodies; faults on demand.
 
 Assumptions (not verifiable without a live shop): the wording of some error
@@ -32,7 +33,7 @@ from sandbox.shopify.graph import MAX_PAGE, gid, parse_gid
 from sandbox.shopify.rest import DEFAULT_LIMIT, MAX_LIMIT
 from sandbox.shopify.schema import SDL, schema
 from sandbox.shopify.seed import HISTORY_DAYS, SeedSummary, seed_sample
-from sandbox.shopify.state import API_VERSION, SAMPLE_TOKEN, ShopifyState
+from sandbox.shopify.state import API_VERSION, SAMPLE_TOKEN, PaymentError, ShopifyState
 
 __all__ = [
     "API_ROOT",
@@ -45,6 +46,7 @@ __all__ = [
     "SDL",
     "CallBucket",
     "CostBucket",
+    "PaymentError",
     "SeedSummary",
     "ShopifyError",
     "ShopifyState",

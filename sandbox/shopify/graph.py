@@ -31,7 +31,17 @@ from sandbox.shopify.state import (
     Variant,
 )
 
-__all__ = ["MAX_PAGE", "Renderer", "bag", "customer_object", "gid", "parse_gid", "root_fields", "stamp"]
+__all__ = [
+    "MAX_PAGE",
+    "Renderer",
+    "bag",
+    "customer_object",
+    "gid",
+    "order_object",
+    "parse_gid",
+    "root_fields",
+    "stamp",
+]
 
 MAX_PAGE = 250
 """The most records one connection page holds."""
@@ -279,8 +289,13 @@ class Renderer:
             "taxLines": [self.tax_line(tax) for tax in s.tax_lines],
         }
 
-    def transaction(self, tx: Transaction) -> Obj:
-        """An ``OrderTransaction`` (kind and status upper case, as GraphQL shows them)."""
+    def transaction(self, tx: Transaction, order: Order | None = None) -> Obj:
+        """An ``OrderTransaction`` (kind and status upper case, as GraphQL shows them); a capture names its authorization."""
+        parent = (
+            next((p for p in order.transactions if p.id == tx.parent_id), None)
+            if order is not None and tx.parent_id
+            else None
+        )
         return {
             "__typename": "OrderTransaction",
             "id": gid("OrderTransaction", tx.id),
@@ -289,7 +304,8 @@ class Renderer:
             "gateway": tx.gateway,
             "amountSet": bag(tx.amount, self.currency),
             "processedAt": stamp(tx.processed_at),
-            "createdAt": stamp(tx.processed_at),
+            "createdAt": stamp(tx.created_at or tx.processed_at),
+            "parentTransaction": (lambda info: self.transaction(parent, order)) if parent is not None else None,
         }
 
     def refund(self, order: Order, r: Refund) -> Obj:
@@ -360,7 +376,7 @@ class Renderer:
             "presentmentCurrencyCode": o.currency,
             "taxesIncluded": o.taxes_included,
             "displayFinancialStatus": status,
-            "fullyPaid": o.received + o.refunded >= o.total_price,
+            "fullyPaid": o.fully_paid,
             "customer": self.customer(customer) if customer else None,
             "billingAddress": address,
             "shippingAddress": address,
@@ -370,6 +386,7 @@ class Renderer:
             "totalTaxSet": bag(o.total_tax, o.currency),
             "totalPriceSet": bag(o.total_price, o.currency),
             "totalReceivedSet": bag(o.received, o.currency),
+            "totalOutstandingSet": bag(o.outstanding, o.currency),
             "totalRefundedSet": bag(o.refunded, o.currency),
             "currentTotalPriceSet": bag(o.total_price - o.refunded, o.currency),
             "taxLines": [self.tax_line(TaxLine(title, rate, price)) for (title, rate), price in taxes.items()],
@@ -378,7 +395,7 @@ class Renderer:
             "discountApplications": _nested(
                 [(n, n) for n in range(len(o.discount_codes))], o.created_at, lambda n: self.discount(o, n)
             ),
-            "transactions": _limited([self.transaction(tx) for tx in o.transactions]),
+            "transactions": _limited([self.transaction(tx, o) for tx in o.transactions]),
             "refunds": _limited([self.refund(o, r) for r in o.refunds]),
         }
 
@@ -449,3 +466,8 @@ def root_fields(state: ShopifyState) -> Obj:
 def customer_object(state: ShopifyState, customer: Customer) -> Obj:
     """One customer as GraphQL shows it (for mutation payloads)."""
     return Renderer(state).customer(customer)
+
+
+def order_object(state: ShopifyState, order: Order) -> Obj:
+    """One order as GraphQL shows it (for mutation payloads)."""
+    return Renderer(state).order(order)

@@ -1,21 +1,27 @@
-"""The mutations the sandbox serves: ``customerCreate`` and ``customerUpdate``, refusing with ``userErrors``.
+"""The mutations the sandbox serves: ``customerCreate``, ``customerUpdate`` and ``orderCreateManualPayment``.
 
-A refused mutation is still a 200 answer with ``customer: null`` and
-``userErrors: [{field, message}]`` (Shopify's convention: errors about the
-input are data, not GraphQL errors). The checks are Shopify's visible ones:
-a customer needs a name, phone or email; an email must look like one and be
-unused in the shop; an update needs an existing id.
+A refused mutation is still a 200 answer with ``customer: null`` (or
+``order: null``) and ``userErrors: [{field, message}]`` (Shopify's
+convention: errors about the input are data, not GraphQL errors). The checks
+are Shopify's visible ones: a customer needs a name, phone or email; an email
+must look like one and be unused in the shop; an update needs an existing id.
+A manual payment (cash, a bank transfer: Shopify's way to record a deposit or
+a part payment, 2025-04 on) takes ``amount`` (all that is owed when absent),
+up to what is owed, and ``processedAt`` not in the future; its errors carry
+a ``code``.
 """
 
 from __future__ import annotations
 
 import re
 import typing as t
+from decimal import Decimal, InvalidOperation
 
 from graphql import GraphQLResolveInfo
 
-from sandbox.shopify.graph import customer_object, parse_gid
-from sandbox.shopify.state import Customer, ShopifyState
+from sandbox.shopify.graph import customer_object, order_object, parse_gid
+from sandbox.shopify.listing import SearchError, parse_moment
+from sandbox.shopify.state import Customer, PaymentError, ShopifyState
 
 __all__ = ["mutation_fields"]
 
@@ -91,4 +97,34 @@ def mutation_fields(state: ShopifyState) -> Obj:
             return {"customer": None, "userErrors": errors}
         return {"customer": customer_object(state, state.update_customer(found.id, **changes)), "userErrors": []}
 
-    return {"customerCreate": create, "customerUpdate": update}
+    def manual_payment(
+        info: GraphQLResolveInfo,
+        id: str,
+        amount: Obj | None = None,
+        paymentMethodName: str | None = None,  # noqa: N803 - GraphQL's argument name
+        processedAt: str | None = None,  # noqa: N803 - GraphQL's argument name
+    ) -> Obj:
+        order_id = parse_gid(id, "Order")
+        if order_id is None or order_id not in state.orders:
+            return _refused("ORDER_NOT_FOUND", ["id"], "Order does not exist")
+        try:
+            paying = Decimal(str(amount["amount"])) if amount else None
+        except InvalidOperation:
+            paying = Decimal("NaN")
+        if paying is not None and not paying.is_finite():
+            return _refused("AMOUNT_NOT_POSITIVE", ["amount"], "Amount must be positive.")
+        try:
+            when = parse_moment(processedAt) if processedAt else None
+        except SearchError:
+            return _refused("PROCESSED_AT_INVALID", ["processedAt"], "Processed at is invalid.")
+        try:
+            state.record_payment(order_id, paying, gateway=paymentMethodName or "Other", processed_at=when)
+        except PaymentError as error:
+            return _refused(error.code, [error.field] if error.field else None, error.message)
+        return {"order": order_object(state, state.orders[order_id]), "userErrors": []}
+
+    return {"customerCreate": create, "customerUpdate": update, "orderCreateManualPayment": manual_payment}
+
+
+def _refused(code: str, field: list[str] | None, message: str) -> Obj:
+    return {"order": None, "userErrors": [{"code": code, "field": field, "message": message}]}

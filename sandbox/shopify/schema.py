@@ -197,6 +197,7 @@ type OrderTransaction implements Node {
   amountSet: MoneyBag!
   processedAt: DateTime
   createdAt: DateTime!
+  parentTransaction: OrderTransaction
 }
 
 type RefundLineItem {
@@ -253,6 +254,7 @@ type Order implements Node {
   totalTaxSet: MoneyBag
   totalPriceSet: MoneyBag!
   totalReceivedSet: MoneyBag!
+  totalOutstandingSet: MoneyBag!
   totalRefundedSet: MoneyBag!
   currentTotalPriceSet: MoneyBag!
   taxLines: [TaxLine!]!
@@ -306,9 +308,27 @@ input CustomerInput {
 type CustomerCreatePayload { customer: Customer userErrors: [UserError!]! }
 type CustomerUpdatePayload { customer: Customer userErrors: [UserError!]! }
 
+input MoneyInput { amount: Decimal! currencyCode: CurrencyCode! }
+enum OrderCreateManualPaymentOrderCreateManualPaymentErrorCode {
+  AMOUNT_EXCEEDS_BALANCE AMOUNT_NOT_POSITIVE GATEWAY_NOT_FOUND ORDER_IS_TEMPORARILY_UNAVAILABLE ORDER_NOT_FOUND
+  PROCESSED_AT_INVALID
+}
+type OrderCreateManualPaymentOrderCreateManualPaymentError {
+  code: OrderCreateManualPaymentOrderCreateManualPaymentErrorCode
+  field: [String!]
+  message: String!
+}
+type OrderCreateManualPaymentPayload {
+  order: Order
+  userErrors: [OrderCreateManualPaymentOrderCreateManualPaymentError!]!
+}
+
 type Mutation {
   customerCreate(input: CustomerInput!): CustomerCreatePayload
   customerUpdate(input: CustomerInput!): CustomerUpdatePayload
+  orderCreateManualPayment(
+    id: ID!, amount: MoneyInput, paymentMethodName: String, processedAt: DateTime
+  ): OrderCreateManualPaymentPayload
 }
 """
 

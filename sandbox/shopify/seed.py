@@ -8,7 +8,10 @@ a T-shirt with three size variants, and a gift card without a SKU (which
 the connector must refuse: Xero items are matched by code). Orders over the
 30 days before the clock's now: most paid, some with shipping, one with a
 discount code, one refunded in part, one cancelled, one placed by a guest
-(no customer). The same seed, scale and clock time give the same shop.
+(no customer), one paid in two parts (its card authorized at checkout, then
+captured half two hours later and the rest two days later: PAID) and one
+paid in part (a manual deposit of 30%: PARTIALLY_PAID). The same seed,
+scale and clock time give the same shop.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sandbox.shopify.state import Order, ShopifyState
+from sandbox.shopify.state import Order, ShopifyState, Transaction, money
 from sandbox.xero.samples import sample_directory
 
 __all__ = ["HISTORY_DAYS", "SeedSummary", "seed_sample"]
@@ -50,12 +53,20 @@ class SeedSummary:
     guest_order: int | None = None
     discounted_order: int | None = None
     no_sku_product: int | None = None
+    two_part_orders: list[int] = field(default_factory=list)
+    part_paid_orders: list[int] = field(default_factory=list)
 
 
 def _at(order: Order, moment: datetime) -> None:
     order.created_at = order.processed_at = order.updated_at = moment
     for tx in order.transactions:
-        tx.processed_at = moment
+        tx.processed_at = tx.created_at = moment
+
+
+def _taken_at(order: Order, *moments: tuple[Transaction, datetime]) -> None:
+    """Date each transaction when its money moved; the last one is when the order last changed."""
+    for tx, moment in moments:
+        tx.processed_at = tx.created_at = order.updated_at = moment
 
 
 def seed_sample(state: ShopifyState, scale: int = 1, seed: int = 0) -> SeedSummary:
@@ -127,15 +138,28 @@ def seed_sample(state: ShopifyState, scale: int = 1, seed: int = 0) -> SeedSumma
         for n in range(count):
             guest = n == 3
             lines = [(v.id, rng.randrange(1, 4)) for v in rng.sample(variants, rng.randrange(1, 4))]
+            two_parts, deposit = n % 10 == 5, n % 10 == 6
             order = state.create_order(
                 None if guest else customers[n % len(customers)].id,
                 lines,
-                paid=n % 4 != 1,
+                paid=n % 4 != 1 and not (two_parts or deposit),
                 shipping=_SHIPPING[n % 2] if n % 3 else None,
                 discount=("WELCOME10", Decimal(10)) if n == 2 else None,
                 email="walk.in@guest.example.com" if guest else None,
             )
-            _at(order, start + step * (n + 1) + timedelta(seconds=n))
+            placed = start + step * (n + 1) + timedelta(seconds=n)
+            _at(order, placed)
+            if two_parts:
+                held = state.authorize(order.id)
+                half = state.capture(order.id, money(order.total_price / 2))
+                rest = state.capture(order.id)
+                later = min(placed + timedelta(days=2), now)
+                _taken_at(order, (held, placed), (half, placed + timedelta(hours=2)), (rest, later))
+                summary.two_part_orders.append(order.id)
+            if deposit:
+                paid = state.record_payment(order.id, money(order.total_price * Decimal("0.3")))
+                _taken_at(order, (paid, placed + timedelta(minutes=5)))
+                summary.part_paid_orders.append(order.id)
             orders.append(order)
             if guest:
                 summary.guest_order = order.id

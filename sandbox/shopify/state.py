@@ -9,7 +9,15 @@ threads at once.
 
 The Python API here is what tests and the seeder use to make a shop:
 ``create_customer``, ``create_product``, ``create_order(..., paid=True)``,
-``update_order``, ``mark_paid``, ``cancel_order`` and ``refund``.
+``update_order``, ``mark_paid``, ``record_payment``, ``authorize`` and
+``capture``, ``cancel_order`` and ``refund``.
+
+Money arrives as Shopify records it, one transaction at a time: a SALE (a
+checkout's payment, or a manual payment the staff record, in part or in
+full, up to what is owed), or an AUTHORIZATION later taken by one or more
+CAPTUREs (partial captures, as Shopify Plus shops make them). The order's
+financial status follows what the successful sales and captures add up to:
+PENDING, AUTHORIZED, PARTIALLY_PAID, then PAID (and the refund states).
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ __all__ = [
     "DiscountCode",
     "LineItem",
     "Order",
+    "PaymentError",
     "Product",
     "Refund",
     "RefundLine",
@@ -172,14 +181,26 @@ class ShippingLine:
 
 @dataclass
 class Transaction:
-    """Money moving on an order: a sale or a refund."""
+    """Money moving on an order: a sale, an authorization and its captures, or a refund."""
 
     id: int
-    kind: str  # sale, refund
+    kind: str  # sale, authorization, capture, refund (REST lower case; GraphQL shows it upper case)
     status: str  # success
     amount: Decimal
     gateway: str
     processed_at: datetime
+    parent_id: int | None = None  # a capture's authorization
+    created_at: datetime | None = None  # when it was recorded (processed_at may be set in the past)
+
+
+class PaymentError(ValueError):
+    """A payment Shopify would not take, with its error code (``AMOUNT_EXCEEDS_BALANCE``...)."""
+
+    def __init__(self, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
 
 
 @dataclass
@@ -271,10 +292,33 @@ class Order:
         return self.subtotal + self.total_shipping + extra_tax
 
     @property
+    def paid(self) -> Decimal:
+        """Money taken: successful sales and captures (refunds are not taken off)."""
+        taken = [t for t in self.transactions if t.kind in ("sale", "capture") and t.status == "success"]
+        return sum((t.amount for t in taken), Decimal(0))
+
+    @property
+    def outstanding(self) -> Decimal:
+        """What the customer still owes (nothing once the order is paid, whatever was refunded since)."""
+        return max(self.total_price - self.paid, Decimal(0))
+
+    @property
+    def fully_paid(self) -> bool:
+        """Whether what was taken covers the order's total."""
+        return self.paid >= self.total_price
+
+    def authorized(self) -> Decimal:
+        """What successful authorizations hold and captures have not yet taken."""
+        held = sum(
+            (t.amount for t in self.transactions if t.kind == "authorization" and t.status == "success"), Decimal(0)
+        )
+        taken = sum((t.amount for t in self.transactions if t.kind == "capture" and t.status == "success"), Decimal(0))
+        return max(held - taken, Decimal(0))
+
+    @property
     def received(self) -> Decimal:
-        """Successful sales less refunds paid back."""
-        sales = sum((t.amount for t in self.transactions if t.kind == "sale" and t.status == "success"), Decimal(0))
-        return sales - self.refunded
+        """Money taken less refunds paid back."""
+        return self.paid - self.refunded
 
     @property
     def refunded(self) -> Decimal:
@@ -284,14 +328,16 @@ class Order:
     @property
     def financial_status(self) -> str:
         """Shopify's financial status (REST lower case; GraphQL shows it upper case)."""
-        sales = sum((t.amount for t in self.transactions if t.kind == "sale" and t.status == "success"), Decimal(0))
+        paid = self.paid
         if self.refunds:
-            return "refunded" if self.refunded >= sales > 0 else "partially_refunded"
-        if sales >= self.total_price:
+            return "refunded" if self.refunded >= paid > 0 else "partially_refunded"
+        if paid >= self.total_price:
             return "paid"
-        if sales > 0:
+        if paid > 0:
             return "partially_paid"
-        return "voided" if self.cancelled_at else "pending"
+        if self.cancelled_at:
+            return "voided"
+        return "authorized" if self.authorized() > 0 else "pending"
 
 
 class ShopifyState:
@@ -582,17 +628,89 @@ class ShopifyState:
                 order.updated_at = now
             return order
 
+    def _transaction(
+        self,
+        order: Order,
+        kind: str,
+        amount: Decimal,
+        gateway: str,
+        at: datetime | None = None,
+        parent: int | None = None,
+    ) -> Transaction:
+        now = self.now()
+        made = Transaction(self.new_id("transaction"), kind, "success", amount, gateway, at or now, parent, now)
+        order.transactions.append(made)
+        order.updated_at = now
+        return made
+
     def mark_paid(self, order_id: int, *, gateway: str = "shopify_payments") -> Order:
         """Capture what is still owed as a successful sale; ``updated_at`` moves."""
         with self.lock:
             order = self.orders[order_id]
-            owed = order.total_price - sum((t.amount for t in order.transactions if t.kind == "sale"), Decimal(0))
-            if owed > 0:
-                order.transactions.append(
-                    Transaction(self.new_id("transaction"), "sale", "success", owed, gateway, self.now())
-                )
+            if order.outstanding > 0:
+                self._transaction(order, "sale", order.outstanding, gateway)
             order.updated_at = self.now()
             return order
+
+    def record_payment(
+        self,
+        order_id: int,
+        amount: Decimal | str | None = None,
+        *,
+        gateway: str = "manual",
+        processed_at: datetime | None = None,
+    ) -> Transaction:
+        """Record money received outside checkout (cash, a bank transfer…) as a sale: Shopify's ``orderCreateManualPayment``.
+
+        ``amount`` None pays all that is owed; a part of it leaves the order
+        partially paid. Shopify refuses nothing or less, more than is still
+        owed, and a ``processed_at`` in the future (``PaymentError`` with
+        its code); ``processed_at`` may lie in the past, for a payment
+        received earlier. ``updated_at`` moves.
+        """
+        with self.lock:
+            order = self.orders[order_id]
+            paying = order.outstanding if amount is None else money(amount)
+            if paying <= 0:
+                raise PaymentError("AMOUNT_NOT_POSITIVE", "Amount must be positive.", "amount")
+            if paying > order.outstanding:
+                raise PaymentError("AMOUNT_EXCEEDS_BALANCE", "Amount exceeds the remaining balance.", "amount")
+            when = processed_at.astimezone(UTC).replace(microsecond=0) if processed_at else None
+            if when is not None and when > self.now():
+                raise PaymentError("PROCESSED_AT_INVALID", "Processed at can't be in the future.", "processedAt")
+            return self._transaction(order, "sale", paying, gateway, when)
+
+    def authorize(self, order_id: int, *, gateway: str = "shopify_payments") -> Transaction:
+        """Hold the order's total on the customer's card (an authorization, nothing taken yet); ``updated_at`` moves."""
+        with self.lock:
+            order = self.orders[order_id]
+            return self._transaction(order, "authorization", order.total_price, gateway)
+
+    def capture(self, order_id: int, amount: Decimal | str | None = None) -> Transaction:
+        """Take some (or, with None, all) of what the order's authorization holds, as a capture; ``updated_at`` moves.
+
+        Several partial captures of one authorization add up, as on a
+        multi-capturable Shopify Payments authorization; more than it still
+        holds is refused.
+        """
+        with self.lock:
+            order = self.orders[order_id]
+            held = order.authorized()
+            parent = next(
+                (t for t in reversed(order.transactions) if t.kind == "authorization" and t.status == "success"), None
+            )
+            if parent is None or held <= 0:
+                raise PaymentError("AUTHORIZATION_NOT_FOUND", "The order has no authorization to capture.")
+            taking = held if amount is None else money(amount)
+            if taking <= 0:
+                raise PaymentError("AMOUNT_NOT_POSITIVE", "Amount must be positive.", "amount")
+            if taking > held:
+                raise PaymentError(
+                    "AMOUNT_EXCEEDS_BALANCE",
+                    "The capture amount can't be greater than the authorized amount.",
+                    "amount",
+                )
+            return self._transaction(order, "capture", taking, parent.gateway, parent=parent.id)
 
     def update_order(self, order_id: int, **fields: object) -> Order:
         """Change an order's ``note``, ``tags``, ``email`` (what Shopify lets an order edit change); ``updated_at`` moves."""

@@ -4,7 +4,8 @@ It behaves as a vTiger 7 install does as far as a client can see: the
 challenge/login handshake and session expiry, ``listtypes``/``describe``, create,
 retrieve, update (whole record) and revise (partial), delete with tombstones,
 VTQL ``query`` (100 rows at most), ``sync``, inventory line items with computed
-totals, and vTiger's error envelope sent with HTTP 200.
+totals, the stock an invoice or a received purchase order moves, and vTiger's
+error envelope sent with HTTP 200.
 
     state = VtigerState()
     seed_sample(state)

@@ -10,6 +10,16 @@ As include/Webservices/LineItem/VtigerLineItemOperation.php does it:
   ``hdnSubTotal`` includes them; "group": lines carry the group's percentages (the ones
   given on the first line, else every active tax) and the tax is added to the whole;
 - ``hdnGrandTotal`` = sub total - overall discount + group tax + S&H (+ its tax) + adjustment.
+
+Stock (include/utils/InventoryUtils.php ``updateInventoryProductRel``, which the
+webservice's ``setLineItems`` and the save events run): an invoice takes its lines'
+quantities out of the products' Qty In Stock when it is saved, unless it is
+cancelled ("Cancel"); cancelling it puts them back, as does deleting it or
+replacing its lines (the new ones are then taken out). A purchase order puts its
+quantities in when its status becomes "Received Shipment", and takes them out
+again when it is then cancelled. Sales orders and quotes leave stock alone, and
+services hold none. vTiger moves the count with plain SQL (``updateProductQty``),
+so the product's ``modifiedtime`` does not change.
 """
 
 from __future__ import annotations
@@ -21,7 +31,7 @@ from decimal import Decimal
 from sandbox.vtiger.errors import ErrorCode, VtigerError
 from sandbox.vtiger.ids import check_reference, live_target, split_id
 from sandbox.vtiger.modules import LINE_ITEM_FIELDS, LINE_ITEM_PREFIX, MODULES, Module
-from sandbox.vtiger.state import VtigerState
+from sandbox.vtiger.state import EntityRecord, VtigerState
 from sandbox.vtiger.values import as_text, format_decimal, money, normalise, to_decimal
 
 _LINE_FIELDS = {f.name: f for f in LINE_ITEM_FIELDS}
@@ -186,3 +196,48 @@ def present_lines(state: VtigerState, parent_id: str, lines: list[dict[str, str]
         item["deleted"] = "0" if alive else "1"
         shown.append(item)
     return shown
+
+
+def _counts_stock(module: str, status: str, moved: bool) -> bool:
+    """Whether a record with this status has its lines' quantities in (or out of) stock."""
+    if module == "Invoice":
+        return status != "Cancel"
+    if module == "PurchaseOrder":
+        # Received once, the goods stay in stock until the order is cancelled.
+        return status == "Received Shipment" or (moved and status != "Cancelled")
+    return False
+
+
+def _move_stock(state: VtigerState, module: str, lines: list[dict[str, str]], *, undo: bool) -> None:
+    """Take an invoice's quantities out of stock (put a purchase order's in); ``undo`` reverses it."""
+    sign = -1 if module == "Invoice" else 1
+    if undo:
+        sign = -sign
+    for line in lines:
+        _, number = split_id(line.get("productid", ""))
+        product = state.entities.get(int(number)) if number.isdigit() else None
+        if product is None or product.module != "Products":
+            continue  # services keep no stock
+        held = to_decimal(product.values.get("qtyinstock")) or ZERO
+        moved = sign * (to_decimal(line.get("quantity")) or ZERO)
+        product.values["qtyinstock"] = format_decimal(held + moved, 3)
+
+
+def update_stock(
+    state: VtigerState,
+    record: EntityRecord,
+    status: str,
+    old_lines: list[dict[str, str]],
+    new_lines: list[dict[str, str]],
+    *,
+    deleted: bool = False,
+) -> None:
+    """Move stock for a save (or a delete) of an inventory record, as vTiger does after the save."""
+    wanted = not deleted and _counts_stock(record.module, status, record.stock_moved)
+    with state.lock:
+        if record.stock_moved and (not wanted or new_lines is not old_lines):
+            _move_stock(state, record.module, old_lines, undo=True)
+            record.stock_moved = False
+        if wanted and not record.stock_moved:
+            _move_stock(state, record.module, new_lines, undo=False)
+            record.stock_moved = True

@@ -7,6 +7,8 @@
 - ``delete`` keeps a tombstone (``deleted``) so ``sync`` can report it; deleting an
   organization unlinks its contacts without touching their ``modifiedtime``, as
   Accounts::unlinkDependencies does with plain SQL.
+- saving or deleting an invoice or a purchase order moves the products' stock
+  (``inventory.update_stock``), as vTiger's inventory save does.
 """
 
 from __future__ import annotations
@@ -15,13 +17,22 @@ from datetime import datetime
 
 from sandbox.vtiger.errors import ErrorCode, VtigerError
 from sandbox.vtiger.ids import check_owner, check_reference, present_reference, resolve, split_id, ws_id
-from sandbox.vtiger.inventory import apply_totals, build_lines, number_lines, present_lines, product_taxes
+from sandbox.vtiger.inventory import (
+    apply_totals,
+    build_lines,
+    number_lines,
+    present_lines,
+    product_taxes,
+    update_stock,
+)
 from sandbox.vtiger.modules import USERS_PREFIX, Field, Module, module_named
 from sandbox.vtiger.state import EntityRecord, User, VtigerState
 from sandbox.vtiger.values import as_text, format_time, normalise
 
 # Inventory fields the server refills with their default when a save leaves them empty.
 _STICKY_DEFAULTS = {"hdnTaxType", "currency_id", "conversion_rate"}
+# The status field of each inventory module (stock moves with it).
+_STATUS = {"Invoice": "invoicestatus", "SalesOrder": "sostatus", "PurchaseOrder": "postatus"}
 
 
 def _empty(field: Field) -> str:
@@ -137,7 +148,10 @@ def create(
         if module.inventory:
             number_lines(state, lines)
             apply_totals(state, module, values, lines)
-        state.entities[crmid] = EntityRecord(module.name, crmid, values, line_items=lines)
+        record = EntityRecord(module.name, crmid, values, line_items=lines)
+        state.entities[crmid] = record
+        if module.inventory:
+            update_stock(state, record, values.get(_STATUS.get(module.name, ""), ""), [], lines)
         return present(state, module, crmid)
 
 
@@ -202,8 +216,11 @@ def _save(
     values.update(modifiedtime=state.now_text(), modifiedby=f"{USERS_PREFIX}x{user.id}")
     if module.inventory:
         apply_totals(state, module, values, lines)
+    old_lines = record.line_items
     record.values = values
     record.line_items = lines
+    if module.inventory:
+        update_stock(state, record, values.get(_STATUS.get(module.name, ""), ""), old_lines, lines)
     return present(state, module, row_id)
 
 
@@ -213,6 +230,8 @@ def delete(state: VtigerState, user: User, record_id: object) -> dict[str, objec
         module, row_id = resolve(state, record_id)
         if module.is_entity:
             record = state.entities[row_id]
+            if module.inventory:
+                update_stock(state, record, "", record.line_items, [], deleted=True)
             record.deleted = True
             record.line_items = []
             record.values.update(modifiedtime=state.now_text(), modifiedby=f"{USERS_PREFIX}x{user.id}")

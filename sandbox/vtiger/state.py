@@ -61,6 +61,9 @@ class EntityRecord:
     values: dict[str, str]
     deleted: bool = False
     line_items: list[dict[str, str]] = field(default_factory=list)
+    # Whether the lines have moved the products' stock (vtiger_inventoryproductrel.incrementondel):
+    # an invoice's are taken out, a purchase order's put in once its shipment is received.
+    stock_moved: bool = False
 
     @property
     def modified(self) -> str:

@@ -47,8 +47,8 @@ def to_decimal(value: object) -> Decimal | None:
 
 
 def format_decimal(number: Decimal, decimals: int) -> str:
-    """``number`` with exactly ``decimals`` places, as a DECIMAL column gives it back."""
-    return str(number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+    """``number`` with exactly ``decimals`` places, as a DECIMAL column gives it back (``0.00000000``, never ``0E-8``)."""
+    return format(number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP), "f")
 
 
 def money(number: Decimal) -> str:

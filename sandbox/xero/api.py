@@ -7,6 +7,8 @@ the collection and verb (404, 405), the scope (401). Then the call runs in
 a worker thread under the state lock, and its answer carries the
 remaining-calls headers. Writes honour ``Idempotency-Key``: the same key on
 the same endpoint of the same tenant replays the first answer verbatim.
+Below a record, only ``/CreditNotes/{id}/Allocations`` is served (PUT to
+allocate, DELETE ``…/Allocations/{AllocationID}`` to take one off).
 ``serve_call`` is the gate up to the rate limits; the payroll API
 (``sandbox.xero.payroll.api``) goes through it too.
 """
@@ -17,16 +19,18 @@ import logging
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sandbox.xero import banking, contacts, invoicing, items, ledger, settings
+from sandbox.xero import banking, contacts, invoicing, items, ledger, quotes, settings
 from sandbox.xero.auth import AccessToken
 from sandbox.xero.catalogue import DELETE, GET, LIST, POST, POST_ID, PUT
 from sandbox.xero.dates import parse_if_modified_since
+from sandbox.xero.documents import Documents
 from sandbox.xero.errors import (
     Invalid,
     XeroError,
@@ -38,6 +42,7 @@ from sandbox.xero.errors import (
     problem,
     unauthorized,
 )
+from sandbox.xero.invoicing import CreditNoteAllocations
 from sandbox.xero.limits import RateLimited, RateLimiter
 from sandbox.xero.listing import ListQuery, list_journals, list_records
 from sandbox.xero.resource import Resource, WriteContext
@@ -58,7 +63,8 @@ def build_resources() -> dict[str, Resource]:
     """Every collection the emulator serves, by lower-case name."""
     people = contacts.resources()
     docs = invoicing.resources(people[0])
-    found: list[Resource] = [*settings.resources(), *people, *items.resources(), *docs, *ledger.resources()]
+    found: list[Resource] = [*settings.resources(), *people, *items.resources(), *docs, *quotes.resources(people[0])]
+    found += ledger.resources()
     found += banking.resources(docs[0], docs[1])
     return {r.name.lower(): r for r in found}
 
@@ -158,6 +164,8 @@ class AccountingAPI:
         self.state = state
         self.limiter = limiter
         self.resources = build_resources()
+        documents = {r.name: r for r in self.resources.values() if isinstance(r, Documents)}
+        self.allocations = CreditNoteAllocations(documents["Invoices"], documents["CreditNotes"])
 
     async def collection(self, request: Request) -> Response:
         """``/api.xro/2.0/{collection}``."""
@@ -167,8 +175,48 @@ class AccountingAPI:
         """``/api.xro/2.0/{collection}/{key}``."""
         return await self._serve(request, request.path_params["collection"], request.path_params["key"])
 
+    async def below_record(self, request: Request) -> Response:
+        """``/api.xro/2.0/{collection}/{key}/{part}[/{part_key}]``: a credit note's allocations."""
+        params = request.path_params
+        dispatch = partial(self._dispatch_below, params["part"], params.get("part_key"))
+        return await serve_call(self.state, self.limiter, request, params["collection"], params["key"], dispatch)
+
     async def _serve(self, request: Request, collection: str, key: str | None) -> Response:
         return await serve_call(self.state, self.limiter, request, collection, key, self._dispatch)
+
+    def _dispatch_below(self, part: str, part_key: str | None, call: Call) -> tuple[int, object, dict[str, str]]:
+        owner = self.resources.get(call.collection.lower())
+        if owner is None or owner is not self.allocations.credit_notes or part.lower() != "allocations":
+            raise not_found()
+        verb = (call.method.upper(), part_key is not None)
+        if verb not in {("PUT", False), ("DELETE", True)}:
+            raise method_not_allowed()
+        if not call.token.grant.scopes & owner.endpoint.write_scopes:
+            raise unauthorized("AuthorizationUnsuccessful")
+        with self.state.lock:
+            note = owner.find(call.book, call.key or "")
+            if note is None:
+                raise not_found()
+            if part_key is None:
+                # The credit note's id rides in the write context's path key, as for POST /X/{id}.
+                noted = Call(call.method, call.collection, note["CreditNoteID"], call.params, call.headers, call.body,
+                             call.token, call.book)  # fmt: skip
+                return self._write(self.allocations, noted, PUT)
+            return self._delete_allocation(note, part_key, call)
+
+    def _delete_allocation(self, note: Record, allocation_id: str, call: Call) -> tuple[int, object, dict[str, str]]:
+        record = self.allocations.find(call.book, allocation_id)
+        if record is None or record["_credit_note"] != note["CreditNoteID"]:
+            raise not_found()
+        ctx = self._context(call, DELETE)
+        try:
+            with call.book.transaction():
+                removed = self.allocations.delete(call.book, record, ctx)
+        except Invalid as exc:
+            raise invalid_single(self.allocations.view(call.book, record), exc.messages) from exc
+        # The spec answers with the bare Allocation, flagged IsDeleted.
+        shown = self.allocations.view(call.book, removed or record)
+        return 200, {**shown, "IsDeleted": True}, {}
 
     def _dispatch(self, call: Call) -> tuple[int, object, dict[str, str]]:
         resource = self.resources.get(call.collection.lower())

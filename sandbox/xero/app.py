@@ -1,8 +1,9 @@
 """The Xero emulator as one ASGI app, with paths relative to its own root.
 
 ``/identity/connect/authorize``, ``/connect/token``, ``/connections``,
-``/api.xro/2.0/...`` and ``/payroll.xro/1.0/...`` (Payroll AU, or the US
-payroll API for a US organisation): mount it anywhere (the combined sandbox server puts it
+``/api.xro/2.0/...`` (with ``/CreditNotes/{id}/Allocations`` below a
+record) and ``/payroll.xro/1.0/...`` (Payroll AU, or the US payroll API for
+a US organisation): mount it anywhere (the combined sandbox server puts it
 at ``/xero``). The whole app sits inside the fault middleware, so injected
 errors, timeouts and slow answers reach every endpoint, dressed as Xero's.
 """
@@ -59,6 +60,12 @@ def create_app(
         Route("/Connections/{connection_id}", identity.disconnect, methods=["DELETE"]),
         Route(API_ROOT + "/{collection}", api.collection, methods=["GET", "PUT", "POST", "DELETE"]),
         Route(API_ROOT + "/{collection}/{key}", api.record, methods=["GET", "PUT", "POST", "DELETE"]),
+        Route(API_ROOT + "/{collection}/{key}/{part}", api.below_record, methods=["GET", "PUT", "POST", "DELETE"]),
+        Route(
+            API_ROOT + "/{collection}/{key}/{part}/{part_key}",
+            api.below_record,
+            methods=["GET", "PUT", "POST", "DELETE"],
+        ),
         Route(PAYROLL_ROOT + "/{collection}", payroll.collection, methods=["GET", "POST"]),
         Route(PAYROLL_ROOT + "/{collection}/{key}", payroll.record, methods=["GET", "POST"]),
     ]

@@ -1,7 +1,8 @@
 """The endpoint catalogue, as data: one entry per Accounting API collection.
 
 Each entry says what the collection is called (path segment and JSON key),
-how its records are identified, whether it pages, which timestamp
+how its records are identified, whether it pages (and whether the client
+sets the page size), which timestamp
 ``If-Modified-Since`` reads, which scopes may read and write it (the legacy
 broad scopes and the granular ones Xero requires of apps made from March
 2026), which verbs it takes, which query parameters it honours and which
@@ -56,6 +57,8 @@ class Endpoint:
     methods: frozenset[str] = READ_ONLY
     number_field: str | None = None
     paged: bool = False
+    # Whether paging takes ``pageSize`` and answers with a ``pagination`` object; Quotes do neither.
+    sized: bool = True
     modified_field: str | None = "UpdatedDateUTC"
     lines_only_when_paged: bool = False
     filters: tuple[str, ...] = ()
@@ -124,6 +127,21 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         number_field="PurchaseOrderNumber",
         paged=True,
         filters=("Status", "DateFrom", "DateTo"),
+    ),
+    # GET /Quotes/{key} takes the QuoteID only, no number (Xero-OpenAPI#287): no number_field. The spec gives
+    # Quotes `page` alone ("Up to 100 Quotes will be returned in a single API call"), no pageSize and no
+    # pagination object, unlike the collections Xero-OpenAPI#597 gave them to; integrators see the same
+    # (the Invio Xero MCP's list_xero_quotes: "Xero does NOT report a total page or item count for this
+    # endpoint"). No `where` either: the spec lists none, as for PurchaseOrders.
+    Endpoint(
+        "Quotes",
+        "QuoteID",
+        INVOICES_READ,
+        INVOICES_WRITE,
+        READ_WRITE,
+        paged=True,
+        sized=False,
+        filters=("DateFrom", "DateTo", "ExpiryDateFrom", "ExpiryDateTo", "ContactID", "Status", "QuoteNumber"),
     ),
     Endpoint(
         "Accounts",

@@ -8,15 +8,23 @@ sequence (INV-0001, CN-0001, PO-0001) and kept unique, and prices its lines
 notes; ``invoicing`` specialises them:
 
 - DRAFT and SUBMITTED are editable and may be DELETED;
-- AUTHORISED posts a journal and can then only be VOIDED (which posts the
-  reversal), and not while payments stand; sending it back unchanged, or
-  marking it sent, is not an edit;
-- PAID (set by payments only), VOIDED and DELETED documents cannot change.
+- AUTHORISED posts a journal and moves tracked stock. It stays editable,
+  lines included, while nothing is applied to it (no payment, no credit
+  note, prepayment or overpayment allocated): an edit re-prices the lines,
+  reverses the old journal, posts the new one and moves stock by the
+  difference. It can be VOIDED (which posts the reversal and puts stock
+  back) but not DELETED, nor sent back to DRAFT; sending it back unchanged,
+  or marking it sent, is not an edit;
+- with something applied, and once PAID (set by payments and allocations
+  only), it takes no edit and cannot be voided; VOIDED and DELETED
+  documents cannot change;
+- approving, editing or voiding is refused when it would take a tracked
+  item's quantity on hand below zero.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -26,8 +34,9 @@ from sandbox.xero.catalogue import Endpoint
 from sandbox.xero.contacts import Contacts, contact_summary, resolve_contact
 from sandbox.xero.dates import iso_date_string, parse_date
 from sandbox.xero.errors import Invalid
+from sandbox.xero.items import adjust_stock, short_of_stock
 from sandbox.xero.ledger import Posting, balanced, post_journal, reverse_journal, tax_postings
-from sandbox.xero.money import ONE, day_rate, money, to_decimal
+from sandbox.xero.money import ONE, ZERO, day_rate, money, to_decimal
 from sandbox.xero.pricing import LINE_AMOUNT_TYPES, price_lines
 from sandbox.xero.resource import Reader, Resource, WriteContext
 from sandbox.xero.settings import subscribed_currencies, system_account
@@ -35,8 +44,25 @@ from sandbox.xero.store import OrgBook
 from sandbox.xero.wire import public
 
 Record = dict[str, Any]
+# (item code, units, cost in base currency): cost None when moved at the item's average cost.
+StockMove = tuple[str, Decimal, Decimal | None]
+MadeMove = tuple[str, Decimal, Decimal]
 
 POSTED = frozenset({"AUTHORISED", "PAID"})
+# Xero's refusal of an edit to a document with a payment or credit applied, as Xero words it
+# (XeroAPI/Xero-NetStandard#84, waynerobinson/xeroizer#211; Actionstep's Xero guide shows it as the
+# second ValidationError after "Invoice not of valid status for modification").
+APPLIED = "This document cannot be edited as it has a payment or credit note allocated to it."
+# Stock a posted document moves, by Type: in (+1) or out (−1), and whether at the line's own
+# price (bills, supplier credits) or at the item's average cost (sales, customer returns).
+# Invoices, bills and credit notes all move tracked stock once approved
+# (https://help.xero.com/int/Inventory_TSUpdate); purchase orders never do.
+_STOCK: dict[str, tuple[int, bool]] = {
+    "ACCPAY": (1, True),
+    "ACCREC": (-1, False),
+    "ACCRECCREDIT": (1, False),
+    "ACCPAYCREDIT": (-1, True),
+}
 _LINE_KEYS = (
     "Description",
     "Quantity",
@@ -176,6 +202,12 @@ class Documents(Resource):
         reader.check()
         if existing is not None and self.locked(existing):
             return self.change_locked(book, existing, reader, status, ctx)
+        return self.save(book, existing, reader, status, ctx)
+
+    def save(
+        self, book: OrgBook, existing: Record | None, reader: Reader, status: str | None, ctx: WriteContext
+    ) -> Record:
+        """Create a document, or edit one that takes edits: header, lines, status, journal and stock."""
         creating = existing is None
         record: Record = dict(existing) if existing else self.blank(book, ctx)
         previous = existing["Status"] if existing else None
@@ -199,13 +231,26 @@ class Documents(Resource):
         record.update(LineItems=priced.lines, SubTotal=priced.sub_total, TotalTax=priced.total_tax, Total=priced.total)
         if final_status == "AUTHORISED":
             self.check_approvable(reader, record)
+        was_posted = self.kind.posts and previous in POSTED
+        posts = self.kind.posts and final_status in POSTED
+        # An edit that changes nothing the journal or stock depend on (a due date, say) posts nothing new.
+        reposts = was_posted and existing is not None and _posting_basis(existing) != _posting_basis(record)
+        undo = tuple(record.get("_stock", ())) if reposts else ()
+        moves = self.stock_moves(record) if posts and (reposts or not was_posted) else []
+        for message in self.stock_refusals(book, undo, moves):
+            reader.fail(message)
         reader.check()
         record["Status"] = final_status
         record["UpdatedDateUTC"] = ctx.now
         self.settle(record)
-        if self.kind.posts and final_status in POSTED and previous not in POSTED:
-            record["_journals"] = (*record.get("_journals", ()), self.post(book, record, ctx))
-            self.move_stock(book, record, +1, ctx.now)
+        if posts and (reposts or not was_posted):
+            journals = tuple(record.get("_journals", ()))
+            if reposts and existing is not None and journals:
+                # The old journal is cancelled on its own date; the new one takes the document's date.
+                journals += (reverse_journal(book, journals[-1], day=existing["Date"], created=ctx.now),)
+            record["_journals"] = (*journals, self.post(book, record, ctx))
+            self.unapply_stock(book, undo, ctx.now)
+            record["_stock"] = self.apply_stock(book, moves, ctx.now)
         book.put(self.name, self.id_field, record)
         self.after_write(book, record)
         return record
@@ -215,7 +260,7 @@ class Documents(Resource):
         return {self.id_field: self.new_id(book), "HasAttachments": False, "_created_by": ctx.client_id}
 
     def locked(self, record: Record) -> bool:
-        """Whether the document's status only allows the narrow changes of ``change_locked``."""
+        """Whether the document's status only allows the narrower changes of ``change_locked``."""
         return record["Status"] in {"AUTHORISED", "PAID", "VOIDED", "DELETED"}
 
     def check_transition(self, previous: str | None, status: str) -> None:
@@ -228,24 +273,33 @@ class Documents(Resource):
             raise Invalid("A document becomes PAID when payments cover it; its Status cannot be set to PAID.")
         if status == "DELETED" and previous is None:
             raise Invalid(f"A {self.kind.label} cannot be created with status DELETED.")
+        if previous in POSTED and status not in POSTED:
+            raise Invalid(
+                f"{self.kind.label} not of valid status for modification. An approved "
+                f"{self.kind.label.lower()} cannot go back to {status}."
+            )
 
     def change_locked(
         self, book: OrgBook, existing: Record, reader: Reader, status: str | None, ctx: WriteContext
     ) -> Record:
-        """An AUTHORISED document may only be voided; PAID, VOIDED and DELETED ones not even that."""
+        """AUTHORISED: edited while nothing is applied, voided, or marked sent; PAID, VOIDED, DELETED: unchanged."""
         current = existing["Status"]
         noun = self.kind.label
-        prefix = f"{noun} not of valid status for modification."
-        if current == "PAID":
-            raise Invalid(f"{prefix} A PAID {noun.lower()} cannot be edited.")
+        prefix = f"{noun} not of valid status for modification"
         if current in {"VOIDED", "DELETED"}:
-            raise Invalid(f"{prefix} A {current} {noun.lower()} cannot be changed.")
-        if self.edited(book, existing, reader.element):
-            raise Invalid(f"{prefix} An AUTHORISED {noun.lower()} can only be voided (Status VOIDED).")
+            raise Invalid(f"{prefix}. A {current} {noun.lower()} cannot be changed.")
+        edited = self.edited(book, existing, reader.element)
+        if current == "PAID" or (edited and self.applied(book, existing)):
+            # Xero gives both messages, as two ValidationErrors (Actionstep's Xero troubleshooting guide).
+            raise Invalid(prefix, APPLIED)
         if status == "DELETED":
             raise Invalid(f"An AUTHORISED {noun.lower()} cannot be deleted; void it instead (Status VOIDED).")
         if status == "VOIDED":
+            if edited:
+                raise Invalid(f"{prefix}. A {noun.lower()} is voided with its Status alone; send any edit separately.")
             return self.void(book, existing, ctx)
+        if edited or status not in (None, current):
+            return self.save(book, existing, reader, status, ctx)
         sent = reader.flag("SentToContact")
         reader.check()
         if sent is not None and sent != existing.get("SentToContact"):
@@ -255,23 +309,35 @@ class Documents(Resource):
         return existing
 
     def void(self, book: OrgBook, existing: Record, ctx: WriteContext) -> Record:
-        """Void an AUTHORISED document: reverse its journal and stock; refused while payments stand."""
+        """Void an AUTHORISED document: reverse its journal and stock; refused while payments or credits stand."""
         if self.live_payments(book, existing):
             raise Invalid(
                 f"This {self.kind.label.lower()} cannot be voided because it has payments allocated; "
                 "delete the payments first."
             )
+        if self.applied(book, existing):
+            raise Invalid(
+                f"This {self.kind.label.lower()} cannot be voided because it has credit allocated; "
+                "remove the allocations first."
+            )
+        undo = tuple(existing.get("_stock", ()))
+        refusals = self.stock_refusals(book, undo, [])
+        if refusals:
+            raise Invalid(*refusals)
         journals = tuple(existing.get("_journals", ()))
         if journals:
             journals += (reverse_journal(book, journals[-1], day=ctx.today, created=ctx.now),)
-        record = {**existing, "Status": "VOIDED", "UpdatedDateUTC": ctx.now, "_journals": journals}
+        record = {**existing, "Status": "VOIDED", "UpdatedDateUTC": ctx.now, "_journals": journals, "_stock": ()}
         self.settle(record)
-        self.move_stock(book, existing, -1, ctx.now)
+        self.unapply_stock(book, undo, ctx.now)
         book.put(self.name, self.id_field, record)
         return record
 
     def edited(self, book: OrgBook, existing: Record, element: Mapping[str, Any]) -> bool:
         """Whether a write to a locked document changes anything but its status."""
+        # Header fields a document may lack until a write sets them.
+        optional = {"Reference", "CurrencyCode", "CurrencyRate", "LineAmountTypes", self.kind.number_field}
+        optional |= {*self.date_fields(), *self.text_fields()}
         for key, given in element.items():
             if key in _COMPUTED or key == self.id_field or given is None:
                 continue
@@ -281,9 +347,7 @@ class Documents(Resource):
             elif key == "LineItems":
                 if not isinstance(given, list) or not self._same_lines(existing.get("LineItems", []), given):
                     return True
-            elif (key in existing and not _same(given, existing[key])) or (
-                key not in existing and key in {"Reference", "DueDate", "CurrencyCode", "LineAmountTypes"}
-            ):
+            elif (key in existing and not _same(given, existing[key])) or (key not in existing and key in optional):
                 return True
         return False
 
@@ -414,6 +478,10 @@ class Documents(Resource):
         found = (book.get("Payments", p) for p in record.get("_payments", ()))
         return [p for p in found if p is not None and p.get("Status") != "DELETED"]
 
+    def applied(self, book: OrgBook, record: Record) -> bool:
+        """Whether a payment, credit note, prepayment or overpayment is applied to the document."""
+        return bool(self.live_payments(book, record))
+
     def post(self, book: OrgBook, record: Record, ctx: WriteContext) -> str:
         """Write the document's journal (amounts in base currency)."""
         sales = record["Type"] in {"ACCREC", "ACCPAYCREDIT"}
@@ -442,5 +510,61 @@ class Documents(Resource):
             postings=balanced(postings, control),
         )
 
-    def move_stock(self, book: OrgBook, record: Record, direction: int, now: datetime) -> None:
-        """Stock in on bills, out on sales invoices (reversed when voided)."""
+    def stock_moves(self, record: Record) -> list[StockMove]:
+        """The stock the document moves when posted: (item code, units, cost in base currency or None).
+
+        Cost None means at the item's average cost when the move is made.
+        Lines naming untracked items are listed too; they simply move nothing.
+        """
+        direction, priced = _STOCK.get(record.get("Type", ""), (0, False))
+        if not direction:
+            return []
+        inclusive = record["LineAmountTypes"] == "Inclusive"
+        moves: list[StockMove] = []
+        for line in record["LineItems"]:
+            code = line.get("ItemCode")
+            if not code:
+                continue
+            cost: Decimal | None = None
+            if priced:
+                net = line["LineAmount"] - line["TaxAmount"] if inclusive else line["LineAmount"]
+                cost = direction * money(net / record["CurrencyRate"])
+            moves.append((code, direction * line["Quantity"], cost))
+        return moves
+
+    @staticmethod
+    def stock_refusals(book: OrgBook, undo: Sequence[MadeMove], moves: Sequence[StockMove]) -> list[str]:
+        """Xero's refusal for each tracked item that undoing ``undo`` then making ``moves`` takes below zero."""
+        changes: dict[str, Decimal] = {}
+        for code, units, _ in undo:
+            changes[code] = changes.get(code, ZERO) - units
+        for code, units, _ in moves:
+            changes[code] = changes.get(code, ZERO) + units
+        return short_of_stock(book, changes)
+
+    @staticmethod
+    def apply_stock(book: OrgBook, moves: Sequence[StockMove], now: datetime) -> tuple[MadeMove, ...]:
+        """Make the moves; returns those made (tracked items only), at the cost each moved at."""
+        made: list[MadeMove] = []
+        for code, units, cost in moves:
+            moved = adjust_stock(book, code, units, cost, now)
+            if moved is not None:
+                made.append((code, units, moved))
+        return tuple(made)
+
+    @staticmethod
+    def unapply_stock(book: OrgBook, made: Sequence[MadeMove], now: datetime) -> None:
+        """Undo moves made by ``apply_stock``, each at the cost it was made at."""
+        for code, units, cost in reversed(made):
+            adjust_stock(book, code, -units, -cost, now)
+
+
+def _posting_basis(record: Record) -> tuple[Any, ...]:
+    """What a document's journal and stock moves are made from: an edit that changes it re-posts."""
+    lines = tuple(
+        (line.get("AccountID"), line.get("ItemCode"), line["Quantity"], line["LineAmount"], line["TaxAmount"],
+         line.get("TaxType"), line["Description"])
+        for line in record.get("LineItems", [])
+    )  # fmt: skip
+    return (record.get("Type"), record.get("Date"), record.get("CurrencyRate"), record.get("LineAmountTypes"),
+            record.get("Reference"), lines)  # fmt: skip

@@ -2,26 +2,30 @@
 
 Invoices and credit notes follow ``Documents``' status rules; a sales
 document makes its contact a customer and a purchase one a supplier.
-Tracked items move stock when a bill or sale is approved (and back when it
-is voided). Credit notes count down RemainingCredit as they are refunded.
-Purchase orders are editable until BILLED or DELETED and never post.
-Payments settle invoices and credit notes through ``apply_payment``.
+Tracked items move stock when a document is approved, by the difference
+when an approved one is edited, and back when it is voided: bills and
+customer credit notes bring stock in, sales and supplier credit notes take
+it out, never below zero. Credit notes count down RemainingCredit as they
+are refunded or allocated to invoices (``PUT /CreditNotes/{id}/Allocations``,
+``CreditNoteAllocations``), which counts up the invoice's AmountCredited.
+Purchase orders are editable while DRAFT, SUBMITTED or AUTHORISED; marked
+BILLED they only go back to AUTHORISED (Xero's "Unmark as billed"); they
+never post nor move stock. Payments settle invoices and credit notes
+through ``apply_payment``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from sandbox.xero.catalogue import entry
-from sandbox.xero.contacts import Contacts, mark_role
-from sandbox.xero.dates import parse_date
+from sandbox.xero.catalogue import INVOICES_READ, INVOICES_WRITE, PUT, Endpoint, entry
+from sandbox.xero.contacts import Contacts, contact_summary, mark_role
 from sandbox.xero.documents import CREDIT_NOTE, INVOICE, PURCHASE_ORDER, Documents
-from sandbox.xero.errors import Invalid, bad_query
-from sandbox.xero.items import adjust_stock
+from sandbox.xero.errors import Invalid
 from sandbox.xero.money import ZERO, money
-from sandbox.xero.resource import Predicate, Reader, WriteContext, csv_param
+from sandbox.xero.resource import Predicate, Reader, Resource, WriteContext, all_of, csv_param, date_param
 from sandbox.xero.store import OrgBook
 
 Record = dict[str, Any]
@@ -52,7 +56,7 @@ class Invoices(Documents):
         term = params.get("searchTerm", "").strip().casefold()
         if term:
             tests.append(lambda r: any(term in str(r.get(k) or "").casefold() for k in ("InvoiceNumber", "Reference")))
-        return _all(tests)
+        return all_of(tests)
 
     def date_fields(self) -> tuple[str, ...]:
         """DueDate and the payment planning dates."""
@@ -76,16 +80,20 @@ class Invoices(Documents):
         """A sales invoice makes its contact a customer; a bill makes it a supplier."""
         mark_role(book, record["_contact"], "IsCustomer" if record["Type"] == "ACCREC" else "IsSupplier")
 
-    def move_stock(self, book: OrgBook, record: Record, direction: int, now: datetime) -> None:
-        """Tracked items: bills bring stock in at cost, sales take it out at average cost."""
-        bill = record["Type"] == "ACCPAY"
-        for line in record["LineItems"]:
-            code = line.get("ItemCode")
-            if not code:
-                continue
-            units = line["Quantity"] * (1 if bill else -1) * direction
-            cost = money(line["LineAmount"] / record["CurrencyRate"]) * direction if bill else ZERO
-            adjust_stock(book, code, units, cost, now)
+    def applied(self, book: OrgBook, record: Record) -> bool:
+        """A payment, or a credit note, prepayment or overpayment allocated to the invoice."""
+        return (
+            super().applied(book, record)
+            or record.get("AmountCredited", ZERO) != ZERO
+            or bool(record.get("_credits") or record.get("Prepayments") or record.get("Overpayments"))
+        )
+
+    def view(self, book: OrgBook, record: Record, *, lines: bool = True, summary: bool = False) -> Record:
+        """The invoice, with the credit notes allocated to it."""
+        shown = super().view(book, record, lines=lines, summary=summary)
+        if record.get("_credits"):
+            shown["CreditNotes"] = [] if summary else _credit_summaries(book, record)
+        return shown
 
 
 class CreditNotes(Documents):
@@ -108,14 +116,26 @@ class CreditNotes(Documents):
         """Customer or supplier, as for invoices."""
         mark_role(book, record["_contact"], "IsCustomer" if record["Type"] == "ACCRECCREDIT" else "IsSupplier")
 
+    def applied(self, book: OrgBook, record: Record) -> bool:
+        """A refund paid out of the credit note, or some of it allocated to invoices."""
+        return super().applied(book, record) or bool(record.get("_allocations"))
+
+    def view(self, book: OrgBook, record: Record, *, lines: bool = True, summary: bool = False) -> Record:
+        """The credit note, with its allocations."""
+        shown = super().view(book, record, lines=lines, summary=summary)
+        allocations = record.get("_allocations", ())
+        if allocations:
+            shown["Allocations"] = [] if summary else [_allocation_view(book, record, a) for a in allocations]
+        return shown
+
 
 class PurchaseOrders(Documents):
-    """Purchase orders: editable until BILLED or DELETED; they never post."""
+    """Purchase orders: editable while DRAFT, SUBMITTED or AUTHORISED; they never post."""
 
     kind = PURCHASE_ORDER
 
     def locked(self, record: Record) -> bool:
-        """BILLED and DELETED orders are final."""
+        """BILLED and DELETED orders take no edit."""
         return record["Status"] in {"BILLED", "DELETED"}
 
     def check_transition(self, previous: str | None, status: str) -> None:
@@ -128,8 +148,21 @@ class PurchaseOrders(Documents):
     def change_locked(
         self, book: OrgBook, existing: Record, reader: Reader, status: str | None, ctx: WriteContext
     ) -> Record:
-        """Nothing changes on a BILLED or DELETED order."""
-        raise Invalid(f"A purchase order with status {existing['Status']} cannot be edited.")
+        """A BILLED order may go back to AUTHORISED (Xero's "Unmark as billed"); nothing else changes.
+
+        https://help.xero.com/nz/PurchaseOrdersMarkBill: "Unmark a purchase order
+        as billed to return it to an approved status." Purchase orders never
+        move tracked stock (https://help.xero.com/int/Inventory_TSUpdate).
+        """
+        current = existing["Status"]
+        edited = self.edited(book, existing, reader.element)
+        if current == "BILLED" and not edited and status in (None, "BILLED"):
+            return existing
+        if current == "BILLED" and not edited and status == "AUTHORISED":
+            unbilled = {**existing, "Status": "AUTHORISED", "UpdatedDateUTC": ctx.now}
+            book.put(self.name, self.id_field, unbilled)
+            return unbilled
+        raise Invalid(f"A purchase order with status {current} cannot be edited.")
 
     def is_purchase(self, record: Record) -> bool:
         """Orders take purchase defaults."""
@@ -155,12 +188,12 @@ class PurchaseOrders(Documents):
         status = params.get("Status", "").strip().upper()
         if status:
             tests.append(lambda r: r["Status"] == status)
-        start, end = _date_param(params, "DateFrom"), _date_param(params, "DateTo")
+        start, end = date_param(params, "DateFrom"), date_param(params, "DateTo")
         if start is not None:
             tests.append(lambda r: r["Date"] >= start)
         if end is not None:
             tests.append(lambda r: r["Date"] <= end)
-        return _all(tests)
+        return all_of(tests)
 
 
 def apply_payment(book: OrgBook, resource: Documents, document: Record, payment: Record, *, undo: bool) -> Record:
@@ -175,33 +208,187 @@ def apply_payment(book: OrgBook, resource: Documents, document: Record, payment:
         record["_used"] = record.get("_used", ZERO) + amount
     else:
         record["AmountPaid"] = record["AmountPaid"] + amount
-    record["Status"] = "AUTHORISED"
-    resource.settle(record)
-    owed = record["RemainingCredit"] if resource.kind is CREDIT_NOTE else record["AmountDue"]
-    if owed == ZERO:
-        record["Status"] = "PAID"
-        record["FullyPaidOnDate"] = payment["Date"]
-    else:
-        record.pop("FullyPaidOnDate", None)
+    _settle_status(resource, record, payment["Date"])
     record["UpdatedDateUTC"] = payment["UpdatedDateUTC"]
     book.put(resource.name, resource.id_field, record)
     return record
 
 
-def _date_param(params: Mapping[str, str], name: str) -> date | None:
-    raw = params.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return parse_date(raw)
-    except ValueError as exc:
-        raise bad_query(f"{name} must be a date (YYYY-MM-DD), not {raw!r}") from exc
+def _settle_status(resource: Documents, record: Record, day: date) -> None:
+    """PAID (fully paid on ``day``) once nothing is owed, else AUTHORISED."""
+    record["Status"] = "AUTHORISED"
+    resource.settle(record)
+    owed = record["RemainingCredit"] if resource.kind is CREDIT_NOTE else record["AmountDue"]
+    if owed == ZERO:
+        record["Status"] = "PAID"
+        record["FullyPaidOnDate"] = day
+    else:
+        record.pop("FullyPaidOnDate", None)
 
 
-def _all(tests: list[Predicate]) -> Predicate | None:
-    if not tests:
+# Allocations are written through their credit note; there is no /Allocations collection to list.
+ALLOCATIONS = Endpoint("Allocations", "AllocationID", INVOICES_READ, INVOICES_WRITE, frozenset({PUT}))
+_INVOICE_TYPE = {"ACCRECCREDIT": "ACCREC", "ACCPAYCREDIT": "ACCPAY"}
+
+
+class CreditNoteAllocations(Resource):
+    """``PUT /CreditNotes/{id}/Allocations`` and ``DELETE /CreditNotes/{id}/Allocations/{AllocationID}``.
+
+    An allocation applies some of an AUTHORISED credit note to an AUTHORISED
+    invoice of the matching type (ACCRECCREDIT to ACCREC, ACCPAYCREDIT to
+    ACCPAY), same contact and currency, for no more than the invoice's
+    AmountDue and the note's RemainingCredit. Either document becomes PAID
+    when nothing is left on it, and goes back to AUTHORISED when the
+    allocation is deleted. Allocations post no journal: both sides sit in
+    the same debtors or creditors account. ``ctx.path_key`` names the
+    credit note.
+    """
+
+    def __init__(self, invoices: Documents, credit_notes: Documents) -> None:
+        super().__init__(ALLOCATIONS)
+        self.invoices = invoices
+        self.credit_notes = credit_notes
+
+    def label(self) -> str:
+        """The record kind in messages."""
+        return "Allocation"
+
+    def find(self, book: OrgBook, key: str) -> Record | None:
+        """An allocation by its AllocationID, with the credit note it belongs to."""
+        wanted = key.lower()
+        for note in book.table(self.credit_notes.name).values():
+            for allocation in note.get("_allocations", ()):
+                if allocation["AllocationID"] == wanted:
+                    return {**allocation, "_credit_note": note["CreditNoteID"]}
         return None
-    return lambda r: all(t(r) for t in tests)
+
+    def view(self, book: OrgBook, record: Record, *, lines: bool = True, summary: bool = False) -> Record:
+        """The allocation with its invoice and credit note."""
+        note = book.get(self.credit_notes.name, record["_credit_note"]) or {}
+        return _allocation_view(book, note, record, with_note=True)
+
+    def write(self, book: OrgBook, element: Mapping[str, Any], ctx: WriteContext) -> Record:
+        """Allocate part of the credit note named by the path to one invoice."""
+        note = self.credit_notes.find(book, ctx.path_key or "")
+        if note is None:
+            raise Invalid("The document with the supplied id was not found for this endpoint.")
+        reader = Reader(element)
+        amount = reader.number("Amount")
+        day = reader.day("Date") or ctx.today
+        invoice = self._invoice(book, reader)
+        if amount is None or amount <= 0:
+            reader.fail("Allocation amount must be greater than zero.")
+        if note["Status"] != "AUTHORISED":
+            reader.fail(f"Only an AUTHORISED credit note can be allocated; this one is {note['Status']}.")
+        if invoice is not None:
+            self._check(reader, note, invoice, amount)
+        reader.check()
+        if invoice is None or amount is None:  # reader.check() has refused these already
+            raise Invalid("An Invoice and an Amount are needed to allocate a credit note.")
+        amount = money(amount)
+        allocation: Record = {
+            "AllocationID": book.new_id(),
+            "Amount": amount,
+            "Date": day,
+            "_invoice": invoice["InvoiceID"],
+        }
+        credited = dict(note)
+        credited["_allocations"] = (*note.get("_allocations", ()), allocation)
+        credited["_used"] = note.get("_used", ZERO) + amount
+        self._book(book, self.credit_notes, credited, day, ctx)
+        applied = dict(invoice)
+        applied["_credits"] = (*invoice.get("_credits", ()), (note["CreditNoteID"], allocation["AllocationID"]))
+        applied["AmountCredited"] = invoice["AmountCredited"] + amount
+        self._book(book, self.invoices, applied, day, ctx)
+        return {**allocation, "_credit_note": note["CreditNoteID"]}
+
+    def delete(self, book: OrgBook, record: Record, ctx: WriteContext) -> Record | None:
+        """Take the allocation off both documents; they go back to AUTHORISED if they were PAID."""
+        note = book.get(self.credit_notes.name, record["_credit_note"])
+        invoice = book.get(self.invoices.name, record["_invoice"])
+        if note is None or invoice is None:
+            raise Invalid("The allocation's credit note or invoice no longer exists.")
+        wanted = record["AllocationID"]
+        credited = dict(note)
+        credited["_allocations"] = tuple(a for a in note.get("_allocations", ()) if a["AllocationID"] != wanted)
+        credited["_used"] = note.get("_used", ZERO) - record["Amount"]
+        self._book(book, self.credit_notes, credited, ctx.today, ctx)
+        applied = dict(invoice)
+        applied["_credits"] = tuple(c for c in invoice.get("_credits", ()) if c[1] != wanted)
+        applied["AmountCredited"] = invoice["AmountCredited"] - record["Amount"]
+        self._book(book, self.invoices, applied, ctx.today, ctx)
+        return {**record, "IsDeleted": True}
+
+    def _invoice(self, book: OrgBook, reader: Reader) -> Record | None:
+        ref = reader.obj("Invoice")
+        if ref is None:
+            reader.fail("An Invoice must be specified for the allocation.")
+            return None
+        given = ref.get("InvoiceID") or ref.get("InvoiceNumber")
+        found = self.invoices.find(book, str(given)) if given is not None else None
+        if found is None:
+            reader.fail(f"The invoice '{given}' could not be found." if given else "The Invoice needs an InvoiceID.")
+        return found
+
+    @staticmethod
+    def _check(reader: Reader, note: Record, invoice: Record, amount: Any) -> None:
+        # Messages Xero returns for allocations, quoted in waynerobinson/xeroizer#320.
+        if invoice["Type"] != _INVOICE_TYPE[note["Type"]]:
+            reader.fail("Credit Note cannot be allocated to an incorrect invoice type")
+        if invoice["Status"] == "PAID":
+            reader.fail("The invoice you are trying to allocate to has already been paid off")
+        elif invoice["Status"] != "AUTHORISED":
+            reader.fail(f"Credit notes can only be allocated to AUTHORISED invoices; this one is {invoice['Status']}.")
+        if invoice["_contact"] != note["_contact"]:
+            reader.fail("A credit note can only be allocated to an invoice of the same contact.")
+        if invoice["CurrencyCode"] != note["CurrencyCode"]:
+            reader.fail("A credit note can only be allocated to an invoice in the same currency.")
+        if (
+            amount is not None
+            and amount > 0
+            and (amount > invoice.get("AmountDue", ZERO) or amount > note.get("RemainingCredit", ZERO))
+        ):
+            reader.fail("Credit Note cannot be allocated as amount is greater than amount outstanding")
+
+    def _book(self, book: OrgBook, resource: Documents, record: Record, day: date, ctx: WriteContext) -> None:
+        _settle_status(resource, record, day)
+        record["UpdatedDateUTC"] = ctx.now
+        book.put(resource.name, resource.id_field, record)
+
+
+def _allocation_view(book: OrgBook, note: Record, allocation: Record, *, with_note: bool = False) -> Record:
+    """An allocation as Xero shows it: amount, date, the invoice (and, on its own, the credit note)."""
+    shown: Record = {"AllocationID": allocation["AllocationID"], "Amount": allocation["Amount"],
+                     "Date": allocation["Date"]}  # fmt: skip
+    invoice = book.get("Invoices", allocation["_invoice"])
+    if invoice is not None:
+        summary: Record = {"InvoiceID": invoice["InvoiceID"], "Type": invoice["Type"]}
+        if invoice.get("InvoiceNumber"):
+            summary["InvoiceNumber"] = invoice["InvoiceNumber"]
+        contact = book.get("Contacts", invoice["_contact"])
+        if contact is not None:
+            summary["Contact"] = contact_summary(contact)
+        shown["Invoice"] = summary
+    if with_note and note:
+        shown["CreditNote"] = {"CreditNoteID": note["CreditNoteID"], "CreditNoteNumber": note.get("CreditNoteNumber", ""),
+                               "Type": note["Type"]}  # fmt: skip
+    return shown
+
+
+def _credit_summaries(book: OrgBook, invoice: Record) -> list[Record]:
+    """The credit notes allocated to an invoice, as its CreditNotes list shows them."""
+    summaries: list[Record] = []
+    for note_id, allocation_id in invoice.get("_credits", ()):
+        note = book.get("CreditNotes", note_id)
+        if note is None:
+            continue
+        for allocation in note.get("_allocations", ()):
+            if allocation["AllocationID"] == allocation_id:
+                summaries.append(
+                    {"CreditNoteID": note_id, "CreditNoteNumber": note.get("CreditNoteNumber", ""),
+                     "AppliedAmount": allocation["Amount"], "Date": allocation["Date"], "Total": note["Total"]}
+                )  # fmt: skip
+    return summaries
 
 
 def resources(contacts: Contacts) -> list[Documents]:

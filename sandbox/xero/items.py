@@ -2,10 +2,12 @@
 
 Rules: Code is required, at most 30 characters and unique; a POST with a
 known Code updates that item, a PUT with one is refused. QuantityOnHand and
-TotalCostPool are read-only: Xero computes them from approved bills (stock
-in) and sales invoices (stock out) of tracked items, and ignores them on
-write. An item is tracked when it has an INVENTORY asset account and a COGS
-account.
+TotalCostPool are read-only: Xero computes them from approved bills and
+customer credit notes (stock in) and sales invoices and supplier credit
+notes (stock out) of tracked items, and ignores them on write. An item is
+tracked when it has an INVENTORY asset account and a COGS account. Xero
+never lets a tracked item's quantity on hand go below zero
+(``short_of_stock`` says which item would).
 """
 
 from __future__ import annotations
@@ -34,15 +36,18 @@ def item_by_code(book: OrgBook, code: str) -> Record | None:
     return book.get("Items", record_id) if record_id else None
 
 
-def adjust_stock(book: OrgBook, code: str, units: Decimal, cost: Decimal, now: datetime) -> None:
-    """Move a tracked item's QuantityOnHand by ``units`` and its TotalCostPool by ``cost``."""
+def adjust_stock(book: OrgBook, code: str, units: Decimal, cost: Decimal | None, now: datetime) -> Decimal | None:
+    """Move a tracked item's QuantityOnHand by ``units`` and its TotalCostPool by ``cost``.
+
+    ``cost`` None moves stock at the item's average cost. Returns the cost
+    moved, or None when the code is not a tracked item (nothing moves).
+    """
     item = item_by_code(book, code)
     if item is None or not item.get("IsTrackedAsInventory"):
-        return
+        return None
     on_hand = item.get("QuantityOnHand", ZERO)
     pool = item.get("TotalCostPool", ZERO)
-    if units < 0 and cost == ZERO:
-        # Stock out at average cost.
+    if cost is None:
         cost = money(pool / on_hand * units) if on_hand > 0 else ZERO
     book.put(
         "Items",
@@ -54,6 +59,38 @@ def adjust_stock(book: OrgBook, code: str, units: Decimal, cost: Decimal, now: d
             "UpdatedDateUTC": now,
         },
     )
+    return cost
+
+
+def short_of_stock(book: OrgBook, changes: Mapping[str, Decimal]) -> list[str]:
+    """Xero's refusal for each tracked item that ``changes`` (units by item code) would take below zero on hand.
+
+    Xero won't let a tracked item's quantity on hand go negative
+    (https://help.xero.com/us/InventoryTracked: "Xero won't let you have a
+    negative inventory balance"). Integrators quote its refusal of such a sale
+    as "No item available to sell":
+    https://synctools.io/blog/docs/linnworks-xero-integration/inventory-item-creation
+    and support.xeroom.com article 77000564956. No public source gives the
+    rest of the wording, so the item and the quantities follow in our own
+    words, for the client to see which line is short.
+    """
+    messages: list[str] = []
+    for code, change in changes.items():
+        item = item_by_code(book, code)
+        if change >= 0 or item is None or not item.get("IsTrackedAsInventory"):
+            continue
+        on_hand = item.get("QuantityOnHand", ZERO)
+        if on_hand + change < 0:
+            messages.append(
+                f"No item available to sell: item '{item['Code']}' has {_units(on_hand)} on hand, "
+                f"{_units(-change)} needed; the quantity on hand of a tracked item cannot go below zero."
+            )
+    return messages
+
+
+def _units(value: Decimal) -> str:
+    """A quantity without trailing zeros (Xero keeps four places)."""
+    return f"{value.normalize():f}"
 
 
 class Items(Resource):

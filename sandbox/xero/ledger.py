@@ -3,9 +3,11 @@
 Xero writes a journal whenever something posts: an invoice or credit note
 is AUTHORISED, a payment is made, a manual journal is POSTED, money is
 transferred between bank accounts. Voiding or deleting writes the reversing
-journal. Journals are read-only, numbered 1, 2, 3, … per organisation, and
-read with ``offset`` (JournalNumber greater than offset, 100 per call).
-Amounts are in the base currency: debits positive, credits negative.
+journal; editing an approved invoice or credit note writes the reversal of
+its journal and a new one. Journals are read-only, numbered 1, 2, 3, … per
+organisation, and read with ``offset`` (JournalNumber greater than offset,
+100 per call). Amounts are in the base currency: debits positive, credits
+negative.
 """
 
 from __future__ import annotations

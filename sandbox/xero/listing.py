@@ -5,8 +5,9 @@
 3. the collection's own parameters (``IDs``, ``Statuses``, ``DateFrom``, …);
 4. ``where``, then ``order`` (default: creation order, stable across pages);
 5. ``page``/``pageSize`` where the collection pages (``pageSize`` defaults to
-   100 and is capped at 1000), with the ``pagination`` object. Invoices only
-   carry their line items when paged.
+   100 and is capped at 1000), with the ``pagination`` object; Quotes page by
+   ``page`` alone, 100 a page, with no ``pagination``. Invoices only carry
+   their line items when paged.
 
 Journals page differently: ``offset`` (JournalNumber greater than it), 100 a call.
 """
@@ -79,7 +80,9 @@ def list_records(resource: Resource, book: OrgBook, query: ListQuery) -> tuple[l
         raise bad_query(str(exc)) from exc
     paged = endpoint.paged and "page" in query.params
     page = max(1, query.integer("page", 1))
-    size = min(MAX_PAGE_SIZE, max(1, query.integer("pageSize", DEFAULT_PAGE_SIZE)))
+    size = DEFAULT_PAGE_SIZE
+    if endpoint.sized:
+        size = min(MAX_PAGE_SIZE, max(1, query.integer("pageSize", DEFAULT_PAGE_SIZE)))
     tests = [
         t
         for t in (
@@ -105,12 +108,13 @@ def list_records(resource: Resource, book: OrgBook, query: ListQuery) -> tuple[l
             raise bad_query(str(exc)) from exc
     pagination: Record | None = None
     if paged:
-        pagination = {
-            "page": page,
-            "pageSize": size,
-            "pageCount": math.ceil(len(chosen) / size),
-            "itemCount": len(chosen),
-        }
+        if endpoint.sized:
+            pagination = {
+                "page": page,
+                "pageSize": size,
+                "pageCount": math.ceil(len(chosen) / size),
+                "itemCount": len(chosen),
+            }
         chosen = chosen[(page - 1) * size : page * size]
     with_lines = paged or not endpoint.lines_only_when_paged
     summary = query.flag("summaryOnly")

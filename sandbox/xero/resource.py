@@ -19,7 +19,7 @@ from typing import Any
 
 from sandbox.xero.catalogue import Endpoint
 from sandbox.xero.dates import is_msdate, parse_date, parse_datetime, to_msdate
-from sandbox.xero.errors import Invalid
+from sandbox.xero.errors import Invalid, bad_query
 from sandbox.xero.money import to_decimal
 from sandbox.xero.store import OrgBook
 from sandbox.xero.wire import public
@@ -292,3 +292,21 @@ def _answer_dates(key: str, value: Any) -> Any:
 def csv_param(value: str | None) -> list[str]:
     """A comma-separated query parameter (``IDs``, ``Statuses``, …), quotes stripped."""
     return [v.strip().strip('"') for v in value.split(",") if v.strip()] if value else []
+
+
+def date_param(params: Mapping[str, str], name: str) -> date | None:
+    """A date query parameter (``DateFrom``, …); anything but a date is a 400."""
+    raw = params.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return parse_date(raw)
+    except ValueError as exc:
+        raise bad_query(f"{name} must be a date (YYYY-MM-DD), not {raw!r}") from exc
+
+
+def all_of(tests: list[Predicate]) -> Predicate | None:
+    """One test passing when every one of ``tests`` does (None when there are none)."""
+    if not tests:
+        return None
+    return lambda r: all(t(r) for t in tests)

@@ -300,10 +300,13 @@ class SampleCounts:
     manual_journals: int
     purchase_orders: int
     transfers: int
+    quotes: int
 
     @staticmethod
     def of(scale: int) -> SampleCounts:
         """The counts at ``scale`` (1 or more)."""
         if scale < 1:
             raise ValueError("scale must be at least 1")
-        return SampleCounts(30 * scale, 10 * scale, 20 * scale, 100 * scale, 8 * scale, 5 * scale, 8 * scale, 5 * scale)
+        return SampleCounts(
+            30 * scale, 10 * scale, 20 * scale, 100 * scale, 8 * scale, 5 * scale, 8 * scale, 5 * scale, 8 * scale
+        )

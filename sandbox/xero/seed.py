@@ -4,18 +4,24 @@ Each organisation gets its country's tax rates and a chart of accounts (bank
 accounts included), then its customers and suppliers (with contact persons,
 addresses and phones) and items (some tracked as inventory), then a year of
 invoices and bills in every status with 1–3 lines, payments, credit notes,
-manual journals, purchase orders and bank transfers, written in time order
-through the same rules as API writes, so journals, totals and statuses
-agree. Everything is deterministic for a seed; timestamps lie in the year
-before the clock's today. ``scale`` multiplies the counts. The Australian and
-US organisations also get their payroll (``sandbox.xero.payroll.seed``), from
-random streams of its own.
+manual journals, purchase orders, bank transfers and quotes (DRAFT, SENT,
+ACCEPTED, one DECLINED and one INVOICED in every eight), written in time order
+through the same rules as API writes, so journals, totals, statuses and
+stock agree. Xero won't sell a tracked item it does not hold, so the year
+opens with each organisation buying its stock of the tracked items (one
+approved bill from its first supplier, paid a month later): what the year's
+approved sales and supplier returns take out, plus a margin for the CRMs'
+sales, in cartons of 10. Everything is deterministic for a seed; timestamps
+lie in the year before the clock's today. ``scale`` multiplies the counts.
+The Australian and US organisations also get their payroll
+(``sandbox.xero.payroll.seed``), from random streams of its own.
 """
 
 from __future__ import annotations
 
 import random
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
@@ -75,7 +81,17 @@ _ORDER_PLANS: tuple[tuple[str, bool], ...] = (
     ("DRAFT", False), ("DRAFT", False), ("SUBMITTED", False), ("AUTHORISED", False),
     ("AUTHORISED", False), ("AUTHORISED", True), ("AUTHORISED", False), ("AUTHORISED", True),
 )  # fmt: skip
+# The statuses each quote goes through, cycled: created in the first, moved on through the rest.
+_QUOTE_PLANS: tuple[tuple[str, ...], ...] = (
+    ("DRAFT",), ("DRAFT",), ("DRAFT", "SENT"), ("SENT",), ("SENT", "ACCEPTED"), ("SENT", "ACCEPTED"),
+    ("SENT", "DECLINED"), ("SENT", "ACCEPTED", "INVOICED"),
+)  # fmt: skip
+_QUOTE_SUMMARIES = ("Supply as discussed", "Seasonal restock", "Fit-out for the new store", "Event hire package")
 _SERVICES = ("Installation", "Repairs", "Consulting", "Freight", "Workshop session", "Design work", "Support plan")
+# Opening stock is bought in cartons, with at least this much left over after the year's sales:
+# the CRMs seeded from the same sample directory sell these items too, and their sales reach Xero.
+_CARTON = 10
+_STOCK_MARGIN = 50
 
 
 # -- seeding a state ------------------------------------------------------------------------
@@ -92,20 +108,23 @@ class _Seeder:
         self.counts = SampleCounts.of(scale)
         self.rng = random.Random(f"{seed}:{profile.key}:history")
         self.ids = random.Random(f"{seed}:{profile.key}:ids")
+        # Quotes draw from streams of their own, so adding them left every other seeded record as it was.
+        self.quote_rng = random.Random(f"{seed}:{profile.key}:quotes")
+        self.quote_ids = random.Random(f"{seed}:{profile.key}:quote-ids")
         self.directory = sample_directory(profile.key, scale=scale, seed=seed)
         self.resources = build_resources()
         self.today = state.clock.now().date()
         self.events: list[tuple[datetime, int, Callable[[datetime], None]]] = []
         self.created: dict[str, str] = {}
+        # Units of each tracked item the scheduled documents will take out of stock.
+        self.stock_out: Counter[str] = Counter()
+        self.tracked = {item.Code for item in self.directory.items if item.tracked}
         organisation = self._organisation(random.Random(f"{seed}:orgs:{profile.key}"))
         self.book = state.add_org(organisation, payroll_enabled=profile.payroll)
         self.book.new_id = self._new_id
 
     def _new_id(self) -> str:
-        # A version-4 UUID from the seeded generator, formatted by hand (uuid.UUID is slow in bulk).
-        bits = (self.ids.getrandbits(128) & _UUID_CLEAR) | _UUID_SET
-        text = f"{bits:032x}"
-        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+        return _uuid_from(self.ids)
 
     def _organisation(self, rng: random.Random) -> Record:
         p = self.profile
@@ -152,15 +171,15 @@ class _Seeder:
         """Schedule a write (ties keep the order they were scheduled in)."""
         self.events.append((moment, len(self.events), action))
 
-    def moment(self, days_ago: int) -> datetime:
-        """A working-hours time ``days_ago`` days before today."""
+    def moment(self, days_ago: int, rng: random.Random | None = None) -> datetime:
+        """A working-hours time ``days_ago`` days before today (the second drawn from ``rng``, else the history's)."""
         day = self.today - timedelta(days=days_ago)
-        return datetime.combine(day, time(8), tzinfo=UTC) + timedelta(seconds=self.rng.randrange(9 * 3600))
+        return datetime.combine(day, time(8), tzinfo=UTC) + timedelta(seconds=(rng or self.rng).randrange(9 * 3600))
 
-    def later(self, moment: datetime, days: int) -> datetime:
+    def later(self, moment: datetime, days: int, rng: random.Random | None = None) -> datetime:
         """``days`` after ``moment``, but never at or after today."""
         limit = datetime.combine(self.today, time(), tzinfo=UTC) - timedelta(minutes=1)
-        return min(moment + timedelta(days=days, seconds=self.rng.randrange(3600)), limit)
+        return min(moment + timedelta(days=days, seconds=(rng or self.rng).randrange(3600)), limit)
 
     def write(
         self, entity: str, element: Record, moment: datetime, method: str = "PUT", key: str | None = None
@@ -185,6 +204,8 @@ class _Seeder:
         self._manual_journals()
         self._purchase_orders()
         self._transfers()
+        self._quotes()
+        self._opening_stock(datetime.combine(self.today - timedelta(days=365), time(8), tzinfo=UTC))
         for moment, _, action in sorted(self.events, key=itemgetter(0, 1)):
             action(moment)
         self.book.new_id = lambda: str(uuid.uuid4())
@@ -276,10 +297,54 @@ class _Seeder:
                 del element["PurchaseDetails"]["AccountCode"]
             self.write("Items", element, start + timedelta(hours=1, minutes=index))
 
+    def _opening_stock(self, moment: datetime) -> None:
+        """Schedule the bill buying every tracked item the year takes out of stock (with a margin), and its payment.
+
+        ``moment`` comes before every other document of the year, so no sale finds the shelf empty.
+        """
+        lines = []
+        for code in sorted(self.tracked):
+            needed = self.stock_out[code] + _STOCK_MARGIN
+            cartons = -(-needed // _CARTON)
+            lines.append({"ItemCode": code, "Quantity": Decimal(cartons * _CARTON)})
+        if not lines:
+            return
+        bill: Record = {
+            "Type": "ACCPAY",
+            "Contact": {"ContactID": self.created["suppliers:0"]},
+            "Date": moment.date().isoformat(),
+            "DueDate": (moment.date() + timedelta(days=30)).isoformat(),
+            "InvoiceNumber": "OPENING-STOCK",
+            "Reference": "Opening stock",
+            "Status": "AUTHORISED",
+            "LineItems": lines,
+        }
+        self.at(moment, partial(self._create, "Invoices", "InvoiceID", bill, "invoice:opening"))
+        self.at(moment + timedelta(days=30), self._pay_opening_stock)
+
+    def _pay_opening_stock(self, moment: datetime) -> None:
+        bill = self.book.table("Invoices")[self.created["invoice:opening"]]
+        payment: Record = {
+            "Invoice": {"InvoiceID": bill["InvoiceID"]},
+            "Account": {"Code": "090"},
+            "Date": moment.date().isoformat(),
+            "Amount": bill["AmountDue"],
+            "Reference": "Opening stock",
+        }
+        self.write("Payments", payment, moment)
+
+    def _takes_stock(self, element: Record) -> None:
+        """Count the tracked units an approved sale or supplier credit note will take out of stock."""
+        if element["Status"] != "AUTHORISED" or element["Type"] not in {"ACCREC", "ACCPAYCREDIT"}:
+            return
+        for line in element["LineItems"]:
+            if line.get("ItemCode") in self.tracked:
+                self.stock_out[line["ItemCode"]] += int(line["Quantity"])
+
     # -- documents ---------------------------------------------------------------------
 
-    def _lines(self, purchase: bool) -> list[Record]:
-        rng = self.rng
+    def _lines(self, purchase: bool, rng: random.Random | None = None) -> list[Record]:
+        rng = rng or self.rng
         lines: list[Record] = []
         for _ in range(self.lines or rng.randint(1, 3)):
             if rng.random() < 0.6:
@@ -327,6 +392,7 @@ class _Seeder:
             key = f"invoice:{index}"
             status, follow = _INVOICE_PLANS[index % len(_INVOICE_PLANS)]
             element["Status"] = status
+            self._takes_stock(element)
             self.at(created, partial(self._create, "Invoices", "InvoiceID", element, key))
             if follow is not None:
                 self.at(self.later(created, rng.randrange(1, 45)), partial(self._follow_invoice, key, follow))
@@ -370,6 +436,7 @@ class _Seeder:
                 "Reference": f"Credit for returned goods {index + 1}",
             }
             key = f"credit:{index}"
+            self._takes_stock(element)
             self.at(created, partial(self._create, "CreditNotes", "CreditNoteID", element, key))
             if element["Status"] == "AUTHORISED" and index % 4 == 1:
                 self.at(self.later(created, rng.randrange(1, 20)), partial(self._refund, key))
@@ -443,6 +510,53 @@ class _Seeder:
             self.at(created, partial(self._create, "BankTransfers", "BankTransferID", element, key))
             if index % 5 == 4:
                 self.at(self.later(created, 2), partial(self._set_status, "BankTransfers", key, "DELETED"))
+
+    def _quotes(self) -> None:
+        """Schedule the quotes: each created, then moved on through its plan's statuses as a client would."""
+        rng = self.quote_rng
+        # Customers still active when the quotes are written (every twentieth is archived during the year).
+        customers = [i for i in range(self.counts.customers) if i % 20 != 19]
+        for index in range(self.counts.quotes):
+            created = self.moment(rng.randrange(20, 150), rng)
+            day = created.date()
+            plan = _QUOTE_PLANS[index % len(_QUOTE_PLANS)]
+            element: Record = {
+                "Contact": {"ContactID": self.created[f"customers:{rng.choice(customers)}"]},
+                "Date": day.isoformat(),
+                "ExpiryDate": (day + timedelta(days=30)).isoformat(),
+                "LineItems": self._lines(False, rng),
+                "LineAmountTypes": "INCLUSIVE" if rng.random() < 0.2 else "EXCLUSIVE",
+                "Title": "Quote",
+                "Summary": rng.choice(_QUOTE_SUMMARIES),
+                "Terms": "Valid for 30 days. Prices include delivery within the metro area.",
+            }
+            if rng.random() < 0.5:
+                element["Reference"] = f"RFQ {rng.randrange(1000, 9999)}"
+            key = f"quote:{index}"
+            self.at(created, partial(self._quote_step, key, {**element, "Status": plan[0]}))
+            step = created
+            for status in plan[1:]:
+                step = self.later(step, rng.randrange(1, 8), rng)
+                # Xero wants the whole quote again with a status change: omitted fields would be cleared.
+                self.at(step, partial(self._quote_step, key, {**element, "Status": status}))
+
+    def _quote_step(self, key: str, element: Record, moment: datetime) -> None:
+        """Create the quote, or write it again with its next status; ids come from the quotes' own stream."""
+        saved, self.book.new_id = self.book.new_id, partial(_uuid_from, self.quote_ids)
+        try:
+            if key in self.created:
+                self.write("Quotes", element, moment, "POST", self.created[key])
+            else:
+                self.created[key] = self.write("Quotes", element, moment)["QuoteID"]
+        finally:
+            self.book.new_id = saved
+
+
+def _uuid_from(rng: random.Random) -> str:
+    """A version-4 UUID from a seeded generator, formatted by hand (uuid.UUID is slow in bulk)."""
+    bits = (rng.getrandbits(128) & _UUID_CLEAR) | _UUID_SET
+    text = f"{bits:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def seed_sample(

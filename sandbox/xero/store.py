@@ -62,6 +62,7 @@ INDEXES: dict[str, dict[str, KeyFn]] = {
     "Invoices": {"invoice_number": _sales_number("InvoiceNumber", "ACCREC")},
     "CreditNotes": {"credit_note_number": _sales_number("CreditNoteNumber", "ACCRECCREDIT")},
     "PurchaseOrders": {"purchase_order_number": _folded("PurchaseOrderNumber")},
+    "Quotes": {"quote_number": _folded("QuoteNumber")},
     "Accounts": {
         "account_code": _folded("Code"),
         "account_name": _folded("Name"),

@@ -56,8 +56,13 @@ class Recorder(httpx.BaseTransport):
             )
         return self.inner.handle_request(request)
 
-    def pages_asked(self) -> list[str | None]:
-        return [r.url.params.get("searchCriteria[currentPage]") for r in self.sent if "integration" not in r.url.path]
+    def pages_asked(self, path: str = "") -> list[str | None]:
+        """The pages asked for, of every list or of those whose path ends with ``path``."""
+        return [
+            r.url.params.get("searchCriteria[currentPage]")
+            for r in self.sent
+            if "integration" not in r.url.path and r.url.path.endswith(path)
+        ]
 
 
 @pytest.fixture
@@ -122,7 +127,8 @@ def test_a_full_read_pages_by_keyset_and_never_asks_past_page_one(
     assert [len(p.records) for p in pages] == [5, 5, 5, 5, 4]
     assert sorted(ids(pages)) == sorted(state.tables["orders"])
     assert [p.last for p in pages] == [False, False, False, False, True]
-    assert {p for p in transport.pages_asked() if p is not None} == {"1"}  # Magento repeats the last page past the end
+    # Magento repeats the last page past the end (the invoices attached to a page of orders page by count).
+    assert {p for p in transport.pages_asked("/orders") if p is not None} == {"1"}
 
 
 def test_a_read_ends_when_total_count_is_reached_on_a_full_page(connect: Connect, transport: Recorder) -> None:

@@ -300,8 +300,8 @@ def test_an_order_is_its_tax_codes_and_a_customer_invoice() -> None:
     assert invoice.transaction_date == invoice.due_date == date(2026, 11, 2)  # the Sydney date
     assert invoice.organization_id == refs.hub_id("organizations", "7")
     assert invoice.person_id == refs.hub_id("people", "7")
-    # Not paid yet: the invoice awaits approval, so an edit to the order can still reach it.
-    assert (invoice.line_amount_type, invoice.status) == (LineAmountType.EXCLUSIVE, DocumentStatus.SUBMITTED)
+    # Not paid yet: approved all the same (in receivables from the start), with nothing applied to it.
+    assert (invoice.line_amount_type, invoice.status) == (LineAmountType.EXCLUSIVE, DocumentStatus.AUTHORISED)
     assert invoice.amount is not None
     assert (invoice.amount.total_amount, invoice.amount.tax_amount, invoice.amount.net_amount) == (
         Decimal("296.95"),
@@ -350,28 +350,81 @@ def test_a_discount_is_a_negative_line_per_tax_rate_and_untaxed_items_get_a_zero
     ]
 
 
-def test_a_paid_order_adds_its_payment_dated_by_the_paying_invoice() -> None:
+def invoice(entity_id: int, created_at: str, grand_total: float, state: int = 2) -> dict[str, t.Any]:
+    """An invoice of the order as the client attaches it (state 1 open, 2 paid, 3 canceled)."""
+    return {
+        "entity_id": entity_id,
+        "increment_id": f"00000000{entity_id}",
+        "state": state,
+        "grand_total": grand_total,
+        "created_at": created_at,
+    }
+
+
+def test_an_order_invoiced_in_one_go_is_paid_by_that_invoice_on_its_date() -> None:
     refs = DictRefs()
-    invoices = [{"entity_id": 9, "state": 2, "created_at": "2026-11-02 14:30:00", "grand_total": 296.95}]
+    invoices = [invoice(9, "2026-11-02 14:30:00", 296.95)]
     mapped = map_record("orders", order(total_paid=296.95, _invoices=invoices), refs)
     [payment] = by_entity(mapped, "payments")
     assert isinstance(payment.record, Payment)
-    assert payment.remote_id == "42/payment"
+    assert payment.remote_id == "42/payment/9"
     assert payment.record.transaction_date == date(2026, 11, 3)  # 01:30 on 3 November in Sydney
     assert payment.record.amount.total_amount == Decimal("296.95")
     assert payment.record.payment_lines[0].invoice_id == refs.hub_id("invoices", "42")
-    assert payment.record.transaction_number == "MAG-000000042"
+    assert payment.record.transaction_number == "MAG-000000042-P000000009"  # the Magento invoice's number
+    assert payment.record.account_id is None  # no bank account named: Xero's default one takes it
 
 
-def test_a_paid_order_without_a_known_invoice_is_dated_by_its_update() -> None:
+def test_an_order_invoiced_in_two_parts_gives_two_payments_with_their_own_dates_and_amounts() -> None:
+    refs = DictRefs()
+    invoices = [invoice(9, "2026-11-02 14:30:00", 100.0), invoice(11, "2026-11-05 03:00:00", 196.95)]
+    mapped = map_record("orders", order(state="processing", total_paid=296.95, _invoices=invoices), refs)
+    payments = by_entity(mapped, "payments")
+    assert [(p.remote_id, p.record.transaction_date, p.record.amount.total_amount) for p in payments] == [
+        ("42/payment/9", date(2026, 11, 3), Decimal("100.0")),
+        ("42/payment/11", date(2026, 11, 5), Decimal("196.95")),
+    ]
+    assert sum(p.record.amount.total_amount for p in payments) == Decimal("296.95")
+    assert len({p.record.transaction_number for p in payments}) == 2
+
+
+def test_a_part_invoiced_order_gives_one_payment_of_the_part_and_its_invoice_stays_authorised() -> None:
+    invoices = [invoice(9, "2026-11-02 14:30:00", 100.0), invoice(10, "2026-11-02 15:00:00", 50.0, state=1)]
+    mapped = map_record("orders", order(state="processing", total_paid=100.0, _invoices=invoices), DictRefs())
+    [payment] = by_entity(mapped, "payments")  # the open invoice (not captured) took nothing
+    assert (payment.remote_id, payment.record.amount.total_amount) == ("42/payment/9", Decimal("100.0"))
+    [part_paid] = by_entity(mapped, "invoices")
+    assert part_paid.record.status == DocumentStatus.AUTHORISED
+
+
+def test_an_unpaid_order_is_an_authorised_invoice_without_payment() -> None:
+    mapped = map_record("orders", order(_invoices=[invoice(9, "2026-11-02 14:30:00", 296.95, state=1)]), DictRefs())
+    assert not by_entity(mapped, "payments")
+    assert by_entity(mapped, "invoices")[0].record.status == DocumentStatus.AUTHORISED
+
+
+def test_a_paid_order_without_a_paid_invoice_read_is_paid_in_one_on_the_date_of_its_update() -> None:
     [payment] = by_entity(map_record("orders", order(total_paid=296.95, _invoices=[]), DictRefs()), "payments")
+    assert (payment.remote_id, payment.record.transaction_number) == ("42/payment", "MAG-000000042")
     assert payment.record.transaction_date == date(2026, 11, 3)
+    assert payment.record.amount.total_amount == Decimal("296.95")
 
 
-def test_a_part_paid_order_has_no_payment_and_a_canceled_one_is_voided() -> None:
-    assert not by_entity(map_record("orders", order(total_paid=100.0), DictRefs()), "payments")
-    [voided] = by_entity(map_record("orders", order(state="canceled"), DictRefs()), "invoices")
+def test_a_canceled_order_is_voided_without_payment() -> None:
+    mapped = map_record("orders", order(state="canceled"), DictRefs())
+    [voided] = by_entity(mapped, "invoices")
     assert voided.record.status == DocumentStatus.VOIDED
+    assert not by_entity(mapped, "payments")
+
+
+def test_reading_an_order_again_gives_the_same_payments_so_nothing_is_written_twice() -> None:
+    refs = DictRefs()
+    first = [invoice(9, "2026-11-02 14:30:00", 100.0)]
+    before = map_record("orders", order(state="processing", total_paid=100.0, _invoices=first), refs)
+    both = [*first, invoice(11, "2026-11-05 03:00:00", 196.95)]
+    after = map_record("orders", order(updated_at="2026-11-05 03:00:00", total_paid=296.95, _invoices=both), refs)
+    assert [p.remote_id for p in by_entity(after, "payments")] == ["42/payment/9", "42/payment/11"]
+    assert by_entity(after, "payments")[0].record == by_entity(before, "payments")[0].record
 
 
 def test_a_guest_order_is_refused_because_xero_needs_a_contact() -> None:

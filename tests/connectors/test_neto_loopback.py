@@ -57,21 +57,39 @@ def test_orders_paid_edited_and_refunded_reach_the_canonical_model_over_loopback
         with client:
             cursors: dict[str, str] = {}
             counts: dict[str, int] = {}
+            first: dict[str, list[Mapped]] = {}
             for stream in ("customers", "products", "orders", "refunds"):
-                mapped, cursors[stream] = read_and_map(stream)
-                counts[stream] = len({m.remote_id for m in mapped if m.entity in STREAMS[stream].entities[:1]})
+                first[stream], cursors[stream] = read_and_map(stream)
+                counts[stream] = len({m.remote_id for m in first[stream] if m.entity in STREAMS[stream].entities[:1]})
             assert waits
             assert all(w == 60.0 for w in waits)
             assert counts == {"customers": 8, "products": 12, "orders": 11, "refunds": 2}
             assert list(rejects) == seeded.guest
             assert "Xero needs a contact on every invoice" in rejects[seeded.guest[0]]
 
+            # Payments as they happened: the order paid in two parts has two, the one paid in part has one.
+            def payments(order_id: str, mapped: list[Mapped]) -> list[Mapped]:
+                return [m for m in mapped if m.entity == "payments" and m.remote_id.startswith(f"{order_id}/")]
+
+            [two_parts], [part_paid] = seeded.two_part, seeded.part_paid
+            entries = state.tables["Order"][two_parts]["OrderPayment"]
+            paid_twice = payments(two_parts, first["orders"])
+            assert [m.remote_id for m in paid_twice] == [f"{two_parts}/payment/{p['Id']}" for p in entries]
+            assert len({m.record.transaction_date for m in paid_twice}) == 2  # type: ignore[attr-defined]
+            assert sum(m.record.amount.total_amount for m in paid_twice) == Decimal(  # type: ignore[attr-defined]
+                state.tables["Order"][two_parts]["GrandTotal"]
+            )
+            [deposit] = payments(part_paid, first["orders"])
+            [part_invoice] = [m for m in first["orders"] if m.entity == "invoices" and m.remote_id == part_paid]
+            assert part_invoice.record.status == DocumentStatus.AUTHORISED  # type: ignore[attr-defined]
+            assert deposit.record.amount.total_amount < part_invoice.record.amount.total_amount  # type: ignore[attr-defined]
+
             clock.advance(60)
             order = state.add_order("ckelly", [("SCO-0001", 1), ("SCO-0002", 2)], shipping="9.95", paid=True)
             new, cursors["orders"] = read_and_map("orders", cursors["orders"])
             assert [(m.entity, m.remote_id) for m in new if m.entity != "tax_codes"] == [
                 ("invoices", order["OrderID"]),
-                ("payments", f"{order['OrderID']}/payment"),
+                ("payments", f"{order['OrderID']}/payment/{order['OrderPayment'][0]['Id']}"),
             ]
             invoice = new[-2].record
             assert isinstance(invoice, Invoice)
@@ -106,8 +124,17 @@ def test_orders_paid_edited_and_refunded_reach_the_canonical_model_over_loopback
                 Decimal(rma["RefundTotal"]),
             )
 
-            again, _ = read_and_map("orders", cursors["orders"])
+            again, cursors["orders"] = read_and_map("orders", cursors["orders"])
             assert {m.remote_id for m in again if m.entity == "invoices"} == {order["OrderID"]}  # the RMA touched it
+
+            # The balance of the order paid in part arrives: read again, its deposit is the same payment.
+            clock.advance(60)
+            state.pay_order(part_paid)
+            balance, _ = read_and_map("orders", cursors["orders"])
+            both = payments(part_paid, balance)
+            assert [m.remote_id for m in both] == [deposit.remote_id, both[1].remote_id]
+            assert both[0].record == deposit.record
+            assert both[1].remote_id != deposit.remote_id
 
         # Neto answers a refused key as Ack Error over HTTP 200: fatal, and said plainly.
         raw = httpx.post(

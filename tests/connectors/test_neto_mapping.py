@@ -184,7 +184,7 @@ def test_a_paid_order_is_tax_codes_an_invoice_and_its_payment() -> None:
         ("tax_codes", "GST|10"),
         ("tax_codes", "FRE|0"),
         ("invoices", "N10001"),
-        ("payments", "N10001/payment"),
+        ("payments", "N10001/payment/1"),
     ]
     assert {m.remote_version for m in found} == {"2026-11-02 08:00:00"}
     invoice = found[2].record
@@ -218,6 +218,8 @@ def test_a_paid_order_is_tax_codes_an_invoice_and_its_payment() -> None:
     assert payment.transaction_date == date(2026, 11, 1)
     assert payment.amount.total_amount == Decimal("243.00")
     assert payment.payment_lines[0].invoice_id == refs.hub_id("invoices", "N10001")
+    assert payment.transaction_number == "NETO-N10001-P1"
+    assert payment.account_id is None  # no bank account named: Xero's default one takes it
 
 
 def test_a_product_discount_is_a_negative_line_never_a_negative_quantity() -> None:
@@ -230,18 +232,74 @@ def test_a_product_discount_is_a_negative_line_never_a_negative_quantity() -> No
     assert discount.unit_price.total_amount == Decimal(-4)
 
 
-def test_an_unpaid_or_partly_paid_order_gives_no_payment() -> None:
-    unpaid = changed(ORDER, DatePaid="", OrderPayment=[])
-    assert [m.entity for m in MAP("orders", unpaid, DictRefs())][-1] == "invoices"
-    partly = changed(
-        ORDER, DatePaid="", OrderPayment=[{"Id": "1", "Amount": "100.00", "DatePaid": "2026-11-01 23:51:00"}]
-    )
-    assert "payments" not in [m.entity for m in MAP("orders", partly, DictRefs())]
+def payment(number: str, amount: str, paid: str) -> dict[str, str]:
+    """An ``OrderPayment`` entry as GetOrder answers it."""
+    return {"Id": number, "PaymentType": "Credit Card", "Amount": amount, "DatePaid": paid}
+
+
+def payments_of(raw: dict[str, Any], refs: DictRefs | None = None) -> list[Any]:
+    return [m for m in MAP("orders", raw, refs or DictRefs()) if m.entity == "payments"]
+
+
+def test_an_order_paid_in_two_parts_gives_two_payments_with_their_own_dates_and_amounts() -> None:
+    refs = DictRefs()
+    deposit, balance = payment("1", "100.00", "2026-11-01 23:51:00"), payment("4", "143.00", "2026-11-03 09:00:00")
+    found = payments_of(changed(ORDER, DatePaid="2026-11-03 09:00:00", OrderPayment=[deposit, balance]), refs)
+    assert [(m.remote_id, m.record.transaction_date, m.record.amount.total_amount) for m in found] == [
+        ("N10001/payment/1", date(2026, 11, 1), Decimal("100.00")),
+        ("N10001/payment/4", date(2026, 11, 3), Decimal("143.00")),
+    ]
+    assert sum(m.record.amount.total_amount for m in found) == Decimal(ORDER["GrandTotal"])
+    assert [m.record.transaction_number for m in found] == ["NETO-N10001-P1", "NETO-N10001-P4"]
+    assert {m.record.payment_lines[0].invoice_id for m in found} == {refs.hub_id("invoices", "N10001")}
+
+
+def test_a_part_paid_order_gives_one_payment_of_the_part_and_its_invoice_stays_authorised() -> None:
+    deposit = payment("1", "100.00", "2026-11-01 23:51:00")
+    found = MAP("orders", changed(ORDER, DatePaid="", OrderPayment=[deposit]), DictRefs())
+    [part] = [m for m in found if m.entity == "payments"]
+    assert (part.remote_id, part.record.amount.total_amount) == ("N10001/payment/1", Decimal("100.00"))
+    [invoice] = [m for m in found if m.entity == "invoices"]
+    assert invoice.record.status == DocumentStatus.AUTHORISED
+
+
+def test_an_unpaid_order_is_an_authorised_invoice_without_payment() -> None:
+    found = MAP("orders", changed(ORDER, DatePaid="", OrderPayment=[]), DictRefs())
+    assert [m.entity for m in found][-1] == "invoices"
+    assert found[-1].record.status == DocumentStatus.AUTHORISED  # type: ignore[attr-defined]
+
+
+def test_an_order_marked_paid_without_a_payment_entry_is_paid_its_total_that_day() -> None:
+    [paid] = payments_of(changed(ORDER, OrderPayment=[]))
+    assert (paid.remote_id, paid.record.transaction_number) == ("N10001/payment", "NETO-N10001")
+    assert (paid.record.transaction_date, paid.record.amount.total_amount) == (date(2026, 11, 1), Decimal("243.00"))
+
+
+def test_a_refund_recorded_as_a_negative_payment_is_no_payment() -> None:
+    entries = [payment("1", "243.00", "2026-11-01 23:51:00"), payment("2", "-20.00", "2026-11-04 10:00:00")]
+    assert [m.remote_id for m in payments_of(changed(ORDER, OrderPayment=entries))] == ["N10001/payment/1"]
+
+
+def test_reading_an_order_again_gives_the_same_payments_so_nothing_is_written_twice() -> None:
+    refs = DictRefs()
+    deposit = payment("1", "100.00", "2026-11-01 23:51:00")
+    [before] = payments_of(changed(ORDER, DatePaid="", OrderPayment=deposit), refs)  # one entry: an object, not a list
+    entries = [deposit, payment("4", "143.00", "2026-11-03 09:00:00")]
+    after = payments_of(changed(ORDER, DateUpdated="2026-11-03 09:00:00", OrderPayment=entries), refs)
+    assert [m.remote_id for m in after] == ["N10001/payment/1", "N10001/payment/4"]
+    assert after[0].record == before.record
+
+
+def test_a_payment_entry_without_its_id_or_date_is_refused() -> None:
+    with pytest.raises(MappingError, match="OrderPayment 1: Id: missing"):
+        MAP("orders", changed(ORDER, OrderPayment=[payment("", "243.00", "2026-11-01 23:51:00")]), DictRefs())
+    with pytest.raises(MappingError, match="OrderPayment 1: DatePaid: missing"):
+        MAP("orders", changed(ORDER, OrderPayment=[payment("1", "243.00", "")]), DictRefs())
 
 
 def test_a_cancelled_order_is_a_voided_invoice_without_payment() -> None:
     found = MAP("orders", changed(ORDER, OrderStatus="Cancelled"), DictRefs())
-    assert found[-1].entity == "invoices"
+    assert found[-1].entity == "invoices"  # though the order was paid: Xero voids no invoice with a payment
     assert found[-1].record.status == DocumentStatus.VOIDED  # type: ignore[attr-defined]
 
 

@@ -6,15 +6,13 @@ import typing as t
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from connectors.base.shop import order_payment, refund_payment, refunds_paid_back, unpaid_orders_await_approval
+from connectors.base.shop import refund_payment, refunds_paid_back
 from datashare.model import (
     Amount,
     CreditAllocation,
     CreditNote,
     CreditNoteType,
     DocumentStatus,
-    Invoice,
-    InvoiceType,
     Organization,
     Payment,
     PaymentLine,
@@ -206,20 +204,3 @@ def test_a_mapper_without_credit_notes_is_unchanged() -> None:
     mapper, _ = wrapped([org])
     assert mapper("customers", {}, refs) == [org]
     assert wrapped([])[0]("customers", {}, refs) == []
-
-
-def test_an_unpaid_orders_invoice_awaits_approval_and_a_paid_ones_is_approved() -> None:
-    def orders(stream: str, raw: dict[str, t.Any], refs: Refs) -> list[Mapped]:
-        invoice = Invoice(type=InvoiceType.CUSTOMER, currency="AUD", status=DocumentStatus.AUTHORISED)
-        out = [Mapped("invoices", raw["id"], invoice)]
-        if raw["paid"]:
-            out.append(order_payment(refs, invoice_remote_id=raw["id"], number="SHOP-1", paid_on=date(2026, 11, 2),
-                                     amount=Decimal(5), currency="AUD", organization_remote_id=None))  # fmt: skip
-        return out
-
-    mapper = unpaid_orders_await_approval(orders)
-
-    [unpaid] = mapper("orders", {"id": "1", "paid": False}, DictRefs())
-    paid, _ = mapper("orders", {"id": "2", "paid": True}, DictRefs())
-    assert t.cast(Invoice, unpaid.record).status == DocumentStatus.SUBMITTED
-    assert t.cast(Invoice, paid.record).status == DocumentStatus.AUTHORISED

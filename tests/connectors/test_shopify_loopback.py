@@ -64,6 +64,25 @@ def test_new_paid_order_edit_and_refund_reach_the_mapping_over_loopback() -> Non
             ]
             cursor = pages[-1].cursor
 
+            # Payments as they happened: two captures of the order paid in two parts, the deposit of the other.
+            def payments_of(order_id: int, found: dict[str, list[t.Any]]) -> list[t.Any]:
+                return [p for p in found.get("payments", []) if p.remote_id.startswith(f"{order_id}/payment")]
+
+            [two_parts], [part_paid] = seeded.two_part_orders, seeded.part_paid_orders
+            captures = [tx for tx in state.orders[two_parts].transactions if tx.kind == "capture"]
+            paid_twice = payments_of(two_parts, first)
+            assert [p.remote_id for p in paid_twice] == [f"{two_parts}/payment/{tx.id}" for tx in captures]
+            assert [p.record.amount.total_amount for p in paid_twice] == [tx.amount for tx in captures]
+            assert sum(tx.amount for tx in captures) == state.orders[two_parts].total_price
+            [deposit] = payments_of(part_paid, first)
+            [part_invoice] = [i for i in first["invoices"] if i.remote_id == str(part_paid)]
+            assert part_invoice.record.status == "AUTHORISED"
+            assert (
+                deposit.record.amount.total_amount
+                == state.orders[part_paid].paid
+                < part_invoice.record.amount.total_amount
+            )
+
             # A new paid order, over a shop answering 503 once.
             clock.advance(30)
             customer = min(state.customers)
@@ -94,6 +113,15 @@ def test_new_paid_order_edit_and_refund_reach_the_mapping_over_loopback() -> Non
             [note] = again["credit_notes"]
             assert (note.remote_id, note.record.transaction_number) == (str(refund.id), f"SHOP-{placed.number}-R1")
             assert note.record.amount.total_amount == refund.total
+
+            # The balance of the order paid in part arrives: read again, its deposit is the same payment.
+            clock.advance(30)
+            balance = state.record_payment(part_paid)
+            clock.advance(30)
+            pages = list(source.pages(pages[-1].cursor))
+            both = payments_of(part_paid, mapped([r for p in pages for r in p.records]))
+            assert [p.remote_id for p in both] == [deposit.remote_id, f"{part_paid}/payment/{balance.id}"]
+            assert both[0].record == deposit.record
 
             # A second run from the stored cursor reads nothing.
             clock.advance(30)

@@ -27,6 +27,18 @@ def gst(amount: str) -> list[dict[str, t.Any]]:
     return [{"title": "GST", "rate": 0.1, "priceSet": bag(amount)}]
 
 
+def tx(number: int, kind: str, at: str, amount: str, status: str = "SUCCESS") -> dict[str, t.Any]:
+    """An order transaction as the connector's query reads it."""
+    return {
+        "id": f"gid://shopify/OrderTransaction/{number}",
+        "kind": kind,
+        "status": status,
+        "processedAt": at,
+        "createdAt": at,
+        "amountSet": bag(amount),
+    }
+
+
 def order(**changes: t.Any) -> dict[str, t.Any]:
     """A paid order of 2 mugs at 22.00 less 10% (code TEN) plus 11.00 shipping, GST included, placed 2026-11-19 23:30Z."""
     raw: dict[str, t.Any] = {
@@ -60,9 +72,7 @@ def order(**changes: t.Any) -> dict[str, t.Any]:
             "nodes": [{"title": "Standard", "discountedPriceSet": bag("11.00"), "taxLines": gst("1.00")}]
         },
         "discountApplications": {"nodes": [{"index": 0, "code": "TEN", "value": {"percentage": 10.0}}]},
-        "transactions": [
-            {"kind": "SALE", "status": "SUCCESS", "processedAt": "2026-11-19T23:31:00Z", "amountSet": bag("50.60")}
-        ],
+        "transactions": [tx(6901, "SALE", "2026-11-19T23:31:00Z", "50.60")],
         "refunds": [],
     }
     raw.update(changes)
@@ -120,33 +130,97 @@ def test_a_paid_order_is_an_invoice_with_its_tax_code_and_payment_dated_in_the_s
     assert {ln.tax_code_id for ln in record.lines} == {refs.hub_id("tax_codes", "GST|10")}
     assert (record.amount.tax_amount, record.amount.net_amount) == (Decimal("4.60"), Decimal("46.00"))
     [payment] = found["payments"]
-    assert payment.remote_id == "5001/payment"
+    assert (payment.remote_id, payment.record.transaction_number) == ("5001/payment/6901", "SHOP-1001-P6901")
     assert (payment.record.amount.total_amount, payment.record.transaction_date) == (
         Decimal("50.60"),
         date(2026, 11, 20),
     )
     assert payment.record.payment_lines[0].invoice_id == refs.hub_id("invoices", "5001")
+    assert payment.record.account_id is None  # no bank account named: Xero's default one takes it
     everything = [m for ms in found.values() for m in ms]
     assert {(m.remote_version, str(m.remote_updated_at)) for m in everything} == {
         ("2026-11-20T01:00:00Z", "2026-11-20 01:00:00+00:00")
     }
 
 
-def test_a_fully_paid_order_without_transactions_read_is_paid_its_total_on_its_date() -> None:
+def test_an_order_marked_paid_without_transactions_is_paid_its_total_on_its_date() -> None:
     found, _ = map_order(order(transactions=[]))
     [payment] = found["payments"]
+    assert (payment.remote_id, payment.record.transaction_number) == ("5001/payment", "SHOP-1001")
     assert (payment.record.amount.total_amount, payment.record.transaction_date) == (
         Decimal("50.60"),
         date(2026, 11, 20),
     )
 
 
-def test_an_unpaid_order_has_no_payment_and_a_cancelled_one_is_voided() -> None:
-    unpaid, _ = map_order(order(fullyPaid=False, transactions=[]))
-    assert "payments" not in unpaid
+def test_an_order_paid_in_two_captures_gives_two_payments_with_their_own_dates_and_amounts() -> None:
+    transactions = [
+        tx(6900, "AUTHORIZATION", "2026-11-19T23:31:00Z", "50.60"),
+        tx(6902, "CAPTURE", "2026-11-19T23:40:00Z", "20.00"),
+        tx(6903, "CAPTURE", "2026-11-21T22:00:00Z", "10.00", status="FAILURE"),
+        tx(6904, "CAPTURE", "2026-11-22T01:00:00Z", "30.60"),
+    ]
+    found, refs = map_order(order(transactions=transactions))
+    payments = found["payments"]
+    assert [p.remote_id for p in payments] == ["5001/payment/6902", "5001/payment/6904"]
+    assert [(p.record.transaction_date, p.record.amount.total_amount) for p in payments] == [
+        (date(2026, 11, 20), Decimal("20.00")),  # in Sydney
+        (date(2026, 11, 22), Decimal("30.60")),
+    ]
+    assert sum(p.record.amount.total_amount for p in payments) == found["invoices"][0].record.amount.total_amount
+    assert [p.record.transaction_number for p in payments] == ["SHOP-1001-P6902", "SHOP-1001-P6904"]
+    assert {ln.invoice_id for p in payments for ln in p.record.payment_lines} == {refs.hub_id("invoices", "5001")}
+    assert found["invoices"][0].record.status == "AUTHORISED"
+
+
+def test_a_deposit_and_a_manual_balance_are_two_sales_and_two_payments() -> None:
+    transactions = [
+        tx(6905, "SALE", "2026-11-19T23:31:00Z", "15.00"),
+        tx(6906, "SALE", "2026-11-24T03:00:00Z", "35.60"),
+    ]
+    found, _ = map_order(order(transactions=transactions))
+    assert [(p.remote_id, p.record.amount.total_amount) for p in found["payments"]] == [
+        ("5001/payment/6905", Decimal("15.00")),
+        ("5001/payment/6906", Decimal("35.60")),
+    ]
+
+
+def test_a_part_paid_order_gives_one_payment_of_the_part_and_its_invoice_stays_authorised() -> None:
+    deposit = tx(6907, "SALE", "2026-11-19T23:31:00Z", "15.00")
+    found, _ = map_order(order(fullyPaid=False, displayFinancialStatus="PARTIALLY_PAID", transactions=[deposit]))
+    [payment] = found["payments"]
+    assert (payment.remote_id, payment.record.amount.total_amount) == ("5001/payment/6907", Decimal("15.00"))
+    assert found["invoices"][0].record.status == "AUTHORISED"  # not paid, and never left awaiting approval
+
+
+def test_an_unpaid_order_is_an_authorised_invoice_without_payment() -> None:
+    held = tx(6908, "AUTHORIZATION", "2026-11-19T23:31:00Z", "50.60")
+    for transactions in ([], [held]):
+        unpaid, _ = map_order(order(fullyPaid=False, transactions=transactions))
+        assert "payments" not in unpaid
+        assert unpaid["invoices"][0].record.status == "AUTHORISED"
+
+
+def test_a_cancelled_order_is_voided_without_payment_even_if_money_was_taken() -> None:
     cancelled, _ = map_order(order(cancelledAt="2026-11-21T00:00:00Z"))
     assert cancelled["invoices"][0].record.status == "VOIDED"
     assert "payments" not in cancelled
+
+
+def test_reading_an_order_again_gives_the_same_payments_so_nothing_is_written_twice() -> None:
+    transactions = [tx(6902, "CAPTURE", "2026-11-19T23:40:00Z", "20.00")]
+    refs = DictRefs()
+    first, _ = map_order(order(fullyPaid=False, transactions=transactions), refs)
+    transactions = [*transactions, tx(6904, "CAPTURE", "2026-11-22T01:00:00Z", "30.60")]
+    again, _ = map_order(order(updatedAt="2026-11-22T01:00:00Z", transactions=transactions), refs)
+    assert [p.remote_id for p in again["payments"]] == ["5001/payment/6902", "5001/payment/6904"]
+    assert again["payments"][0].record == first["payments"][0].record
+
+
+def test_a_transaction_without_its_id_is_refused() -> None:
+    nameless = {**tx(6901, "SALE", "2026-11-19T23:31:00Z", "50.60"), "id": None}
+    with pytest.raises(MappingError, match=r"transactions\[0\]: id None: not a Shopify transaction id"):
+        map_order(order(transactions=[nameless]))
 
 
 def test_prices_without_tax_are_net_amounts_on_an_exclusive_invoice() -> None:
@@ -169,7 +243,7 @@ def test_a_refund_is_a_credit_note_paid_back_to_the_customer() -> None:
     assert record.lines[0].tax_code_id == refs.hub_id("tax_codes", "GST|10")
     assert record.allocations == []  # paid back, not allocated to the order's (already paid) invoice
     assert note.remote_version == "2026-11-20T01:00:00Z"  # the order's: a refund moves its order
-    assert [p.remote_id for p in found["payments"]] == ["5001/payment", "9301/refund"]
+    assert [p.remote_id for p in found["payments"]] == ["5001/payment/6901", "9301/refund"]
     refund = found["payments"][1]
     paid = refund.record
     assert (paid.type, paid.amount.total_amount, paid.transaction_date) == (

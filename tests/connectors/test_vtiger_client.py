@@ -337,7 +337,7 @@ def test_create_retrieve_revise_delete(vtiger_client):
 
 def test_writing_a_read_only_module_is_refused(vtiger_client, vtiger_requests):
     with pytest.raises(FatalError, match="read only"):
-        vtiger_client.create("Vendors", {"vendorname": "Supplies Pty Ltd"})
+        vtiger_client.create("Currency", {"currency_name": "Euro", "currency_code": "EUR", "currency_symbol": "€"})
     assert vtiger_requests.sent == []
 
 

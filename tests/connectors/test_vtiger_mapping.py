@@ -14,6 +14,9 @@ from connectors.base.mapping import DictRefs, MappingError
 from connectors.vtiger import Lookups, MappedItem, WaitingForReference, make_mapper
 from connectors.vtiger.mapping import (
     ItemTax,
+    NotTaken,
+    document_total,
+    pick_tax,
     read_account,
     read_contact,
     read_invoice,
@@ -23,17 +26,22 @@ from connectors.vtiger.mapping import (
     read_service,
     read_tax,
     read_vendor,
+    stock_to_write,
     write_account,
     write_contact,
     write_invoice,
     write_product,
     write_product_tax,
+    write_purchase_order,
+    write_tax,
+    write_vendor,
 )
 from connectors.vtiger.rules import check_item_taxes, check_purchase_price
 from datashare.model import (
     Address,
     Addresses,
     Amount,
+    DocumentLine,
     DocumentStatus,
     Invoice,
     InvoiceType,
@@ -45,6 +53,9 @@ from datashare.model import (
     Phone,
     PurchaseOrder,
     PurchaseOrderStatus,
+    Quote,
+    QuoteStatus,
+    TaxCode,
     TaxCodeStatus,
 )
 
@@ -314,15 +325,33 @@ def test_a_foreign_currency_invoice_keeps_vtigers_rate():
     assert doc.lines[0].unit_price.currency == "USD"
 
 
-def test_a_sales_order_reads_as_a_customer_invoice_numbered_by_the_order():
+def test_a_sales_order_reads_as_a_quote_numbered_by_the_order_so_it_posts_no_revenue():
     order = invoice(id="6x50", salesorder_no="SO12", customerno="C-1", sostatus="Delivered", invoice_no="")
     order.pop("invoicestatus")
     mapped = read_sales_order(order, DictRefs(), lookups=LOOKUPS)
-    assert mapped.entity == "invoices"
+    assert mapped.entity == "quotes"
+    assert isinstance(mapped.record, Quote)
     assert (mapped.record.transaction_number, mapped.record.reference) == ("SO12", "C-1")
-    assert mapped.record.type == InvoiceType.CUSTOMER
-    assert mapped.record.status == DocumentStatus.AUTHORISED
+    assert mapped.record.status == QuoteStatus.ACCEPTED
     assert mapped.record.transaction_date == date(2025, 3, 1)  # the day it was created
+
+
+@pytest.mark.parametrize(
+    ("sostatus", "status"),
+    [("Created", QuoteStatus.DRAFT), ("Approved", QuoteStatus.ACCEPTED), ("Cancelled", QuoteStatus.DECLINED)],
+)
+def test_a_sales_orders_status_is_the_quotes(sostatus: str, status: QuoteStatus):
+    order = invoice(id="6x51", salesorder_no="SO13", sostatus=sostatus, invoice_no="")
+    order.pop("invoicestatus")
+    assert read_sales_order(order, DictRefs(), lookups=LOOKUPS).record.status == status
+
+
+def test_an_invoice_made_from_a_sales_order_names_its_quote():
+    refs = DictRefs()
+    made = read_invoice(invoice(salesorder_id="6x50"), refs, lookups=LOOKUPS).record
+    alone = read_invoice(invoice(salesorder_id=""), refs, lookups=LOOKUPS).record
+    assert made.quote_id == refs.hub_id("quotes", "6x50")
+    assert alone.quote_id is None
 
 
 def test_a_purchase_order_reads_with_its_vendor_as_organization():
@@ -534,3 +563,188 @@ def test_an_invoice_without_addresses_takes_its_organizations():
     assert (element["bill_street"], element["ship_street"], element["ship_city"]) == ("1 College Rd",) * 2 + ("Sydney",)
     assert element["hdnTaxType"] == "individual"
     assert element["currency_id"] == "21x1"
+
+
+# --- back to the CRM: numbers, taxes, totals, stock --------------------------------------------
+
+STAND_IN = "24x90"
+WITH_STAND_IN = Lookups(
+    base_currency="AUD",
+    currencies={"21x1": "AUD"},
+    taxes={GST.tax_id: GST, WET.tax_id: WET},
+    item_taxes={"14x7": (WET, GST), "14x8": (), STAND_IN: (GST,)},
+    stand_in=STAND_IN,
+)
+
+
+def test_an_invoice_written_from_another_app_keeps_its_number_in_customer_no():
+    refs = DictRefs()
+    read = read_invoice(invoice(customerno="INV-0042"), refs, lookups=LOOKUPS).record
+    assert read.transaction_number == "INV-0042"  # the number in the books, not vTiger's INV40
+    assert read_invoice(invoice(customerno=""), refs, lookups=LOOKUPS).record.transaction_number == "INV40"
+    order = invoice(id="5x60", purchaseorder_no="PO3", requisition_no="PO-0007", vendor_id="2x8", postatus="Created")
+    assert read_purchase_order(order, refs, lookups=LOOKUPS).record.transaction_number == "PO-0007"
+
+
+def test_lines_on_the_stand_in_service_read_as_lines_without_an_item():
+    doc = read_invoice(
+        invoice(line(productid=STAND_IN, comment="Delivery", tax1="10.000", tax2="")), DictRefs(), lookups=WITH_STAND_IN
+    ).record
+    assert (doc.lines[0].item_id, doc.lines[0].description) == (None, "Delivery")
+    mapper = make_mapper(lookups=WITH_STAND_IN)
+    assert mapper("Services", _stamp(id=STAND_IN, servicename="Line without an item"), DictRefs()) == []
+
+
+def test_where_xero_keeps_the_stock_a_product_brings_no_count():
+    assert read_product(product(), DictRefs(), lookups=LOOKUPS, stock=False).record.quantity_on_hand is None
+    [mapped] = make_mapper(lookups=LOOKUPS, stock=False)("Products", product(), DictRefs())
+    assert mapped.record.quantity_on_hand is None
+
+
+@pytest.mark.parametrize(
+    ("item", "xero_keeps_stock", "written"),
+    [
+        (Item(code="T", is_inventoried=True, quantity_on_hand=Decimal(7)), True, Decimal(7)),
+        (Item(code="U", is_inventoried=False, quantity_on_hand=Decimal(7)), True, None),  # vTiger's own count stays
+        (Item(code="T", is_inventoried=True, quantity_on_hand=Decimal(7)), False, None),  # vTiger keeps the stock
+        (Item(code="S", type=ItemType.SERVICE, is_inventoried=True, quantity_on_hand=Decimal(7)), True, None),
+    ],
+)
+def test_the_stock_written_is_xeros_for_the_items_xero_tracks(item, xero_keeps_stock, written):
+    assert stock_to_write(item, xero_keeps_stock=xero_keeps_stock) == written
+
+
+def test_a_tax_stands_for_vtigers_of_the_same_percentage_and_zero_is_no_tax():
+    gst_again = ItemTax("34x5", "tax5", "GST on Income", Decimal(10))
+    taxes = [GST, WET, gst_again]
+    assert pick_tax(Decimal(10), "GST on Income", taxes) == gst_again  # the same name first
+    assert pick_tax(Decimal(10), "Sales", taxes) == GST  # else the oldest of that percentage
+    assert pick_tax(Decimal(15), "Luxury", taxes) is None
+    assert pick_tax(Decimal(0), "GST Free", taxes) is None
+    assert write_tax(TaxCode(name="Luxury", sale_tax_rate=Decimal("15.5")), DictRefs()) == {
+        "taxlabel": "Luxury",
+        "percentage": "15.5",
+    }
+    with pytest.raises(NotTaken, match="no rate"):
+        write_tax(TaxCode(name="Mystery"), DictRefs())
+
+
+def test_a_supplier_becomes_a_vendor_with_its_address():
+    supplier = Organization(
+        name="Barossa Supplies",
+        email="orders@barossa.example",
+        is_customer=False,
+        is_supplier=True,
+        phone=Phone(landline="08 8563 0000"),
+        address=Addresses(shipping=Address(line1="9 Dock St", city="Fremantle", country="AU")),
+    )
+    element = write_vendor(supplier, DictRefs())
+    assert (element["vendorname"], element["street"], element["city"], element["country"]) == (
+        "Barossa Supplies",
+        "9 Dock St",
+        "Fremantle",
+        "Australia",
+    )
+    back = read_vendor({**element, "id": "2x8", **_stamp()}, DictRefs()).record
+    assert (back.name, back.is_supplier, back.is_customer, back.email) == (
+        "Barossa Supplies",
+        True,
+        False,
+        "orders@barossa.example",
+    )
+
+
+def _sale(refs: DictRefs, *lines: DocumentLine, **fields: t.Any) -> Invoice:
+    values: dict[str, t.Any] = {
+        "type": InvoiceType.CUSTOMER,
+        "transaction_number": "INV-0042",
+        "currency": "AUD",
+        "status": DocumentStatus.PAID,
+        "organization_id": _link(refs, "organizations", "11x3"),
+        "lines": list(lines),
+    }
+    return Invoice(**(values | fields))
+
+
+def test_an_invoice_sends_each_lines_rate_on_its_products_first_tax_and_an_adjustment_to_the_books_total():
+    refs = DictRefs()
+    wine, chair = _link(refs, "items", "14x7"), _link(refs, "items", "14x8")
+    output = uuid4()
+    lines = [
+        DocumentLine(item_id=wine, quantity=Decimal(3), unit_price=Amount(currency="AUD", net_amount=Decimal("24.5")),
+                     tax_code_id=output),
+        DocumentLine(item_id=chair, quantity=Decimal(1), unit_price=Amount(currency="AUD", net_amount=Decimal(50)),
+                     tax_code_id=output),
+        DocumentLine(description="Delivery", quantity=Decimal(1), unit_price=Amount(currency="AUD", net_amount=Decimal(10)),
+                     tax_code_id=output),
+    ]  # fmt: skip
+    total = Amount(
+        currency="AUD", net_amount=Decimal("133.5"), tax_amount=Decimal("13.35"), total_amount=Decimal("146.85")
+    )
+    doc = _sale(refs, *lines, amount=total, amount_paid=Decimal("146.85"))
+
+    element = write_invoice(doc, refs, lookups=WITH_STAND_IN, rates={output: Decimal(10)})
+
+    assert (element["customerno"], element["invoicestatus"], element["received"]) == ("INV-0042", "Paid", "146.85")
+    wine_line, chair_line, delivery = element["LineItems"]
+    assert (wine_line["tax2"], wine_line["tax1"]) == ("10", "0")  # WET is the wine's first tax: it takes the rate
+    assert "tax1" not in chair_line  # a product carrying no tax cannot take one: the adjustment does
+    assert (delivery["productid"], delivery["comment"], delivery["tax1"]) == (STAND_IN, "Delivery", "10")
+    # vTiger: 73.50 + 7.35, 50 (no tax), 10 + 1 = 141.85; the books say 146.85.
+    assert document_total(element["LineItems"], WITH_STAND_IN) == Decimal("141.85")
+    assert element["txtAdjustment"] == "5"
+
+
+def test_a_line_without_an_item_needs_the_stand_in_service():
+    refs = DictRefs()
+    doc = _sale(refs, DocumentLine(description="Delivery", unit_price=Amount(currency="AUD", net_amount=Decimal(10))))
+    with pytest.raises(NotTaken, match="names no item"):
+        write_invoice(doc, refs, lookups=LOOKUPS)
+
+
+def test_an_inclusive_lines_net_price_is_its_net_total_over_its_quantity():
+    refs = DictRefs()
+    line = DocumentLine(
+        item_id=_link(refs, "items", "14x8"),
+        quantity=Decimal(3),
+        reduction_percent=Decimal(10),
+        unit_price=Amount(currency="AUD", total_amount=Decimal(11)),
+        total_price=Amount(
+            currency="AUD", net_amount=Decimal(27), tax_amount=Decimal("2.7"), total_amount=Decimal("29.7")
+        ),
+    )
+    [sent] = write_invoice(_sale(refs, line), refs, lookups=WITH_STAND_IN)["LineItems"]
+    assert sent["listprice"] == "10"  # 27 / (3 x 90%)
+
+
+def test_a_purchase_order_keeps_its_number_in_requisition_no_and_goes_only_to_a_vendor():
+    refs = DictRefs()
+    order = PurchaseOrder(
+        transaction_number="PO-0007",
+        organization_id=_link(refs, "organizations", "2x8"),
+        currency="AUD",
+        lines=[
+            DocumentLine(item_id=_link(refs, "items", "14x8"), unit_price=Amount(currency="AUD", net_amount=Decimal(5)))
+        ],
+    )
+    element = write_purchase_order(order, refs, lookups=WITH_STAND_IN)
+    assert (element["requisition_no"], element["vendor_id"]) == ("PO-0007", "2x8")
+    to_account = order.model_copy(update={"organization_id": _link(refs, "organizations", "11x3")})
+    with pytest.raises(NotTaken, match="go to vendors"):
+        write_purchase_order(to_account, refs, lookups=WITH_STAND_IN)
+
+
+def test_amounts_vtiger_keeps_to_8_decimals_read_to_the_hubs_6():
+    record = invoice(
+        line(listprice="12.98714286"),
+        pre_tax_total="90.91000002",
+        hdnGrandTotal="100.00000000",
+        txtAdjustment="-0.00100113",
+        received="0.00000000",
+        balance="100.00000000",
+    )
+    doc = read_invoice(record, DictRefs(), lookups=LOOKUPS).record
+    assert doc.lines[0].unit_price.net_amount == Decimal("12.987143")
+    assert doc.amount == Amount(
+        currency="AUD", net_amount=Decimal("90.91"), tax_amount=Decimal("9.091001"), total_amount=Decimal(100)
+    )

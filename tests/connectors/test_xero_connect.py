@@ -16,6 +16,7 @@ from sandbox.common.serve import serve_in_thread
 from sandbox.server import Sandbox, build_sandbox
 from sandbox.xero import SAMPLE_CLIENT_ID, SAMPLE_CLIENT_SECRET
 from tasks.wiring import xero_client
+from tests.seed_moments import SEEDED_AT
 
 runner = CliRunner()
 
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def sandbox() -> Sandbox:
-    return build_sandbox()
+    return build_sandbox(seeded_at=SEEDED_AT)
 
 
 @pytest.fixture(scope="module")

@@ -1228,6 +1228,22 @@ def test_transfer_without_a_source_account_is_refused() -> None:
 # -- every record ----------------------------------------------------------------------------------
 
 
+def _quote_element() -> dict[str, t.Any]:
+    """A Quotes element as Xero answers it (the spec's QU-0001), with the invoice fixture's contact and lines."""
+    invoice = fx.invoice()
+    shared = ("Reference", "Contact", "Date", "DateString", "LineItems", "SubTotal", "TotalTax", "Total")
+    return {
+        **{key: invoice[key] for key in (*shared, "CurrencyCode", "CurrencyRate", "UpdatedDateUTC")},
+        "QuoteID": "be59294f-2a9c-4cee-8c64-0f0ddbc1883a",
+        "QuoteNumber": "QU-0001",
+        "Terms": "Not valid after the expiry date",
+        "ExpiryDate": "/Date(1571961600000+0000)/",
+        "Status": "ACCEPTED",
+        "Title": "Your Quote",
+        "LineAmountTypes": "EXCLUSIVE",
+    }
+
+
 def test_every_reader_is_listed_with_the_currency_it_needs() -> None:
     samples = {
         "Organisation": fx.organisation(),
@@ -1235,6 +1251,7 @@ def test_every_reader_is_listed_with_the_currency_it_needs() -> None:
         "Items": fx.item(),
         "Invoices": fx.invoice(),
         "PurchaseOrders": fx.purchase_order(),
+        "Quotes": _quote_element(),
         "CreditNotes": fx.credit_note(),
         "ManualJournals": fx.manual_journal(),
         "Journals": fx.journal(),

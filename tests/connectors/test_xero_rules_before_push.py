@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from uuid import uuid4
 
 import pytest
@@ -73,12 +74,20 @@ def test_paid_invoice_edits_are_not_sent() -> None:
     assert check_invoice_editable("PAID", "VOIDED") == "invoice is PAID in Xero: edits are not sent"
 
 
-def test_authorised_invoice_can_only_be_voided() -> None:
-    reason = check_invoice_editable("AUTHORISED", "AUTHORISED")
-    assert reason is not None
-    assert "only voiding" in reason
-    assert check_invoice_editable("AUTHORISED") is not None
-    assert check_invoice_editable("AUTHORISED", "VOIDED") is None
+def test_an_authorised_invoice_with_nothing_applied_takes_edits_and_voiding() -> None:
+    assert check_invoice_editable("AUTHORISED", "AUTHORISED") is None
+    assert check_invoice_editable("AUTHORISED", "AUTHORISED", Decimal(0)) is None
+    assert check_invoice_editable("AUTHORISED", "VOIDED", Decimal(0)) is None
+
+
+def test_an_authorised_invoice_with_a_payment_or_credit_applied_takes_no_edit_and_says_why() -> None:
+    reason = check_invoice_editable("AUTHORISED", "AUTHORISED", Decimal("25.00"))
+
+    assert reason == (
+        "invoice has 25.00 paid or credited in Xero: Xero takes no edit to it while that stands, so it is not "
+        "edited; remove the payment or allocation in Xero first"
+    )
+    assert "so it is not voided" in str(check_invoice_editable("AUTHORISED", "VOIDED", Decimal("0.01")))
 
 
 @pytest.mark.parametrize("status", [None, "DRAFT", "SUBMITTED", "draft"])

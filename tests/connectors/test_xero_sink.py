@@ -214,6 +214,54 @@ def test_an_edit_to_an_invoice_paid_in_xero_is_not_sent_and_the_reason_is_record
     assert world.org.table("Invoices")[str(remote)] == before
 
 
+def _open_invoice(hub: Hub, *, paid_in_part: bool) -> Invoice:
+    """An AUTHORISED customer invoice Xero holds, with nothing applied to it or with a part paid."""
+    applied = "i.amount_paid > 0 AND i.balance > 0" if paid_in_part else "i.balance = i.amount.total_amount"
+    row = _one(
+        hub,
+        "SELECT i.id FROM invoices i JOIN id_map m ON m.hub_id = i.id AND m.app = 'xero' AND m.entity = 'invoices' "
+        f"WHERE i.status = 'AUTHORISED' AND i.type = 'CUSTOMER' AND {applied} ORDER BY i.transaction_number LIMIT 1",
+    )
+    return t.cast(Invoice, hub.records("invoices", [row])[row])
+
+
+def _more_of_the_first_line(invoice: Invoice) -> Invoice:
+    first, *rest = invoice.lines
+    more = first.model_copy(update={"quantity": (first.quantity or Decimal(1)) + 1, "total_price": None})
+    return invoice.model_copy(update={"lines": [more, *rest], "amount": None, "balance": None})
+
+
+def test_an_edit_to_an_authorised_invoice_with_nothing_applied_reaches_xero(hub: Hub, world: XeroWorld) -> None:
+    invoice = _open_invoice(hub, paid_in_part=False)
+    _, remote, _ = _status(hub, "invoices", invoice.id)
+    before = Decimal(str(world.org.table("Invoices")[str(remote)]["Total"]))
+    _brought_in(hub, _more_of_the_first_line(invoice))
+
+    counts = _push(hub, world, "invoices")
+
+    assert (counts.updated, counts.skipped) == (1, 0)
+    saved = world.org.table("Invoices")[str(remote)]
+    assert saved["Status"] == "AUTHORISED"
+    assert Decimal(str(saved["Total"])) > before
+    assert Decimal(str(saved["AmountDue"])) == Decimal(str(saved["Total"]))
+
+
+def test_an_edit_to_an_authorised_invoice_with_a_part_paid_is_not_sent_and_says_why(hub: Hub, world: XeroWorld) -> None:
+    invoice = _open_invoice(hub, paid_in_part=True)
+    _, remote, _ = _status(hub, "invoices", invoice.id)
+    before = dict(world.org.table("Invoices")[str(remote)])
+    _brought_in(hub, _more_of_the_first_line(invoice))
+
+    counts = _push(hub, world, "invoices")
+
+    assert (counts.skipped, counts.updated) == (1, 0)
+    status, _, reason = _status(hub, "invoices", invoice.id)
+    assert status == "skipped"
+    assert reason is not None
+    assert "paid or credited in Xero: Xero takes no edit to it while that stands" in reason
+    assert world.org.table("Invoices")[str(remote)] == before
+
+
 def _authorised_invoice(hub: Hub) -> UUID:
     return t.cast(
         UUID,
@@ -336,3 +384,83 @@ def test_an_invoice_naming_only_a_person_goes_to_that_persons_organization(hub: 
     _, _, reason = _status(hub, "invoices", invoices[1].id)
     assert reason is not None
     assert "names only a person" in reason
+
+
+def _tracked_item(hub: Hub) -> tuple[UUID, str, Decimal]:
+    """An item Xero tracks as inventory: its hub id, code and quantity on hand, as Xero last said."""
+    for item_id, snapshot in hub.snapshots("items", "xero", [r[0] for r in hub.query("SELECT id FROM items")]).items():
+        if snapshot.get("is_inventoried") and snapshot.get("quantity_on_hand") is not None:
+            return item_id, str(snapshot["code"]), Decimal(str(snapshot["quantity_on_hand"]))
+    raise AssertionError("the sample organisation tracks no item")
+
+
+def _sale(hub: Hub, item: UUID, quantity: Decimal, number: str) -> Invoice:
+    invoice = Invoice(
+        id=uuid4(),
+        type=InvoiceType.CUSTOMER,
+        status="AUTHORISED",
+        transaction_number=number,
+        organization_id=_customer(hub),
+        currency="AUD",
+        transaction_date=date(2026, 11, 2),
+        lines=[{"item_id": item, "quantity": quantity, "unit_price": {"currency": "AUD", "net_amount": "10"}}],
+    )
+    _brought_in(hub, invoice, app="shopify")
+    return invoice
+
+
+def _bill_for(world: XeroWorld, code: str, quantity: Decimal) -> None:
+    """Stock bought in Xero: an approved bill for the item, from the first supplier."""
+    supplier = next(c for c in world.org.table("Contacts").values() if c.get("IsSupplier"))
+    bill = {
+        "Type": "ACCPAY",
+        "Contact": {"ContactID": supplier["ContactID"]},
+        "Date": "2026-11-03",
+        "DueDate": "2026-12-03",
+        "Status": "AUTHORISED",
+        "LineItems": [{"ItemCode": code, "Quantity": str(quantity), "UnitAmount": "4.00"}],
+    }
+    answer = world.client.rest.request("PUT", "/api.xro/2.0/Invoices", json={"Invoices": [bill]})
+    assert answer.status_code == 200, answer.text
+
+
+def test_a_sale_of_a_tracked_item_xero_lacks_the_stock_for_waits_naming_the_item_and_goes_once_stock_is_there(
+    hub: Hub, world: XeroWorld
+) -> None:
+    item, code, on_hand = _tracked_item(hub)
+    sale = _sale(hub, item, on_hand + 2, "SHOP-STOCK-1")
+    before = len(world.org.table("Invoices"))
+
+    held = _push(hub, world, "invoices")
+
+    assert (held.waiting, held.created) == (1, 0)
+    status, remote, reason = _status(hub, "invoices", sale.id)
+    assert (status, remote) == ("waiting", None)
+    assert reason == (
+        f"waiting for stock of item {code} in Xero: {_q(on_hand + 2)} wanted, {_q(on_hand)} on hand for it; Xero approves "
+        "no sale that takes a tracked item below zero, so the invoice is sent once the stock is there"
+    )
+    assert len(world.org.table("Invoices")) == before
+
+    _bill_for(world, code, Decimal(5))
+    pull_xero(hub, world.client, "second")  # the next run reads Xero's stock before it pushes
+    sent = _push(hub, world, "invoices")
+
+    assert sent.created == 1
+    status, remote, _ = _status(hub, "invoices", sale.id)
+    assert status == "linked"
+    assert world.org.table("Invoices")[str(remote)]["Status"] == "AUTHORISED"
+
+
+def test_a_sale_of_an_untracked_item_is_never_held_for_stock(hub: Hub, world: XeroWorld) -> None:
+    untracked = Item(id=uuid4(), code="SVC-SETUP", name="Set-up service")
+    _brought_in(hub, untracked)
+    assert _push(hub, world, "items").created == 1
+    sale = _sale(hub, t.cast(UUID, untracked.id), Decimal(1000), "SHOP-STOCK-2")
+
+    assert _push(hub, world, "invoices").created == 1
+    assert _status(hub, "invoices", sale.id)[0] == "linked"
+
+
+def _q(number: Decimal) -> str:
+    return format(number.normalize(), "f")

@@ -15,6 +15,7 @@ from sandbox.common.serve import serve_in_thread
 from sandbox.server import Sandbox, build_sandbox
 from sandbox.xero import RateLimits
 from tasks.wiring import token_store
+from tests.seed_moments import SEEDED_AT
 
 # Several flow runs a minute against one organisation: Xero's 60 calls a minute would only make the tests wait.
 ROOMY = RateLimits(per_minute=100_000, per_day=1_000_000, concurrent=50, app_per_minute=1_000_000)
@@ -36,7 +37,7 @@ def prefect_server() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def sandbox() -> Sandbox:
     """The sandbox apps' states (Xero AU/US/NZ, a vTiger CRM for AU and US)."""
-    return build_sandbox(limits=ROOMY)
+    return build_sandbox(limits=ROOMY, seeded_at=SEEDED_AT)
 
 
 @pytest.fixture(scope="session")
@@ -74,6 +75,6 @@ def tenant_config(tmp_path: Path, sandbox_url: str, monkeypatch: pytest.MonkeyPa
 @pytest.fixture
 def own_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Sandbox, Path]]:
     """A sandbox of the test's own (nothing another test wrote) and a connected tenant on it."""
-    sandbox = build_sandbox(limits=ROOMY)
+    sandbox = build_sandbox(limits=ROOMY, seeded_at=SEEDED_AT)
     with serve_in_thread(sandbox.app) as url:
         yield sandbox, connected_tenant_config(tmp_path, url, monkeypatch)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import typing as t
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
@@ -82,15 +83,21 @@ class ShopWorld:
             return str(min(self.sandbox.magento["au"].tables["customers"]))
         return min(self.sandbox.neto["au"].tables["Customer"])
 
-    def order(self, *, paid: bool, customer: str | None = None) -> tuple[str, str]:
-        """A new order of two lines for ``customer`` (a guest when ""); its (shop id, number as the shop shows it)."""
+    def order(
+        self, *, paid: bool, customer: str | None = None, lines: list[tuple[str, int]] | None = None
+    ) -> tuple[str, str]:
+        """A new order for ``customer`` (a guest when ""); its (shop id, number as the shop shows it).
+
+        ``lines`` are (SKU, quantity); two lines of the sample SKUs unless given.
+        """
         who = self.customer() if customer is None else customer
+        lines = lines or _LINES
         if self.shop == "shopify":
             state = self.sandbox.shopify["au"]
             variants = {v.sku: v.id for p in state.products.values() for v in p.variants if v.sku}
             made = state.create_order(
                 int(who) if who else None,
-                [(variants[sku], n) for sku, n in _LINES],
+                [(variants[sku], n) for sku, n in lines],
                 paid=paid,
                 email=None if who else "guest@shop.example",
             )
@@ -98,10 +105,10 @@ class ShopWorld:
         if self.shop == "magento":
             store = self.sandbox.magento["au"]
             guest = {} if who else {"guest": {"email": "guest@shop.example", "firstname": "Guest", "lastname": "Buyer"}}
-            placed = store.place_order(int(who) if who else None, _LINES, paid=paid, **guest)
+            placed = store.place_order(int(who) if who else None, lines, paid=paid, **guest)
             return str(placed["entity_id"]), str(placed["increment_id"])
         site = self.sandbox.neto["au"]
-        added = site.add_order(who, _LINES, paid=paid, email=None if who else "guest@shop.example")
+        added = site.add_order(who, lines, paid=paid, email=None if who else "guest@shop.example")
         return str(added["OrderID"]), str(added["OrderID"])
 
     def edit(self, order_id: str) -> None:
@@ -112,6 +119,25 @@ class ShopWorld:
             self.sandbox.magento["au"].edit_order(int(order_id), lines=[(SKUS[0], 3), (SKUS[1], 2)])
         else:
             self.sandbox.neto["au"].update_order(order_id, lines=[(SKUS[0], 3), (SKUS[1], 2)])
+
+    def pay_part(self, order_id: str, *, first_line_only: bool) -> None:
+        """Take a payment on an unpaid order: for its first line's goods, or for all that is still owed.
+
+        Shopify: a manual payment of part of the total, then the rest;
+        Magento: an invoice (captured) of the first line, then of the rest;
+        Neto: a payment of part of the total, then the rest.
+        """
+        if self.shop == "shopify":
+            state = self.sandbox.shopify["au"]
+            order = state.orders[int(order_id)]
+            part = (order.total_price / 3).quantize(Decimal("0.01")) if first_line_only else None
+            state.record_payment(int(order_id), part)
+        elif self.shop == "magento":
+            self.sandbox.magento["au"].invoice_order(int(order_id), {SKUS[0]: 1} if first_line_only else None)
+        else:
+            site = self.sandbox.neto["au"]
+            total = Decimal(site.tables["Order"][order_id]["GrandTotal"])
+            site.pay_order(order_id, (total / 3).quantize(Decimal("0.01")) if first_line_only else None)
 
     def refund(self, order_id: str) -> None:
         """Give back one unit of the order's first line, paying it back."""

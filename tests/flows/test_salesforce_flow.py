@@ -22,6 +22,7 @@ from sandbox.server import Sandbox, build_sandbox
 from tasks.wiring import xero_client
 from tests.flows.conftest import ROOMY
 from tests.flows.crm_worlds import salesforce_tenant
+from tests.seed_moments import SEEDED_AT
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
 
@@ -33,7 +34,7 @@ def sf_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("SF_SECRET", SAMPLE_CLIENT_SECRET)
     monkeypatch.chdir(tmp_path)
-    sandbox = build_sandbox(limits=ROOMY)
+    sandbox = build_sandbox(limits=ROOMY, seeded_at=SEEDED_AT)
     with serve_in_thread(sandbox.app) as url:
         yield sandbox, salesforce_tenant(tmp_path, url)
 

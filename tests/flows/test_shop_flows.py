@@ -4,6 +4,8 @@
 - an edited order updates the same invoice;
 - a refund becomes a credit note, paid back to the customer;
 - an order without a customer is not sent, with the product spec's reason;
+- an unpaid order is in receivables at once; paid in two parts, it ends PAID with two payments;
+- an order for a tracked item Xero lacks the stock for waits, naming the item, and goes once stock is there;
 - a second run writes nothing.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import typing as t
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,13 +21,16 @@ import pytest
 
 from datashare.cli.demo import DEMO_ENVIRONMENT
 from datashare.config import load_config
+from datashare.dashboard.views import create_views
 from datashare.store import Hub
 from flows.accounting import accounting
 from flows.crm_sales import crm_sales
 from sandbox.common.serve import serve_in_thread
 from sandbox.server import build_sandbox
+from tasks.wiring import xero_client
 from tests.flows.conftest import ROOMY
-from tests.flows.shop_worlds import SHOPS, ShopWorld, shop_tenant
+from tests.flows.shop_worlds import SHOPS, SKUS, ShopWorld, shop_tenant
+from tests.seed_moments import SEEDED_AT
 
 pytestmark = [pytest.mark.prefect, pytest.mark.e2e, pytest.mark.usefixtures("prefect_server")]
 
@@ -35,7 +41,7 @@ def world(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.Mo
     for name, value in DEMO_ENVIRONMENT.items():
         monkeypatch.setenv(name, value)
     monkeypatch.chdir(tmp_path)
-    sandbox = build_sandbox(limits=ROOMY)
+    sandbox = build_sandbox(limits=ROOMY, seeded_at=SEEDED_AT)
     with serve_in_thread(sandbox.app) as url:
         yield ShopWorld(request.param, sandbox, shop_tenant(tmp_path, url, request.param), url)
 
@@ -87,7 +93,8 @@ def test_a_paid_order_an_edit_and_a_refund_reach_xero_once_each(world: ShopWorld
     payments = [p for p in book.table("Payments").values() if p["_document"] == ("Invoices", paid["InvoiceID"])]
     assert sum(Decimal(str(p["Amount"])) for p in payments) == Decimal(str(paid["Total"]))
     unpaid = _invoice(world, world.invoice_number(open_number))
-    assert unpaid["Status"] == "SUBMITTED"  # awaiting approval until paid: an edit can still reach it
+    # In receivables as soon as it is placed; Xero takes edits to it while nothing is paid.
+    assert unpaid["Status"] == "AUTHORISED"
 
     world.edit(open_id)
     world.refund(paid_id)
@@ -120,3 +127,90 @@ def test_an_order_without_a_customer_is_not_sent_with_the_reason_and_throttling_
     numbers = {i["InvoiceNumber"] for i in world.sandbox.xero.org_named("AU").table("Invoices").values()}
     assert world.invoice_number(number) not in numbers
     assert {world.invoice_number(n) for n in orders} <= numbers
+
+
+def test_an_unpaid_order_is_in_receivables_at_once_and_paid_in_two_parts_ends_paid_with_two_payments(
+    world: ShopWorld,
+) -> None:
+    order_id, number = world.order(paid=False)
+
+    _sync(world)
+
+    invoice = _invoice(world, world.invoice_number(number))
+    assert (invoice["Status"], Decimal(str(invoice["AmountDue"]))) == ("AUTHORISED", Decimal(str(invoice["Total"])))
+    with Hub.open(load_config(world.config).tenant(world.tenant).store_path()) as hub:
+        create_views(hub.con, as_of=date(2100, 1, 1), temporary=True)
+        [(owed,)] = hub.query(
+            "SELECT base_due FROM dashboard_invoices WHERE posted AND type = 'CUSTOMER' AND number = ?",
+            invoice["InvoiceNumber"],
+        )
+        [(receivables,)] = hub.query(
+            "SELECT sum(amount_due) FROM invoice_summary_aged WHERE side = 'receivables' AND bucket = '90+'"
+        )
+    assert Decimal(str(owed)) == Decimal(str(invoice["Total"]))  # what the aged receivables widget adds up
+    assert Decimal(str(receivables)) >= Decimal(str(invoice["Total"]))
+
+    world.pay_part(order_id, first_line_only=True)
+    _sync(world)
+    part_paid = _invoice(world, world.invoice_number(number))
+    assert part_paid["Status"] == "AUTHORISED"
+    assert Decimal(0) < Decimal(str(part_paid["AmountDue"])) < Decimal(str(part_paid["Total"]))
+
+    world.pay_part(order_id, first_line_only=False)
+    _sync(world)
+
+    paid = _invoice(world, world.invoice_number(number))
+    book = world.sandbox.xero.org_named("AU")
+    payments = [p for p in book.table("Payments").values() if p["_document"] == ("Invoices", paid["InvoiceID"])]
+    assert (paid["Status"], Decimal(str(paid["AmountDue"]))) == ("PAID", Decimal(0))
+    assert len(payments) == 2
+    assert sum(Decimal(str(p["Amount"])) for p in payments) == Decimal(str(paid["Total"]))
+    assert _writes(_sync(world)) == {}
+
+
+def _buy_stock(world: ShopWorld, code: str, quantity: int) -> None:
+    """Stock bought in Xero: an approved bill for the item from a supplier, through Xero's API."""
+    book = world.sandbox.xero.org_named("AU")
+    supplier = next(c for c in book.table("Contacts").values() if c.get("IsSupplier"))
+    bill = {
+        "Type": "ACCPAY",
+        "Contact": {"ContactID": supplier["ContactID"]},
+        "Date": "2026-11-03",
+        "DueDate": "2026-12-03",
+        "Status": "AUTHORISED",
+        "LineItems": [{"ItemCode": code, "Quantity": quantity, "UnitAmount": "4.00"}],
+    }
+    client = xero_client(load_config(world.config).tenant(world.tenant))
+    answer = client.rest.request("PUT", "/api.xro/2.0/Invoices", json={"Invoices": [bill]})
+    assert answer.status_code == 200, answer.text
+
+
+def test_an_order_for_more_than_xero_has_in_stock_waits_naming_the_item_and_goes_once_the_stock_is_there(
+    world: ShopWorld,
+) -> None:
+    _sync(world)  # the shop's own orders first: what is left on hand is what this order meets
+    book = world.sandbox.xero.org_named("AU")
+    [item] = [i for i in book.table("Items").values() if i["Code"] == SKUS[0]]
+    assert item["IsTrackedAsInventory"]
+    on_hand = int(Decimal(str(item["QuantityOnHand"])))
+    _, number = world.order(paid=False, lines=[(SKUS[0], on_hand + 3)])
+
+    _sync(world)
+
+    numbers = {i.get("InvoiceNumber") for i in book.table("Invoices").values()}
+    assert world.invoice_number(number) not in numbers
+    with Hub.open(load_config(world.config).tenant(world.tenant).store_path()) as hub:
+        [(status, reason)] = hub.query(
+            "SELECT m.status, m.last_error FROM invoices i JOIN id_map m ON m.hub_id = i.id AND m.app = 'xero' "
+            "AND m.entity = 'invoices' WHERE i.transaction_number = ?",
+            world.invoice_number(number),
+        )
+    assert status == "waiting"
+    assert f"waiting for stock of item {SKUS[0]} in Xero: {on_hand + 3} wanted, {on_hand} on hand" in str(reason)
+
+    _buy_stock(world, SKUS[0], 10)
+    _sync(world)
+
+    [invoice] = [i for i in book.table("Invoices").values() if i.get("InvoiceNumber") == world.invoice_number(number)]
+    assert invoice["Status"] == "AUTHORISED"
+    assert _writes(_sync(world)) == {}

@@ -257,6 +257,30 @@ def test_invoice_with_capture_makes_the_order_paid(http: httpx.Client, state: Ma
     assert again.status_code == 400
 
 
+def test_an_invoice_of_some_items_pays_part_of_the_order_and_the_next_one_the_rest(
+    http: httpx.Client, state: MagentoState
+) -> None:
+    order = state.place_order(1, [("SCO-0001", 2), ("SCO-0002", 1)])
+    first_item = order["items"][0]["item_id"]
+    path = f"/rest/V1/order/{order['entity_id']}/invoice"
+    part = http.post(path, json={"capture": True, "items": [{"order_item_id": first_item, "qty": 1}]}, headers=AUTH)
+    assert part.status_code == 200
+    read = http.get(f"/rest/V1/orders/{order['entity_id']}", headers=AUTH).json()
+    invoice = http.get(f"/rest/V1/invoices/{part.json()}", headers=AUTH).json()
+    assert [(i["order_item_id"], i["qty"]) for i in invoice["items"]] == [(first_item, 1)]
+    assert 0 < read["total_paid"] == invoice["grand_total"] < read["grand_total"]
+    assert read["total_due"] == pytest.approx(read["grand_total"] - read["total_paid"])
+    too_many = http.post(path, json={"capture": True, "items": [{"order_item_id": first_item, "qty": 2}]}, headers=AUTH)
+    assert (too_many.status_code, too_many.json()["parameters"]) == (400, [order["items"][0]["name"]])
+    rest = http.post(path, json={"capture": True}, headers=AUTH)
+    assert rest.status_code == 200
+    read = http.get(f"/rest/V1/orders/{order['entity_id']}", headers=AUTH).json()
+    assert (read["total_paid"], read["total_due"]) == (read["grand_total"], 0)
+    search = crit(*flt(0, 0, "order_id", order["entity_id"]))
+    invoices = http.get("/rest/V1/invoices", params=search, headers=AUTH).json()["items"]
+    assert len(invoices) == 2
+
+
 def test_refund_by_order_item_makes_a_credit_memo(http: httpx.Client, state: MagentoState) -> None:
     order = state.place_order(2, [("SCO-0002", 2), ("SCO-0003", 1)], paid=True)
     first = order["items"][0]

@@ -91,6 +91,45 @@ def test_an_invoice_without_capture_leaves_the_order_unpaid(store: MagentoState)
     assert (invoice["state"], order["total_paid"]) == (1, 0)
 
 
+def test_an_order_invoiced_in_two_parts_is_paid_in_two_and_the_invoices_add_up_to_it(
+    store: MagentoState, clock: FakeClock
+) -> None:
+    order = store.place_order(1, [("TENT", 3), ("TEE-M", 2), ("GIFT", 1)], discount_percent=10)
+    clock.advance(60)
+    first = store.invoice_order(order["entity_id"], {"TENT": 1, "GIFT": 1})
+    assert first["shipping_amount"] == order["shipping_amount"]  # all the shipping goes on the first invoice
+    # The tent less 10% with its tax (200 - 20 + 18), the gift card less 10% (45, no tax), shipping 9.95 + 1.00.
+    assert first["grand_total"] == Decimal("253.95")
+    assert (order["state"], order["total_paid"], order["total_due"]) == (
+        "processing",
+        first["grand_total"],
+        order["grand_total"] - first["grand_total"],
+    )
+    invoiced = {i["sku"]: i["qty_invoiced"] for i in order["items"] if not i.get("parent_item_id")}
+    assert invoiced == {"TENT": 1, "TEE-M": 0, "GIFT": 1}
+    clock.advance(60)
+    second = store.invoice_order(order["entity_id"])  # all that is left
+    assert second["shipping_amount"] == 0
+    assert first["grand_total"] + second["grand_total"] == order["grand_total"] == order["total_paid"]
+    assert order["total_due"] == 0
+    assert len(order["status_histories"]) == 2
+    with pytest.raises(MagentoError, match="does not allow an invoice"):
+        store.invoice_order(order["entity_id"])
+
+
+def test_a_part_invoice_refuses_more_than_is_left_and_an_invoice_of_nothing(store: MagentoState) -> None:
+    order = store.place_order(1, [("TENT", 2), ("GIFT", 1)])
+    store.invoice_order(order["entity_id"], {"TENT": 1})
+    with pytest.raises(MagentoError, match="invalid quantity to invoice item") as too_many:
+        store.invoice_order(order["entity_id"], {"TENT": 2})
+    assert too_many.value.parameters == ["Tent"]
+    with pytest.raises(MagentoError, match="can't be created without products"):
+        store.invoice_order(order["entity_id"], {"TENT": 0})
+    with pytest.raises(MagentoError, match="not part of the original order"):
+        store.invoice_order(order["entity_id"], {"LAMP": 1})
+    assert order["total_paid"] < order["grand_total"]
+
+
 def test_editing_an_unpaid_order_reprices_it_and_moves_updated_at(store: MagentoState, clock: FakeClock) -> None:
     order = store.place_order(1, [("TENT", 1)])
     clock.advance(60)

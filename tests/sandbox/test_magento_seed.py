@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from sandbox.common.clock import FakeClock
 from sandbox.magento import MagentoState, seed_sample
@@ -64,3 +65,22 @@ def test_the_same_seed_gives_the_same_store_and_scale_grows_it() -> None:
     assert summary.counts["orders"] == 48  # type: ignore[attr-defined]
     assert summary.counts["customers"] == 24  # type: ignore[attr-defined]
     assert sum((o["grand_total"] for o in big.tables["orders"].values()), Decimal(0)) > 0
+
+
+def test_the_sample_has_an_order_paid_in_two_invoices_and_one_paid_in_part() -> None:
+    state, summary = _seeded()
+    [two_parts], [part_paid] = summary.two_part, summary.part_paid  # type: ignore[attr-defined]
+
+    def paid_invoices(order_id: int) -> list[dict[str, Any]]:
+        return [i for i in state.tables["invoices"].values() if i["order_id"] == order_id and i["state"] == 2]
+
+    first, second = paid_invoices(two_parts)
+    paid_twice = state.tables["orders"][two_parts]
+    assert first["grand_total"] + second["grand_total"] == paid_twice["total_paid"] == paid_twice["grand_total"]
+    assert first["created_at"] < second["created_at"]  # Magento's timestamps sort as text
+    assert two_parts in summary.paid  # type: ignore[attr-defined]
+    [deposit] = paid_invoices(part_paid)
+    part = state.tables["orders"][part_paid]
+    assert 0 < part["total_paid"] == deposit["grand_total"] < part["grand_total"]
+    assert part["total_due"] == part["grand_total"] - part["total_paid"] > 0
+    assert part["state"] == "processing"

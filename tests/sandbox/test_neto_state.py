@@ -91,7 +91,7 @@ def test_the_sample_site_shares_customers_and_item_codes_with_the_xero_sandbox(c
     emails = {c["EmailAddress"] for c in state.tables["Customer"].values()}
     assert {c.EmailAddress for c in xero.customers[:4]} <= emails
     assert set(xero.item_codes()[:8]) <= set(state.tables["Item"])
-    assert summary.counts == {"Customer": 8, "Item": 12, "Order": 12, "Payment": 9, "Rma": 2}
+    assert summary.counts == {"Customer": 8, "Item": 12, "Order": 12, "Payment": 10, "Rma": 2}
     assert summary.guest
     assert summary.cancelled
     assert summary.paid
@@ -100,6 +100,24 @@ def test_the_sample_site_shares_customers_and_item_codes_with_the_xero_sandbox(c
     stamps = [o["DateUpdated"] for o in state.tables["Order"].values()]
     assert max(stamps) < "2026-11-02 10:00:00"
     assert len(set(stamps)) == len(stamps)
+
+
+def test_the_sample_has_an_order_paid_in_two_parts_and_one_paid_in_part(clock: FakeClock) -> None:
+    state = NetoState(clock=clock)
+    summary = seed_sample(state)
+    [two_parts], [part_paid] = summary.two_part, summary.part_paid
+    paid_twice = state.tables["Order"][two_parts]
+    first, second = paid_twice["OrderPayment"]
+    assert Decimal(first["Amount"]) + Decimal(second["Amount"]) == Decimal(paid_twice["GrandTotal"])
+    assert first["DatePaid"][:10] < second["DatePaid"] == paid_twice["DatePaid"]  # paid on the later day
+    assert two_parts in summary.paid
+    deposit = state.tables["Order"][part_paid]
+    [only] = deposit["OrderPayment"]
+    assert Decimal(0) < Decimal(only["Amount"]) < Decimal(deposit["GrandTotal"])
+    assert deposit["DatePaid"] == ""  # not paid until covered
+    assert part_paid not in summary.paid
+    paid_rows = [p for p in state.tables["Payment"].values() if p["OrderID"] in (two_parts, part_paid)]
+    assert len(paid_rows) == 3  # GetPayment holds each entry
 
 
 def test_the_same_seed_and_clock_give_the_same_site(clock: FakeClock) -> None:

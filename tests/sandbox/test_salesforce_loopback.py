@@ -8,12 +8,13 @@ import pytest
 from sandbox.common.serve import serve_in_thread
 from sandbox.salesforce import SAMPLE_CLIENT_ID, SAMPLE_CLIENT_SECRET
 from sandbox.server import build_sandbox
+from tests.seed_moments import SEEDED_AT
 
 pytestmark = pytest.mark.e2e
 
 
 def test_full_round_over_loopback_http():
-    sandbox = build_sandbox(seed=2)
+    sandbox = build_sandbox(seed=2, seeded_at=SEEDED_AT)
     assert set(sandbox.salesforce) == {"au", "us"}
     assert any(row[0] == "salesforce" for row in sandbox.describe("http://x"))
     with serve_in_thread(sandbox.app) as base, httpx.Client(timeout=10) as http:

@@ -231,3 +231,76 @@ def test_a_cursor_that_is_not_ours_or_from_another_sort_is_an_error_not_a_crash(
     for after, sort_key in (("not-a-cursor", "ID"), (page["pageInfo"]["endCursor"], "UPDATED_AT")):
         answer = gql(http, CUSTOMERS, first=1, after=after, sortKey=sort_key)
         assert "Invalid cursor" in answer["errors"][0]["message"]
+
+
+PAY = """
+mutation($id: ID!, $amount: MoneyInput, $at: DateTime) {
+  orderCreateManualPayment(id: $id, amount: $amount, paymentMethodName: "Bank transfer", processedAt: $at) {
+    order { displayFinancialStatus fullyPaid totalOutstandingSet { shopMoney { amount } } }
+    userErrors { code field message }
+  }
+}
+"""
+PAYMENTS = """
+query($id: ID!) { order(id: $id) {
+  displayFinancialStatus fullyPaid totalReceivedSet { shopMoney { amount } }
+  transactions { id kind status gateway processedAt amountSet { shopMoney { amount } } parentTransaction { id } }
+} }
+"""
+
+
+def test_a_manual_payment_in_part_leaves_the_order_partially_paid_and_more_than_is_owed_is_refused() -> None:
+    state, clock = fresh_state()
+    product = state.create_product("Mug", [("MUG-1", "22.00")])
+    order = state.create_order(None, [(product.variants[0].id, 2)])
+    http = shop_client(state)
+    clock.advance(3600)
+    part = {"amount": "10.00", "currencyCode": "AUD"}
+    paid = gql(http, PAY, id=gid("Order", order.id), amount=part, at="2026-11-20T00:30:00Z")["data"]
+    assert paid["orderCreateManualPayment"] == {
+        "order": {
+            "displayFinancialStatus": "PARTIALLY_PAID",
+            "fullyPaid": False,
+            "totalOutstandingSet": {"shopMoney": {"amount": "34.00"}},
+        },
+        "userErrors": [],
+    }
+    too_much = {"amount": "34.01", "currencyCode": "AUD"}
+    refused = gql(http, PAY, id=gid("Order", order.id), amount=too_much)["data"]["orderCreateManualPayment"]
+    assert refused == {
+        "order": None,
+        "userErrors": [
+            {"code": "AMOUNT_EXCEEDS_BALANCE", "field": ["amount"], "message": "Amount exceeds the remaining balance."}
+        ],
+    }
+    unknown = gql(http, PAY, id=gid("Order", 1))["data"]["orderCreateManualPayment"]
+    assert unknown["userErrors"][0]["code"] == "ORDER_NOT_FOUND"
+    rest = gql(http, PAY, id=gid("Order", order.id))["data"]["orderCreateManualPayment"]  # no amount: all owed
+    assert rest["order"]["displayFinancialStatus"] == "PAID"
+    found = gql(http, PAYMENTS, id=gid("Order", order.id))["data"]["order"]
+    assert [
+        (t["kind"], t["gateway"], t["processedAt"], t["amountSet"]["shopMoney"]["amount"])
+        for t in found["transactions"]
+    ] == [
+        ("SALE", "Bank transfer", "2026-11-20T00:30:00Z", "10.00"),
+        ("SALE", "Bank transfer", "2026-11-20T01:00:00Z", "34.00"),
+    ]
+    assert len({t["id"] for t in found["transactions"]}) == 2
+    assert (found["fullyPaid"], found["totalReceivedSet"]["shopMoney"]["amount"]) == (True, "44.00")
+
+
+def test_captures_name_their_authorization_and_the_status_follows_what_they_took() -> None:
+    state, _ = fresh_state()
+    product = state.create_product("Mug", [("MUG-1", "22.00")])
+    order = state.create_order(None, [(product.variants[0].id, 2)])
+    held = state.authorize(order.id)
+    http = shop_client(state)
+    assert gql(http, PAYMENTS, id=gid("Order", order.id))["data"]["order"]["displayFinancialStatus"] == "AUTHORIZED"
+    state.capture(order.id, "20.00")
+    found = gql(http, PAYMENTS, id=gid("Order", order.id))["data"]["order"]
+    assert found["displayFinancialStatus"] == "PARTIALLY_PAID"
+    authorization, capture = found["transactions"]
+    assert (authorization["kind"], authorization["parentTransaction"]) == ("AUTHORIZATION", None)
+    assert (capture["kind"], capture["parentTransaction"]) == ("CAPTURE", {"id": gid("OrderTransaction", held.id)})
+    state.capture(order.id)
+    assert gql(http, PAYMENTS, id=gid("Order", order.id))["data"]["order"]["fullyPaid"] is True

@@ -311,7 +311,11 @@ def test_read_scope_reads_but_cannot_write(xero_state, xero_org, xero_app):
 @pytest.mark.parametrize(
     ("scope", "allowed", "refused"),
     [
-        ("accounting.invoices", ["Invoices", "CreditNotes", "PurchaseOrders", "Items"], ["Payments", "ManualJournals"]),
+        (
+            "accounting.invoices",
+            ["Invoices", "CreditNotes", "PurchaseOrders", "Quotes", "Items"],
+            ["Payments", "ManualJournals"],
+        ),
         ("accounting.payments.read", ["Payments"], ["Invoices", "BankTransfers"]),
         ("accounting.banktransactions", ["BankTransfers"], ["Payments", "Contacts"]),
         ("accounting.manualjournals.read", ["ManualJournals"], ["Journals", "Invoices"]),
@@ -344,7 +348,7 @@ def test_granular_write_scope_allows_creating(xero_state, xero_org, xero_app):
 
 
 def test_every_scope_token_reaches_every_collection(xero_client):
-    for path in ("Organisation", "Contacts", "Items", "Invoices", "PurchaseOrders", "Accounts", "CreditNotes",
+    for path in ("Organisation", "Contacts", "Items", "Invoices", "PurchaseOrders", "Quotes", "Accounts", "CreditNotes",
                  "ManualJournals", "Journals", "Payments", "TaxRates", "BankTransfers"):  # fmt: skip
         assert xero_client.get(path).status_code == 200, path
 

@@ -46,19 +46,18 @@ def test_a_paid_invoice_cannot_be_edited(xero_client):
     assert _get(xero_client, invoice)["Status"] == "PAID"
     for change in ({"Reference": "changed"}, {"Status": "VOIDED"}, {"LineItems": [_line(5)]}, {"Status": "DELETED"}):
         messages = _errors(xero_client.post(f"Invoices/{invoice['InvoiceID']}", {"Invoices": [change]}))
-        assert messages == ["Invoice not of valid status for modification. A PAID invoice cannot be edited."]
+        assert messages == [
+            "Invoice not of valid status for modification",
+            "This document cannot be edited as it has a payment or credit note allocated to it.",
+        ]
     assert _get(xero_client, invoice)["Status"] == "PAID"
 
 
-def test_an_authorised_invoice_can_only_be_voided(xero_client):
+def test_an_authorised_invoice_is_voided_not_deleted(xero_client):
     invoice = _invoice(xero_client, Status="AUTHORISED", Reference="Original")
     path = f"Invoices/{invoice['InvoiceID']}"
-    messages = _errors(xero_client.post(path, {"Invoices": [{"Reference": "Edited"}]}))
-    assert messages == [
-        "Invoice not of valid status for modification. An AUTHORISED invoice can only be voided (Status VOIDED)."
-    ]
-    assert _errors(xero_client.post(path, {"Invoices": [{"LineItems": [_line(999)]}]}))
     assert "void it instead" in _errors(xero_client.post(path, {"Invoices": [{"Status": "DELETED"}]}))[0]
+    assert "cannot go back to DRAFT" in _errors(xero_client.post(path, {"Invoices": [{"Status": "DRAFT"}]}))[0]
     # Sending it back unchanged is not an edit; marking it sent is allowed.
     echoed = {k: invoice[k] for k in ("InvoiceID", "Type", "Reference", "InvoiceNumber", "Status")}
     assert xero_client.post("Invoices", {"Invoices": [echoed]}).status_code == 200
@@ -427,7 +426,7 @@ def test_credit_notes_number_post_and_refund(xero_client):
     assert _errors(xero_client.post(f"CreditNotes/{note['CreditNoteID']}", {"CreditNotes": [{"Reference": "x"}]}))
 
 
-def test_purchase_order_numbers_are_unique_and_billed_orders_are_final(xero_client):
+def test_purchase_order_numbers_are_unique_and_billed_orders_take_no_edit(xero_client):
     def order(**fields: Any) -> Any:
         element = {"Contact": {"Name": "Supplier"}, "LineItems": [_line(10, "310")], **fields}
         return xero_client.put("PurchaseOrders", {"PurchaseOrders": [element]})

@@ -59,14 +59,25 @@ def test_each_sample_organisation_has_a_full_history(xero_sample_state):
         assert any(c["IsSupplier"] for c in contacts)
         assert any(i["IsTrackedAsInventory"] for i in tables["Items"].values())
         invoices = list(tables["Invoices"].values())
-        assert len(invoices) == 100
+        assert len(invoices) == 100 + 1  # the year's documents and the bill for the opening stock
         assert {i["Type"] for i in invoices} == {"ACCREC", "ACCPAY"}
         assert {"DRAFT", "SUBMITTED", "AUTHORISED", "PAID", "VOIDED", "DELETED"} <= {i["Status"] for i in invoices}
-        assert {len(i["LineItems"]) for i in invoices} == {1, 2, 3}
+        year = [i for i in invoices if i.get("Reference") != "Opening stock"]
+        assert {len(i["LineItems"]) for i in year} == {1, 2, 3}
         assert any(i["CurrencyCode"] != book.base_currency and i["CurrencyRate"] != 1 for i in invoices)
         assert all(i["AmountDue"] == 0 for i in invoices if i["Status"] == "PAID")
         for name in ("Payments", "CreditNotes", "ManualJournals", "PurchaseOrders", "BankTransfers", "Journals"):
             assert tables[name], name
+        quotes = list(tables["Quotes"].values())
+        assert Counter(q["Status"] for q in quotes) == {
+            "DRAFT": 2,
+            "SENT": 2,
+            "ACCEPTED": 2,
+            "DECLINED": 1,
+            "INVOICED": 1,
+        }
+        assert sorted(q["QuoteNumber"] for q in quotes) == [f"QU-{n:04d}" for n in range(1, 9)]
+        assert all(q["LineItems"] and q["Total"] > 0 for q in quotes)
         assert len({i["InvoiceNumber"] for i in invoices if i["Type"] == "ACCREC"}) == sum(
             1 for i in invoices if i["Type"] == "ACCREC"
         )
@@ -83,7 +94,7 @@ def test_seeded_journals_balance_and_are_numbered(xero_sample_state):
 def test_seeded_history_lies_before_the_clock(xero_sample_state):
     now = datetime(2026, 1, 1, tzinfo=UTC)
     for book in xero_sample_state.orgs.values():
-        for table in ("Contacts", "Invoices", "Payments"):
+        for table in ("Contacts", "Invoices", "Payments", "Quotes"):
             assert all(r["UpdatedDateUTC"] < now for r in book.table(table).values())
 
 
@@ -91,10 +102,11 @@ def test_scale_multiplies_the_counts():
     state = XeroState(clock=FakeClock())
     (au,) = seed_sample(state, scale=3, orgs=("au",))
     counts = {name: len(table) for name, table in au.tables.items()}
-    assert counts["Invoices"] == 300
+    assert counts["Invoices"] == 300 + 1  # one opening stock bill per organisation
     assert counts["Contacts"] == 120
     assert counts["Items"] == 60
     assert counts["PurchaseOrders"] == 24
+    assert counts["Quotes"] == 24
 
 
 def test_sample_directory_matches_the_seeded_people_and_grows_at_the_end(xero_sample_state):

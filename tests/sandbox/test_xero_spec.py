@@ -20,6 +20,7 @@ SINGLE_KEYS = {
     "Items": "ItemID",
     "Invoices": "InvoiceID",
     "PurchaseOrders": "PurchaseOrderID",
+    "Quotes": "QuoteID",
     "Accounts": "AccountID",
     "CreditNotes": "CreditNoteID",
     "ManualJournals": "ManualJournalID",
@@ -28,7 +29,7 @@ SINGLE_KEYS = {
     "TaxRates": "TaxType",
     "BankTransfers": "BankTransferID",
 }
-PAGED = {"Contacts", "Invoices", "PurchaseOrders", "CreditNotes", "ManualJournals", "Payments"}
+PAGED = {"Contacts", "Invoices", "PurchaseOrders", "Quotes", "CreditNotes", "ManualJournals", "Payments"}
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +99,9 @@ def test_write_answers_and_requests_fit_the_spec(xero_client, xero_spec_checker)
         "Code": "SPEC-ITEM", "Name": "Spec item", "SalesDetails": {"UnitPrice": 12.5, "AccountCode": "200"},
         "PurchaseDetails": {"UnitPrice": 7, "COGSAccountCode": "310"}, "InventoryAssetAccountCode": "630"}]})["Items"][0]  # fmt: skip
     _write(client, spec, "POST", f"Items/{item['ItemID']}", {"Items": [{"Code": "SPEC-ITEM", "Name": "Spec item 2"}]})
+    _write(client, spec, "PUT", "Invoices", {"Invoices": [{
+        "Type": "ACCPAY", "Contact": {"ContactID": contact_id}, "Date": "2025-10-30", "Status": "AUTHORISED",
+        "LineItems": [{"ItemCode": "SPEC-ITEM", "Quantity": 5}]}]})  # fmt: skip
     invoice = _write(client, spec, "PUT", "Invoices", {"Invoices": [{
         "Type": "ACCREC", "Contact": {"ContactID": contact_id}, "Date": "2025-11-01", "DueDate": "2025-11-30",
         "LineAmountTypes": "Exclusive", "Status": "AUTHORISED", "CurrencyCode": "NZD", "Reference": "Spec",
