@@ -101,6 +101,14 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "balance": "34.65",
         "billing_address": ADDRESS,
     },
+    "quotes": {
+        **DOC,
+        "transaction_number": "QU-0001",
+        "status": "ACCEPTED",
+        "title": "Spring range",
+        "expiry_date": date(2025, 3, 31),
+        "terms": "Valid for 30 days",
+    },
     "purchase_orders": {
         **DOC,
         "transaction_number": "PO-0001",
