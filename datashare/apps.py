@@ -29,8 +29,10 @@ APPS: dict[str, AppInfo] = {
             "vtiger",
             "vTiger CRM",
             ("access_key",),
-            # What a Product or Service holds: a change to an item's accounts or purchase price is nothing to it.
+            # What a Product or Service holds: a change to an item's accounts or purchase price is nothing to it;
+            # what its company details hold: a change to the company's currency or year end is nothing to them.
             carries={
+                "company": ("name", "country", "tax_number", "website", "phone", "address"),
                 "items": (
                     "code",
                     "name",

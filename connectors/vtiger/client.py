@@ -6,8 +6,9 @@ checked for vTiger's ``success`` flag (``connectors.vtiger.errors``); the
 session lives in ``VtigerSession`` (``connectors.vtiger.auth``), which logs in
 again when vTiger drops it.
 
-Writes: ``revise`` (a partial update: the fields sent, nothing else) and
-``delete`` are safe to send again and are retried like reads. ``create`` is
+Writes: ``revise`` (a partial update: the fields sent, nothing else),
+``update`` (the whole record: a field not sent is cleared) and ``delete`` are
+safe to send again and are retried like reads. ``create`` is
 not: vTiger has no idempotency key, so a create is resent only when the
 request surely did not reach vTiger (connection refused, 503, 429); any other
 failure raises ``WriteOutcomeUnknownError`` and the next run matches the
@@ -305,6 +306,16 @@ class VtigerClient:
         if not element.get("id"):
             raise FatalError("vTiger revise needs the record's id")
         return t.cast(dict[str, t.Any], self._post("revise", element=json.dumps(element)))
+
+    def update(self, element: dict[str, t.Any]) -> dict[str, t.Any]:
+        """Replace a record with ``element`` (which carries the ``id``): vTiger clears every field not sent.
+
+        Send the whole record, as ``retrieve`` gave it, with the changes over it
+        (CompanyDetails: the company's one record).
+        """
+        if not element.get("id"):
+            raise FatalError("vTiger update needs the record's id")
+        return t.cast(dict[str, t.Any], self._post("update", element=json.dumps(element)))
 
     def delete(self, record_id: str) -> None:
         """Delete a record. A resend after a lost answer finds it gone, which counts as done."""

@@ -30,7 +30,8 @@ whose message names the field and the value.
 
 Writing (``write_*``: a canonical record -> a vTiger element, every value a
 string): Accounts, Contacts, Vendors, Products, Services, Tax, Invoice,
-PurchaseOrder, and the product's tax (ProductTaxes). A reference to a record
+PurchaseOrder, the product's tax (ProductTaxes), and the hub's ``Company``
+(Xero's Organisation) as the fields of CompanyDetails it sets (``write_company``). A reference to a record
 that is not in vTiger yet raises ``WaitingForReference`` so the engine can let
 the record wait; a record vTiger cannot take at all (a supplier bill, a
 currency vTiger lacks, a line with no product) raises ``NotTaken``, a
@@ -70,6 +71,7 @@ from datashare.model import (
     Addresses,
     Amount,
     CanonicalModel,
+    Company,
     DocumentLine,
     DocumentStatus,
     Invoice,
@@ -90,6 +92,7 @@ from datashare.model import (
 )
 
 __all__ = [
+    "COMPANY_CURRENCY",
     "NO_LOOKUPS",
     "READERS",
     "STAND_IN_SERVICE",
@@ -115,6 +118,7 @@ __all__ = [
     "read_vendor",
     "stock_to_write",
     "write_account",
+    "write_company",
     "write_contact",
     "write_invoice",
     "write_product",
@@ -468,6 +472,54 @@ def write_vendor(organization: Organization, refs: Refs, *, lookups: Lookups = N
             ),
         }
     )
+
+
+# --- the company ------------------------------------------------------------------------------
+
+COMPANY_CURRENCY = (
+    "the company's currency is not written to vTiger: vTiger's base currency is no field of its company "
+    "details but the Currency it was installed with (Settings > Currencies offers no edit of it: every "
+    "amount in the CRM is converted from it)"
+)
+"""Why ``write_company`` leaves the ``Company.currency`` out."""
+
+# vtiger_organizationdetails' column sizes. MySQL keeps what fits (vTiger runs without strict mode), so a
+# longer value is cut here: what is compared with vTiger's record is then what vTiger holds.
+_COMPANY_SIZES = {
+    "organizationname": 60,
+    "address": 150,
+    "city": 100,
+    "state": 100,
+    "country": 100,
+    "code": 30,
+    "phone": 30,
+    "fax": 30,
+    "website": 100,
+    "vatid": 100,
+}
+
+
+def write_company(company: Company) -> dict[str, str]:
+    """The hub's ``Company`` as the CompanyDetails fields it sets, every one (an empty one as ``""``).
+
+    The name is ``organizationname`` and the tax number ``vatid``; the address
+    is the postal one (Xero's POBOX, the one its invoices show), else the
+    street one, its country else the company's; the phone is the main number
+    (else the mobile) and the fax the fax. The logo is vTiger's own and not
+    touched; the currency is not written (``COMPANY_CURRENCY``).
+    """
+    addresses = company.address or Addresses()
+    element = {
+        "organizationname": company.name,
+        **_address_fields(addresses.billing or addresses.shipping, ("address", "city", "state", "code", "country")),
+        "phone": _phone(company.phone, "landline") or _phone(company.phone, "mobile"),
+        "fax": _phone(company.phone, "fax"),
+        "website": company.website,
+        "vatid": company.tax_number,
+    }
+    if not element["country"]:
+        element["country"] = country_name(company.country)
+    return {name: to_text(value)[: _COMPANY_SIZES[name]] for name, value in element.items()}
 
 
 # --- items and taxes --------------------------------------------------------------------------

@@ -2,6 +2,13 @@
 
 What goes, and how (the product spec's rules, and vTiger's):
 
+* the Company (Xero's Organisation) as vTiger's company details (Settings >
+  Company Details, the CompanyDetails record: its name, address, phone,
+  website and VAT ID; not its currency, see ``COMPANY_CURRENCY``). vTiger
+  has one such record: it is retrieved and, when a field differs, updated
+  whole (vTiger's update clears what it is not sent), its logo left as it is.
+  Only an admin may change it: with another user it is skipped, saying so.
+  It is never read back into the hub: Xero is where the Company comes from;
 * organizations as Accounts and people as Contacts. The CRM holds customers:
   a supplier is written only as the Vendor a purchase order goes to (made
   when the first such order is written, and kept up to date after), never on
@@ -45,6 +52,7 @@ from uuid import UUID
 
 from connectors.base.errors import ConnectorError
 from connectors.vtiger.client import VtigerClient
+from connectors.vtiger.errors import AccessDeniedError, InvalidIdError, RecordNotFoundError
 from connectors.vtiger.mapping import (
     NO_LOOKUPS,
     READERS,
@@ -57,6 +65,7 @@ from connectors.vtiger.mapping import (
     read_product,
     stock_to_write,
     write_account,
+    write_company,
     write_contact,
     write_invoice,
     write_product,
@@ -72,6 +81,7 @@ from connectors.vtiger.values import to_text
 from connectors.vtiger.vtql import Condition
 from datashare.model import (
     CanonicalModel,
+    Company,
     DocumentStatus,
     Invoice,
     InvoiceType,
@@ -86,10 +96,14 @@ from datashare.model import (
 from datashare.model.mapping import MappingError, Refs
 from datashare.sync.push import PushResult
 
-__all__ = ["NO_BILLS", "SUPPLIERS", "HubView", "VtigerSink"]
+__all__ = ["COMPANY_ADMIN_ONLY", "NO_BILLS", "SUPPLIERS", "HubView", "VtigerSink"]
 
 SUPPLIERS = "suppliers are not written to vTiger (the CRM holds customers; a vendor is made for a purchase order)"
 NO_BILLS = "vTiger has no supplier bills (purchases reach it as purchase orders)"
+COMPANY_ADMIN_ONLY = (
+    "vTiger lets only an admin user change its company details: link vTiger with an admin user to share the company"
+)
+_COMPANY_GONE = "the company is not deleted from vTiger (vTiger always has its company details)"
 
 _WRITERS: dict[str, tuple[str, Callable[..., dict[str, t.Any]]]] = {
     "organizations": ("Accounts", write_account),
@@ -171,6 +185,8 @@ class VtigerSink:
     def push(self, entity: str, records: list[CanonicalModel], refs: Refs) -> list[PushResult]:
         """Write ``records`` of ``entity``: create what vTiger lacks, revise what changed, results in order."""
         self._lookups = None  # vTiger's tables as they are now, read on first need
+        if entity == "company":
+            return [self._company(t.cast(Company, r), refs) for r in records]
         held = self._held(entity, records)
         if entity == "tax_codes":
             return [self._tax_code(t.cast(TaxCode, r), refs, held.get(r.id)) for r in records]
@@ -265,6 +281,47 @@ class VtigerSink:
         except ConnectorError as error:
             return PushResult(hub_id, False, remote, error=str(error))
         return PushResult(hub_id, True, remote, snapshot=self._as_held(module, saved, refs, hub_id))
+
+    # -- the company ----------------------------------------------------------------------------
+
+    def _company(self, company: Company, refs: Refs) -> PushResult:
+        """vTiger's company details made the hub's Company's: updated when a field differs, else left alone."""
+        assert company.id is not None
+        remote = refs.remote_id("company", company.id)
+        if company.deleted_at is not None:
+            return PushResult(company.id, False, remote, skipped=True, error=_COMPANY_GONE)
+        try:
+            element = write_company(company)
+            held = self._company_details(remote)
+        except (MappingError, ConnectorError) as error:
+            return PushResult(company.id, False, remote, error=str(error))
+        try:
+            if held is None:  # an install without its company row (vTiger makes one when it is created)
+                saved = self.client.create("CompanyDetails", element)
+                return PushResult(company.id, True, str(saved["id"]), created=True)
+            remote = str(held["id"])
+            changes = {name: value for name, value in element.items() if to_text(held.get(name)) != value}
+            if not changes:
+                return PushResult(company.id, True, remote, unchanged=True)
+            # The whole record goes back (vTiger's update clears what it is not sent) but the logo, which
+            # retrieve fills with the logo file and vTiger's own company screen clears on every save.
+            self.client.update({**{k: v for k, v in held.items() if k != "logo"}, **changes})
+        except AccessDeniedError:
+            return PushResult(company.id, False, remote, skipped=True, error=COMPANY_ADMIN_ONLY)
+        except ConnectorError as error:
+            return PushResult(company.id, False, remote, error=str(error))
+        return PushResult(company.id, True, remote)
+
+    def _company_details(self, remote: str | None) -> dict[str, t.Any] | None:
+        """vTiger's CompanyDetails record: the one linked, else the one vTiger has (None: it has none)."""
+        if remote is not None:
+            try:
+                return self.client.retrieve(remote)
+            except (AccessDeniedError, InvalidIdError, RecordNotFoundError):
+                pass  # not there any more: look it up
+        for row in self.client.query_all("CompanyDetails", columns=["id"]):
+            return self.client.retrieve(str(row["id"]))
+        return None
 
     # -- organizations and people ---------------------------------------------------------------
 

@@ -56,9 +56,10 @@ class VtigerModule:
     ``fields``: the fields we read, and the only ones a VTQL query may name.
     ``mandatory``: what vTiger refuses a create without (``assigned_user_id``
     aside: the client fills it). ``incremental``: entity modules are read with
-    ``sync``; actor tables (Tax, Currency, ProductTaxes) have no modified time
-    and are read whole. ``inventory``: records carry ``LineItems``, which only
-    ``retrieve`` returns (``query`` and ``sync`` leave them out).
+    ``sync``; actor tables (Tax, Currency, ProductTaxes, CompanyDetails) have
+    no modified time and are read whole. ``inventory``: records carry
+    ``LineItems``, which only ``retrieve`` returns (``query`` and ``sync``
+    leave them out).
     """
 
     name: str
@@ -283,6 +284,30 @@ _MODULES = (
         (),
         "21",
         ("id", "currency_name", "currency_code", "conversion_rate", "currency_status", "defaultid", "deleted"),
+        incremental=False,
+    ),
+    # Settings > Company Details: written from the hub's Company (Xero's Organisation), never read into
+    # the hub (no entity here): Xero is where the Company comes from. ``logo`` is not read (retrieve
+    # fills it with the logo file).
+    VtigerModule(
+        "CompanyDetails",
+        (),
+        "23",
+        (
+            "id",
+            "organizationname",
+            "address",
+            "city",
+            "state",
+            "country",
+            "code",
+            "phone",
+            "fax",
+            "website",
+            "logoname",
+            "vatid",
+        ),
+        writable=True,
         incremental=False,
     ),
 )

@@ -5,7 +5,7 @@ fields (name, label, type name, mandatory, editable, what a reference refers to,
 picklist values, stored number format). Prefixes are the defaults of a stock vTiger 7
 install. Entity modules (``isEntity``) carry ``assigned_user_id``, ``createdtime`` and
 ``modifiedtime`` and take part in ``sync``; actor modules (Currency, Tax,
-ProductTaxes) are plain tables. Inventory modules need ``LineItems``.
+ProductTaxes, CompanyDetails) are plain tables. Inventory modules need ``LineItems``.
 """
 
 from __future__ import annotations
@@ -392,6 +392,28 @@ PRODUCT_TAXES = Module(
     ),
 )
 
+# vtiger_organizationdetails, the one row of Settings > Company Details (include/Webservices/Custom/
+# VtigerCompanyDetails.php). An actor's fields are its table's columns, labelled by their names; none
+# is mandatory (every column is nullable and has no unique key), types come from vtiger_ws_entity_fieldtype
+# (phone, fax, website, logoname) or the column type (``logo`` is a TEXT column).
+COMPANY_DETAILS = Module(
+    "CompanyDetails", 23, "CompanyDetails", "CompanyDetails", is_entity=False, label_fields="organizationname",
+    fields=(
+        Field("organizationname", "organizationname"),
+        Field("address", "address"),
+        Field("city", "city"),
+        Field("state", "state"),
+        Field("country", "country"),
+        Field("code", "code"),
+        Field("phone", "phone", "phone"),
+        Field("fax", "fax", "phone"),
+        Field("website", "website", "url"),
+        Field("logoname", "logoname", "file"),
+        Field("logo", "logo", "text"),
+        Field("vatid", "vatid"),
+    ),
+)
+
 # Fields of one line item, as Invoice/SalesOrder/PurchaseOrder carry them in ``LineItems``.
 LINE_ITEM_FIELDS = (
     _ref("productid", "Item Name", "Products", "Services", mandatory=True),
@@ -408,7 +430,7 @@ MODULES: dict[str, Module] = {
     m.name: m
     for m in (
         ACCOUNTS, CONTACTS, VENDORS, PRODUCTS, SERVICES, INVOICE, SALES_ORDER, PURCHASE_ORDER,
-        CURRENCY, TAX, PRODUCT_TAXES,
+        CURRENCY, TAX, PRODUCT_TAXES, COMPANY_DETAILS,
     )
 }
 BY_PREFIX: dict[int, Module] = {m.id_prefix: m for m in MODULES.values()}

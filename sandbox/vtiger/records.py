@@ -9,10 +9,17 @@
   Accounts::unlinkDependencies does with plain SQL.
 - saving or deleting an invoice or a purchase order moves the products' stock
   (``inventory.update_stock``), as vTiger's inventory save does.
+- CompanyDetails (include/Webservices/Custom/VtigerCompanyDetails.php) is the
+  install's one company row: only an admin may write it (VtigerCRMActorMeta
+  grants others ``retrieve`` alone); ``create`` revises the row there is;
+  ``retrieve`` fills an empty ``logo`` with the logo file, base64-encoded
+  (``query`` answers the column as stored); ``update`` clears what it is not
+  sent, as every actor's update does, so a client sends the whole record.
 """
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime
 
 from sandbox.vtiger.errors import ErrorCode, VtigerError
@@ -33,6 +40,16 @@ from sandbox.vtiger.values import as_text, format_time, normalise
 _STICKY_DEFAULTS = {"hdnTaxType", "currency_id", "conversion_rate"}
 # The status field of each inventory module (stock moves with it).
 _STATUS = {"Invoice": "invoicestatus", "SalesOrder": "sostatus", "PurchaseOrder": "postatus"}
+
+
+# Actor modules only an admin may write (VtigerCRMActorMeta::hasPermission allows others to retrieve).
+_ADMIN_WRITES = {"CompanyDetails"}
+_NOT_ADMIN = "Permission to read given object is denied"
+
+
+def _check_admin(module: Module, user: User, message: str = _NOT_ADMIN) -> None:
+    if module.name in _ADMIN_WRITES and not user.is_admin:
+        raise VtigerError(ErrorCode.ACCESS_DENIED, message)
 
 
 def _empty(field: Field) -> str:
@@ -116,6 +133,9 @@ def present(state: VtigerState, module: Module, row_id: int) -> dict[str, object
             lines = present_lines(state, ws_id(module, row_id), state.entities[row_id].line_items)
             shown["LineItems"] = lines
             shown["productid"] = lines[0]["productid"] if lines else ""
+        if module.name == "CompanyDetails" and not shown["logo"]:
+            # vtws_getCompanyEncodedImage: the logo file, base64 (empty when there is no such file).
+            shown["logo"] = base64.b64encode(state.logo_files.get(str(shown["logoname"]), b"")).decode()
         return shown
 
 
@@ -134,6 +154,10 @@ def create(
     """
     module = module_named(element_type)
     with state.lock:
+        _check_admin(module, user, "Permission to write is denied")
+        if module.name == "CompanyDetails" and state.actors[module.name]:
+            # VtigerCompanyDetails::create: there is one company; the one there is gets revised.
+            return revise(state, user, {**element, "id": ws_id(module, min(state.actors[module.name]))})
         checked = _check_references(module, element)
         _check_mandatory(module, checked, partial=False)
         _check_owner(state, module, checked)
@@ -183,6 +207,7 @@ def update(state: VtigerState, user: User, element: dict[str, object]) -> dict[s
     """Replace a record with ``element`` (which must carry ``id``): fields left out are cleared."""
     with state.lock:
         module, row_id = resolve(state, element.get("id"))
+        _check_admin(module, user)
         checked = _check_references(module, element)
         _check_mandatory(module, checked, partial=False)
         _check_owner(state, module, checked)
@@ -194,6 +219,7 @@ def revise(state: VtigerState, user: User, element: dict[str, object]) -> dict[s
     """Change only the fields ``element`` sends (it must carry ``id``)."""
     with state.lock:
         module, row_id = resolve(state, element.get("id"))
+        _check_admin(module, user)
         checked = _check_references(module, element)
         _check_mandatory(module, checked, partial=True)
         _check_owner(state, module, checked)
@@ -228,6 +254,7 @@ def delete(state: VtigerState, user: User, record_id: object) -> dict[str, objec
     """Delete a record (``{"status": "successful"}``); entity records keep a tombstone for ``sync``."""
     with state.lock:
         module, row_id = resolve(state, record_id)
+        _check_admin(module, user)
         if module.is_entity:
             record = state.entities[row_id]
             if module.inventory:

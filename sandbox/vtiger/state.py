@@ -4,7 +4,7 @@ Everything lives in one ``VtigerState`` guarded by one re-entrant lock, so the a
 can serve requests from several threads (uvicorn's thread pool, tests hitting it
 concurrently). Entity records share one id sequence, as vtiger_crmentity does, and
 are never removed: a delete marks them deleted, which is the tombstone ``sync``
-reports. Actor tables (Currency, Tax, ProductTaxes) have their own sequences.
+reports. Actor tables (Currency, Tax, ProductTaxes, CompanyDetails) have their own sequences.
 """
 
 from __future__ import annotations
@@ -20,6 +20,25 @@ SAMPLE_USERNAME = "admin"
 SAMPLE_ACCESS_KEY = "dsVtigerAdmin26k"
 SALES_USERNAME = "sales"
 SALES_ACCESS_KEY = "dsVtigerSales26k"
+
+DEFAULT_COMPANY = {
+    "organizationname": "vtiger",
+    "address": " 40-41-42, Sivasundar Apartments, Flat D-II, Shastri Street, Velachery",
+    "city": "Chennai",
+    "state": "Tamil Nadu",
+    "country": "India",
+    "code": "600 042",
+    "phone": "+91-44-5202-1990",
+    "fax": "+91-44-5202-1990",
+    "website": "www.vtiger.com",
+    "logoname": "vtiger-crm-logo.gif",
+    "logo": "",
+    "vatid": "",
+}
+"""The company details a fresh install has (modules/Users/DefaultDataPopulator.php), before Settings > Company Details."""
+
+# A 1x1 GIF: the logo file of the default company (the install's test/logo/ folder).
+_LOGO = bytes.fromhex("47494638396101000100800000ffffff00000021f90401000000002c00000000010001000002024401003b")
 
 
 @dataclass
@@ -100,7 +119,13 @@ class VtigerState:
         self.sessions: dict[str, Session] = {}
         self.entities: dict[int, EntityRecord] = {}
         self.indexes: dict[str, tuple[object, object]] = {}  # lookups derived from the tables, with their version
-        self.actors: dict[str, dict[int, dict[str, str]]] = {"Currency": {}, "Tax": {}, "ProductTaxes": {}}
+        self.actors: dict[str, dict[int, dict[str, str]]] = {
+            "Currency": {},
+            "Tax": {},
+            "ProductTaxes": {},
+            "CompanyDetails": {1: dict(DEFAULT_COMPANY)},
+        }
+        self.logo_files: dict[str, bytes] = {DEFAULT_COMPANY["logoname"]: _LOGO}  # test/logo/, by file name
         self._next_crmid = 1
         self._next_actor_id: dict[str, int] = {}
         self._next_line_item_id = 1
@@ -119,6 +144,7 @@ class VtigerState:
             "deleted": "0",
         }
         self._next_actor_id["Currency"] = 2
+        self._next_actor_id["CompanyDetails"] = 2
 
     @property
     def base_currency(self) -> str:

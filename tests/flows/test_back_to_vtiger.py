@@ -10,7 +10,9 @@
 - Xero's purchase orders reach vTiger, to a Vendor made for their supplier;
 - every direction is a per-entity setting: with ``invoices`` (or ``items``)
   shared only from vTiger to the hub, none is written to vTiger while the
-  rest still is;
+  rest still is; so with the ``company``: shared both ways, Xero's name and
+  tax number reach vTiger's company details, shared towards the hub only
+  they do not;
 - a run after one that synced everything writes nothing, to either app.
 """
 
@@ -337,7 +339,7 @@ def test_an_entity_shared_only_towards_the_hub_is_not_written_to_vtiger_while_th
     entity: str, own_sandbox: tuple[Sandbox, Path]
 ) -> None:
     sandbox, config = own_sandbox
-    _share(config, **{entity: "app_to_hub"})
+    _share(config, company="app_to_hub", **{entity: "app_to_hub"})
     crm = _crm(sandbox)
     products = len(crm.live("Products"))
     _settled(config)
@@ -369,6 +371,8 @@ def test_an_entity_shared_only_towards_the_hub_is_not_written_to_vtiger_while_th
 
     vtiger_pushes = {r["entity"]: r for r in rows if r["app"] == "vtiger" and r["stream"] == "push"}
     assert entity not in vtiger_pushes
+    assert "company" not in vtiger_pushes
+    assert crm.actors["CompanyDetails"][1]["organizationname"] == "vtiger"  # vTiger's own, untouched
     assert _live(crm, "Accounts", accountname=name)  # the rest is still written
     assert not [r for r in crm.live("Invoice") if r.values.get("customerno") == invoice["InvoiceNumber"]]
     if entity == "invoices":
@@ -379,8 +383,11 @@ def test_an_entity_shared_only_towards_the_hub_is_not_written_to_vtiger_while_th
         assert vtiger_pushes["invoices"]["waiting"] > 0  # invoices naming Xero's items wait for them
     assert _writes(_run(config)) == {}
 
-    _share(config)  # both ways again: what waited, or was never sent, goes now
+    _share(config, company="both")  # both ways again: what waited, or was never sent, goes now
     _run(config)
+
+    organisation, details = _book(sandbox).organisation, crm.actors["CompanyDetails"][1]
+    assert (details["organizationname"], details["vatid"]) == (organisation["Name"], organisation["TaxNumber"])
 
     [written] = [r for r in crm.live("Invoice") if r.values.get("customerno") == invoice["InvoiceNumber"]]
     assert written.values["invoicestatus"] == "Approved"

@@ -26,7 +26,7 @@ async def _account(client, **fields):
 async def test_listtypes_names_every_module_with_its_information(vtiger_admin):
     result = await vtiger_admin.ok(vtiger_admin.get("listtypes"))
     expected = {"Accounts", "Contacts", "Vendors", "Products", "Services", "Invoice", "SalesOrder", "PurchaseOrder",
-                "Tax", "ProductTaxes", "Currency"}  # fmt: skip
+                "Tax", "ProductTaxes", "Currency", "CompanyDetails"}  # fmt: skip
     assert set(result["types"]) == expected
     assert result["information"]["Accounts"] == {"isEntity": True, "label": "Organizations", "singular": "Organization"}
     assert result["information"]["Tax"]["isEntity"] is False
