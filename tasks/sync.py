@@ -62,7 +62,7 @@ __all__ = ["Batch", "batches_for", "pull_collection", "push_entity_to", "pushes_
 # What each app takes from the hub, in reference order.
 PUSHES: dict[str, tuple[str, ...]] = {
     "vtiger": ("company", "tax_codes", "organizations", "people", "items", "invoices", "purchase_orders"),
-    "salesforce": ("organizations", "people", "items"),
+    "salesforce": ("organizations", "people", "items", "invoices"),
     "xero": (
         *("tax_codes", "organizations", "people", "items", "quotes", "invoices", "purchase_orders", "credit_notes"),
         "payments",

@@ -15,7 +15,9 @@ back: an older cursor raises ``DeletionsOutOfReachError`` (a full read is needed
 Writes: sObject Collections, at most 200 records a call, ``allOrNone`` false,
 one result per record. Creates and updates are both upserts by
 ``Datashare_Id__c`` (the hub id), so a write sent again, after a lost answer or
-a crash, updates the record it created the first time instead of making another.
+a crash, updates the record it created the first time instead of making another;
+``create`` inserts (OrderItems, whose order and price entry are set on insert
+only: the caller leaves out what a first send made).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from connectors.salesforce.errors import (
 )
 from connectors.salesforce.paging import NextRecordsPaginator
 from connectors.salesforce.soql import Condition, parse_datetime, select
-from connectors.salesforce.streams import EXTERNAL_ID, MODSTAMP, SObject, sobject_named
+from connectors.salesforce.streams import EXTERNAL_ID, MODSTAMP, STAND_IN_CODE, SObject, sobject_named
 
 __all__ = [
     "DEFAULT_VERSION",
@@ -241,12 +243,15 @@ class SalesforceClient:
         books = list(self.rows("Pricebook2", where=[("IsStandard", "=", True)]))
         return str(books[0]["Id"]) if books else None
 
-    def standard_prices(self, product_ids: Iterable[str]) -> dict[str, dict[str, t.Any]]:
-        """Product2 id -> its standard price book entry (products without one are left out)."""
+    def standard_prices(self, product_ids: Iterable[str], book: str | None = None) -> dict[str, dict[str, t.Any]]:
+        """Product2 id -> its standard price book entry (products without one are left out).
+
+        ``book``: the standard price book's id, when the caller has it already.
+        """
         ids = list(dict.fromkeys(product_ids))
         if not ids:
             return {}
-        book = self.standard_pricebook()
+        book = book or self.standard_pricebook()
         if book is None:
             return {}
         prices: dict[str, dict[str, t.Any]] = {}
@@ -264,6 +269,27 @@ class SalesforceClient:
             for item in self.rows("OrderItem", where=[("OrderId", "IN", list(chunk))], order_by=("OrderId", "Id")):
                 lines.setdefault(str(item["OrderId"]), []).append(item)
         return lines
+
+    def stand_in_product(self) -> str | None:
+        """The id of the connector's own product for order lines naming no item (None until one is made)."""
+        found = list(self.rows("Product2", where=[("ProductCode", "=", STAND_IN_CODE)]))
+        return str(found[0]["Id"]) if found else None
+
+    def with_lines(self, orders: Sequence[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
+        """Orders as the mapping reads them: each with its ``OrderItems`` and the ``StandInProductId``."""
+        if not orders:
+            return []
+        lines = self.order_items(str(o["Id"]) for o in orders)
+        stand_in = self.stand_in_product()
+        return [{**o, "OrderItems": lines.get(str(o["Id"]), []), "StandInProductId": stand_in} for o in orders]
+
+    def orders(self, ids: Iterable[str]) -> list[dict[str, t.Any]]:
+        """Live Orders by id, with their lines (``with_lines``), in id order."""
+        wanted = list(dict.fromkeys(ids))
+        found: list[dict[str, t.Any]] = []
+        for chunk in _chunks(wanted, _IN_CHUNK):
+            found.extend(self.rows("Order", where=[("Id", "IN", list(chunk))]))
+        return self.with_lines(found)
 
     # --- writing ------------------------------------------------------------------------------
 
@@ -303,6 +329,25 @@ class SalesforceClient:
                 "PATCH", self.api(f"composite/sobjects/{entry.name}/{EXTERNAL_ID}"), json=payload
             )
             results.extend(self._results(response.json(), len(chunk), f"upsert {entry.name}"))
+        return results
+
+    def create(self, sobject: str, records: Sequence[dict[str, t.Any]]) -> list[SaveResult]:
+        """Insert records in calls of 200 (allOrNone false): one result per record, in order.
+
+        For rows a resend must not make twice the caller checks first (an
+        OrderItem's order and price book entry can be set only on insert, so it
+        is never upserted).
+        """
+        entry = self._writable(sobject)
+        results: list[SaveResult] = []
+        for chunk in _chunks(list(records), MAX_BATCH):
+            if any("Id" in r for r in chunk):
+                raise FatalError(f"Salesforce insert of {entry.name}: a new record has no Id")
+            sent = [{"attributes": {"type": entry.name}, **r} for r in chunk]
+            response = self.rest.request(
+                "POST", self.api("composite/sobjects"), json={"allOrNone": False, "records": sent}
+            )
+            results.extend(self._results(response.json(), len(chunk), f"insert {entry.name}"))
         return results
 
     def update(self, sobject: str, records: Sequence[dict[str, t.Any]]) -> list[SaveResult]:

@@ -1,7 +1,10 @@
-"""Writing hub records to Salesforce: organizations as Accounts, people as Contacts, items as Product2.
+"""Writing hub records to Salesforce: organizations as Accounts, people as Contacts, items as Product2,
+customer invoices as Orders.
 
 An item's sale price goes in its standard price book entry (created, or its
-price updated, after the products are saved).
+price updated, after the products are saved). Invoices are Orders with Xero's
+status and amounts in custom fields (``connectors.salesforce.orders``);
+supplier bills are not sent.
 
 Records are upserted by ``Datashare_Id__c`` (the hub id) in sObject
 Collections of 200, so a batch sent again after a crash or a lost answer
@@ -18,22 +21,27 @@ from uuid import UUID
 
 from connectors.base.errors import ConnectorError
 from connectors.salesforce.client import SalesforceClient, SaveResult
-from connectors.salesforce.mapping import READERS, WRITERS, sale_price
+from connectors.salesforce.mapping import NO_BILLS, READERS, WRITERS, sale_price
+from connectors.salesforce.orders import push_orders
 from connectors.salesforce.streams import EXTERNAL_ID
-from datashare.model import CanonicalModel, Item, Organization
+from datashare.model import CanonicalModel, Invoice, Item, Organization
 from datashare.model.mapping import MappingError, Refs, WaitingForReference
 from datashare.sync.push import PushResult
 
 SUPPLIERS = "suppliers are not written to Salesforce (the CRM holds customers)"
 
-__all__ = ["SalesforceSink"]
+__all__ = ["NO_BILLS", "SUPPLIERS", "SalesforceSink"]
 
 
 class SnapshotView(t.Protocol):
-    """Each record as an app last held it, in canonical form."""
+    """What the sink reads from the hub: each record as an app last held it, in canonical form, and records."""
 
     def snapshots(self, entity: str, app: str, ids: t.Sequence[UUID]) -> dict[UUID, dict[str, t.Any]]:
         """Snapshots by hub id."""
+        ...
+
+    def records(self, entity: str, ids: t.Sequence[UUID]) -> dict[UUID, CanonicalModel]:
+        """Records by hub id."""
         ...
 
 
@@ -47,13 +55,20 @@ class SalesforceSink:
     hub: SnapshotView | None = None  # what Salesforce last held of each record, to skip writes that change nothing
 
     def push(self, entity: str, records: list[CanonicalModel], refs: Refs) -> list[PushResult]:
-        """Map each record, upsert the mappable ones, delete tombstones; results in the records' order."""
+        """Map each record, upsert the mappable ones, delete tombstones; results in the records' order.
+
+        Invoices are Orders, revised rather than deleted (``push_orders``).
+        """
         sobject, write = WRITERS[entity]
         results: dict[int, PushResult] = {}
         payloads: list[tuple[int, dict[str, t.Any]]] = []
         tombstones: list[tuple[int, str]] = []
         ids = [r.id for r in records if r.id is not None]
         last = self.hub.snapshots(entity, self.app, ids) if self.hub is not None else {}
+        if entity == "invoices":
+            invoices = [t.cast(Invoice, r) for r in records]
+            gone = self._gone_customers(invoices, refs)
+            return push_orders(self.client, invoices, refs, last, self.currency, gone=gone)
         for index, record in enumerate(records):
             assert record.id is not None
             remote = refs.remote_id(entity, record.id)
@@ -106,6 +121,18 @@ class SalesforceSink:
         if tombstones:
             results.update(self._delete(records, tombstones))
         return [results[i] for i in range(len(records))]
+
+    def _gone_customers(self, invoices: list[Invoice], refs: Refs) -> set[UUID]:
+        """The customers of ``invoices`` never written to Salesforce and deleted or archived since: never coming."""
+        absent = {
+            i.organization_id
+            for i in invoices
+            if i.organization_id is not None and refs.remote_id("organizations", i.organization_id) is None
+        }
+        if self.hub is None or not absent:
+            return set()
+        found = self.hub.records("organizations", sorted(absent, key=str))
+        return {hub_id for hub_id, org in found.items() if org.deleted_at is not None}
 
     @staticmethod
     def _holds(

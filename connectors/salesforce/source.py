@@ -18,8 +18,9 @@ def SalesforceSource(client: SalesforceClient, stream: SObject) -> CollectionSou
     """One Salesforce object read for its canonical entity.
 
     Product2 records come with their standard price book entry as
-    ``StandardPrice``; Orders with their lines as ``OrderItems`` (one more query
-    per page, by OrderId).
+    ``StandardPrice``; Orders with their lines as ``OrderItems`` and the id of
+    the product lines naming no item go on as ``StandInProductId`` (two more
+    queries per page).
     """
     if stream.entity is None:
         raise ValueError(f"Salesforce {stream.name} is a helper table, not a stream")
@@ -32,8 +33,7 @@ def SalesforceSource(client: SalesforceClient, stream: SObject) -> CollectionSou
                 prices = client.standard_prices(ids)
                 records = [{**r, "StandardPrice": prices.get(str(r["Id"]))} for r in records]
             elif stream.name == "Order" and records:
-                lines = client.order_items(ids)
-                records = [{**r, "OrderItems": lines.get(str(r["Id"]), [])} for r in records]
+                records = client.with_lines(records)
             yield SourcePage(records, page.cursor, deleted=page.deleted)
 
     def since(moment: datetime) -> str:

@@ -9,11 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "AMOUNT_DUE",
+    "AMOUNT_PAID",
     "AUDIT_FIELDS",
     "EXTERNAL_ID",
     "MODSTAMP",
     "SOBJECTS",
+    "STAND_IN_CODE",
     "STREAMS",
+    "XERO_STATUS",
     "SObject",
     "sobject_named",
     "stream_for",
@@ -21,6 +25,16 @@ __all__ = [
 
 EXTERNAL_ID = "Datashare_Id__c"
 """The external id field that holds the hub id: upserts by it create nothing twice."""
+
+# Custom fields the set-up adds to Order (a standard Order has no paid amount, and knows only Draft and
+# Activated): the status of its invoice in Xero (text), and what is paid and what is due on it (currency).
+XERO_STATUS = "Datashare_Status__c"
+AMOUNT_PAID = "Datashare_Amount_Paid__c"
+AMOUNT_DUE = "Datashare_Amount_Due__c"
+
+STAND_IN_CODE = "DATASHARE-NO-ITEM"
+"""The ProductCode of the connector's own product that order lines naming no item go on (an OrderItem needs a
+price book entry): never read as an item, and lines on it read back as lines without an item."""
 
 MODSTAMP = "SystemModstamp"
 """What incremental reads order and filter on (changes by the system too, unlike LastModifiedDate)."""
@@ -93,16 +107,32 @@ ORDER = SObject(
         "EffectiveDate",
         "OrderNumber",
         "TotalAmount",
+        "OrderReferenceNumber",
         "Description",
         "Pricebook2Id",
         *_address("Billing"),
+        XERO_STATUS,
+        AMOUNT_PAID,
+        AMOUNT_DUE,
     ),
     entity="invoices",
+    writable=True,  # Xero's invoices, with their status and what is paid, as Orders
 )
 ORDER_ITEM = SObject(
     "OrderItem",
-    ("Id", "OrderId", "Product2Id", "PricebookEntryId", "Quantity", "UnitPrice", "TotalPrice", "Description"),
+    (
+        "Id",
+        "OrderId",
+        "Product2Id",
+        "PricebookEntryId",
+        "Quantity",
+        "UnitPrice",
+        "TotalPrice",
+        "Description",
+        EXTERNAL_ID,
+    ),
     incremental=False,
+    writable=True,  # the lines of the Orders made for Xero's invoices
 )
 PRICEBOOK = SObject("Pricebook2", ("Id", "Name", "IsStandard", "IsActive"), incremental=False)
 PRICEBOOK_ENTRY = SObject(

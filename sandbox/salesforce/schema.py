@@ -130,6 +130,7 @@ OBJECTS: dict[str, SObject] = {
                 "Status": STRING,
                 "EffectiveDate": DATE,
                 "OrderNumber": STRING,
+                "OrderReferenceNumber": STRING,
                 "TotalAmount": NUMBER,
                 "Description": STRING,
                 **{f"Billing{p}": STRING for p in _ADDRESS},
@@ -151,6 +152,15 @@ OBJECTS: dict[str, SObject] = {
 }
 
 PREFIXES = {o.prefix: o.name for o in OBJECTS.values()}
+
+INSTALLED_FIELDS: dict[str, dict[str, str]] = {
+    "Order": {"Datashare_Status__c": STRING, "Datashare_Amount_Paid__c": NUMBER, "Datashare_Amount_Due__c": NUMBER},
+}
+"""Custom fields the org's admin adds for datashare besides the external id (on every object): on Order, the
+status its Xero invoice has (text) and what is paid and due on it (currency)."""
+
+DRAFT_STATUSES = frozenset({"Draft"})
+"""Order Status values in the Draft category (StatusCode); the others are Activated."""
 
 
 def object_named(name: str) -> SObject | None:

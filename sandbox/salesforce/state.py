@@ -1,4 +1,11 @@
-"""The org's records, tokens and API usage, and the writes with Salesforce's validation rules."""
+"""The org's records, tokens and API usage, and the writes with Salesforce's validation rules.
+
+Orders as Salesforce has them: inserted in the Draft category only; activated
+by a change of Status alone, and only with an order product; an activated
+order's products cannot be added or removed, it cannot be deleted, and its
+account stays. A user with Edit Activated Orders (the integration's user) may
+still change its other fields, and set it back to Draft.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +22,8 @@ from sandbox.salesforce.schema import (
     BOOL,
     DATE,
     DATETIME,
+    DRAFT_STATUSES,
+    INSTALLED_FIELDS,
     NUMBER,
     OBJECTS,
     READ_ONLY,
@@ -61,6 +70,8 @@ class SalesforceState:
     def __post_init__(self) -> None:
         for name in OBJECTS:
             self.custom_fields[name].setdefault(EXTERNAL_ID_FIELD, STRING)
+            for field_name, kind in INSTALLED_FIELDS.get(name, {}).items():
+                self.custom_fields[name].setdefault(field_name, kind)
 
     # --- time, tokens, limits ---------------------------------------------------------------
 
@@ -182,6 +193,15 @@ class SalesforceState:
                 400, "REQUIRED_FIELD_MISSING", f"Required fields are missing: [{', '.join(missing)}]", missing
             )
         self._check(kind, record)
+        if kind.name == "Order" and record["Status"] not in DRAFT_STATUSES:
+            raise SalesforceError(
+                400,
+                "FIELD_INTEGRITY_EXCEPTION",
+                "An order is created with a Draft status, then activated",
+                ["Status"],
+            )
+        if kind.name == "OrderItem":
+            self._order_unlocked(record["OrderId"])
         moment = at or self.now()
         self.serial += 1
         record_id = make_id(kind.prefix, self.serial)
@@ -206,6 +226,8 @@ class SalesforceState:
         if kind.name == "OrderItem" and "OrderId" in fields and fields["OrderId"] != record["OrderId"]:
             raise SalesforceError(400, "FIELD_INTEGRITY_EXCEPTION", "OrderId cannot be changed", ["OrderId"])
         self._check(kind, merged)
+        if kind.name == "Order":
+            self._order_change(record, fields)
         moment = at or self.now()
         record.update(fields)
         record.update(LastModifiedDate=moment, SystemModstamp=moment)
@@ -216,6 +238,10 @@ class SalesforceState:
         """Soft-delete a live record (children of an Order go with it)."""
         kind = self.sobject(sobject)
         record = self.get(kind.name, record_id)
+        if kind.name == "Order":
+            self._order_unlocked(record["Id"])
+        if kind.name == "OrderItem":
+            self._order_unlocked(record["OrderId"])
         moment = at or self.now()
         record.update(IsDeleted=True, SystemModstamp=moment)
         self.deleted[record["Id"]] = moment
@@ -228,6 +254,46 @@ class SalesforceState:
             self._total_order(record["OrderId"], moment)
 
     # --- rules ------------------------------------------------------------------------------
+
+    def _order_unlocked(self, order_id: str) -> None:
+        """ENTITY_IS_LOCKED unless the order is a draft: an activated order's products are fixed, and it stays."""
+        order = self.records["Order"].get(to_id18(str(order_id)))
+        if order is not None and order["Status"] not in DRAFT_STATUSES:
+            raise SalesforceError(
+                400,
+                "ENTITY_IS_LOCKED",
+                "Unable to modify activated or superseded Order: cannot delete Order, or add or remove Order Products",
+            )
+
+    def _order_change(self, order: Record, fields: Record) -> None:
+        """Salesforce's rules for changing an order.
+
+        Activating one is a change of Status alone, and needs an order product;
+        the account of an activated order stays (Salesforce: AccountId "can only
+        be updated when the order's StatusCode value is Draft").
+        """
+        draft = order["Status"] in DRAFT_STATUSES
+        if draft and fields.get("Status", order["Status"]) not in DRAFT_STATUSES:
+            others = [name for name, value in fields.items() if name != "Status" and value != order.get(name)]
+            if others:
+                raise SalesforceError(
+                    400,
+                    "FIELD_INTEGRITY_EXCEPTION",
+                    "Status is the only field you can update when activating an order",
+                    others,
+                )
+            if not any(item["OrderId"] == order["Id"] for item in self.rows("OrderItem")):
+                raise SalesforceError(
+                    400, "FIELD_INTEGRITY_EXCEPTION", "An order without order products can't be activated", ["Status"]
+                )
+        account = fields.get("AccountId")
+        if not draft and account is not None and to_id18(str(account)) != order["AccountId"]:
+            raise SalesforceError(
+                400,
+                "FIELD_INTEGRITY_EXCEPTION",
+                "The account of an activated order can't be changed",
+                ["AccountId"],
+            )
 
     def _coerce(self, kind: SObject, values: dict[str, Any]) -> Record:
         out: Record = {}

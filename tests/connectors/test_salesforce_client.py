@@ -353,7 +353,7 @@ def test_collections_give_one_result_per_record_in_calls_of_200() -> None:
     assert results[3].error == "REQUIRED_FIELD_MISSING: Required fields are missing: [Name] (Name)"
     assert all(r.success and r.created for i, r in enumerate(results) if i != 3)
     with pytest.raises(FatalError, match="read only"):
-        client.upsert("Order", [{EXTERNAL_ID: "x"}])
+        client.upsert("Pricebook2", [{EXTERNAL_ID: "x"}])
 
 
 def test_a_replayed_upsert_creates_nothing_twice() -> None:

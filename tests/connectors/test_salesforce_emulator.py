@@ -179,6 +179,9 @@ class _Snapshots:
     def snapshots(self, entity: str, app: str, ids: t.Sequence[UUID]) -> dict[UUID, dict[str, t.Any]]:
         return {i: self.held[i] for i in ids if i in self.held}
 
+    def records(self, entity: str, ids: t.Sequence[UUID]) -> dict[UUID, t.Any]:
+        return {}
+
 
 def test_a_record_linked_by_matching_is_updated_by_id_and_gets_the_external_id(
     org: tuple[SalesforceClient, MemoryTokenStore],

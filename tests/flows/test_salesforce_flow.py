@@ -1,15 +1,22 @@
-"""Xero ⇄ Salesforce through the hub, end to end over loopback on a real Prefect server (part of issue #7)."""
+"""Xero ⇄ Salesforce through the hub, end to end over loopback on a real Prefect server (issues #7 and #16).
+
+Back to Salesforce (issue #16): a Salesforce Order Xero marks paid shows
+Xero's status and amount paid on the same Order; a Xero invoice becomes an
+Order with its lines; a second run writes nothing; with invoices shared only
+towards the hub, no Order is written while the rest still is.
+"""
 
 from __future__ import annotations
 
 import typing as t
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from connectors.salesforce.mapping import STAND_IN_CODE
 from connectors.xero.streams import STREAMS as XERO_STREAMS
 from datashare.cli.demo import DEMO_ENVIRONMENT
 from datashare.config import load_config
@@ -147,3 +154,137 @@ def test_a_xero_items_sale_price_is_its_salesforce_standard_price_and_follows_ch
 
     assert _standard_price(org, ours[item["Code"]]["Id"]) == Decimal("99.5")
     assert _writes(crm_sales(tenant="sf-au", config=str(config))) == {}
+
+
+TENANT = "sf-au"
+DAY: date = SEEDED_AT.date()  # what the test's Xero documents are dated: never the day the test runs
+
+
+def _run(config: Path) -> list[dict[str, t.Any]]:
+    return list(crm_sales(tenant=TENANT, config=str(config)))
+
+
+def _xero_write(config: Path, stream: str, element: dict[str, t.Any]) -> dict[str, t.Any]:
+    [result] = xero_client(load_config(config).tenant(TENANT)).write(XERO_STREAMS[stream], [element])
+    assert result.ok, result.errors
+    return result.record
+
+
+def _xero_sale(config: Path, customer: str, code: str) -> dict[str, t.Any]:
+    """An AUTHORISED Xero invoice to a new customer: three of a new item at 40, and a delivery line naming no item."""
+    contact = _xero_write(config, "Contacts", {"Name": customer, "EmailAddress": "accounts@example.com"})
+    _xero_write(
+        config,
+        "Items",
+        {"Code": code, "Name": "Harbour lantern", "SalesDetails": {"UnitPrice": 40, "AccountCode": "200"}},
+    )
+    return _xero_write(
+        config,
+        "Invoices",
+        {
+            "Type": "ACCREC",
+            "Contact": {"ContactID": contact["ContactID"]},
+            "Date": DAY.isoformat(),
+            "DueDate": DAY.isoformat(),
+            "Status": "AUTHORISED",
+            "LineAmountTypes": "Exclusive",
+            "LineItems": [
+                {"ItemCode": code, "Quantity": 3, "UnitAmount": 40, "AccountCode": "200", "TaxType": "OUTPUT"},
+                {
+                    "Description": "Delivery",
+                    "Quantity": 1,
+                    "UnitAmount": 15.5,
+                    "AccountCode": "200",
+                    "TaxType": "OUTPUT",
+                },
+            ],
+        },
+    )
+
+
+def _share(config: Path, **share: str) -> None:
+    """The Salesforce link's ``share`` setting, written into the tenant config."""
+    text = config.read_text(encoding="utf-8")
+    wanted = ", ".join(f'{entity} = "{way}"' for entity, way in {"company": "off", **share}.items())
+    assert 'share = { company = "off" }' in text
+    config.write_text(text.replace('share = { company = "off" }', f"share = {{ {wanted} }}"), encoding="utf-8")
+    assert load_config(config).tenant(TENANT).apps["salesforce"].share == {"company": "off", **share}
+
+
+def _money(value: object) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def test_a_salesforce_order_xero_marks_paid_is_paid_in_salesforce_not_copied(sf_world: tuple[Sandbox, Path]) -> None:
+    sandbox, config = sf_world
+    org = sandbox.salesforce["au"]
+    _run(config)
+    order = next(o for o in org.rows("Order") if o["Status"] == "Activated" and not o["Datashare_Id__c"])
+    with Hub.open(load_config(config).tenant(TENANT).store_path()) as hub:
+        [(invoice_id,)] = hub.query(
+            "SELECT x.remote_id FROM id_map s JOIN id_map x ON x.hub_id = s.hub_id AND x.entity = s.entity "
+            "AND x.app = 'xero' WHERE s.app = 'salesforce' AND s.entity = 'invoices' AND s.remote_id = ?",
+            order["Id"],
+        )
+    in_xero = sandbox.xero.org_named("AU").table("Invoices")[invoice_id]
+    orders = len(org.rows("Order"))
+    _xero_write(
+        config,
+        "Payments",
+        {"Invoice": {"InvoiceID": invoice_id}, "Account": {"Code": "090"}, "Date": DAY.isoformat(),
+         "Amount": float(in_xero["AmountDue"])},
+    )  # fmt: skip
+
+    paid = _run(config)
+
+    assert _writes(paid) == {"salesforce/invoices": 1}
+    after = org.get("Order", order["Id"])
+    assert (after["Status"], after["Datashare_Status__c"]) == ("Activated", "PAID")
+    assert _money(after["Datashare_Amount_Paid__c"]) == _money(in_xero["Total"])
+    assert _money(after["Datashare_Amount_Due__c"]) == 0
+    assert len(org.rows("Order")) == orders  # the same Order, not a copy
+    assert _writes(_run(config)) == {}
+
+
+def test_a_xero_invoice_becomes_a_salesforce_order_with_its_lines_and_a_second_run_writes_nothing(
+    sf_world: tuple[Sandbox, Path],
+) -> None:
+    sandbox, config = sf_world
+    org = sandbox.salesforce["au"]
+    sale = _xero_sale(config, "Back To Salesforce Pty Ltd", "SFBACK-1")
+    total = sandbox.xero.org_named("AU").table("Invoices")[sale["InvoiceID"]]["Total"]
+
+    first = _run(config)
+
+    assert _writes(first)["salesforce/invoices"] > 0
+    [order] = [o for o in org.rows("Order") if o["OrderReferenceNumber"] == sale["InvoiceNumber"]]
+    [account] = [a for a in org.rows("Account") if a["Name"] == "Back To Salesforce Pty Ltd"]
+    assert (order["AccountId"], order["EffectiveDate"], order["Status"]) == (account["Id"], DAY, "Activated")
+    assert order["Datashare_Status__c"] == "AUTHORISED"
+    assert (_money(order["Datashare_Amount_Paid__c"]), _money(order["Datashare_Amount_Due__c"])) == (0, _money(total))
+    products = {p["Id"]: p["ProductCode"] for p in org.rows("Product2")}
+    lines = [i for i in org.rows("OrderItem") if i["OrderId"] == order["Id"]]
+    assert [(products[i["Product2Id"]], i["Quantity"], i["UnitPrice"], i["Description"]) for i in lines] == [
+        ("SFBACK-1", 3.0, 40.0, "Harbour lantern"),
+        (STAND_IN_CODE, 1.0, 15.5, "Delivery"),  # no item in Xero: on the stand-in product
+    ]
+    assert _money(order["TotalAmount"]) == Decimal("135.50")  # Salesforce's total is before tax
+    assert _writes(_run(config)) == {}
+
+
+def test_with_invoices_shared_only_towards_the_hub_no_order_is_written_while_the_rest_is(
+    sf_world: tuple[Sandbox, Path],
+) -> None:
+    sandbox, config = sf_world
+    org = sandbox.salesforce["au"]
+    _share(config, invoices="app_to_hub")
+    _xero_sale(config, "One Way Invoices Pty Ltd", "ONEWAY-1")
+
+    rows = _run(config)
+
+    pushes = {r["entity"] for r in rows if (r["app"], r["stream"]) == ("salesforce", "push")}
+    assert "invoices" not in pushes
+    assert not [o for o in org.rows("Order") if o["Datashare_Id__c"]]  # no Order written at all
+    assert [a for a in org.rows("Account") if a["Name"] == "One Way Invoices Pty Ltd"]  # the rest still is
+    assert [p for p in org.rows("Product2") if p["ProductCode"] == "ONEWAY-1"]
+    assert any(r["entity"] == "invoices" and r["app"] == "salesforce" and r["read"] for r in rows)  # still read

@@ -95,7 +95,10 @@ def test_order_with_items_totals():
         assert got_order["OrderNumber"] == "00000001"
         assert got_order["EffectiveDate"] == "2026-01-01"
         assert sf.http.patch(f"{API}/sobjects/Order/{order}", json={"Status": "Activated"}).status_code == 204
-        sf.http.delete(f"{API}/sobjects/OrderItem/{item}")
+        locked = sf.http.delete(f"{API}/sobjects/OrderItem/{item}")
+        assert locked.json()[0]["errorCode"] == "ENTITY_IS_LOCKED"
+        assert sf.http.patch(f"{API}/sobjects/Order/{order}", json={"Status": "Draft"}).status_code == 204
+        assert sf.http.delete(f"{API}/sobjects/OrderItem/{item}").status_code == 204
         assert sf.state.get("Order", order)["TotalAmount"] == 0
 
 
