@@ -92,6 +92,25 @@ def _customer(config: Path, name: str) -> str:
     return str(created["ContactID"])
 
 
+def _item(config: Path, code: str, name: str, price: float, tax: str = "OUTPUT") -> dict[str, t.Any]:
+    """An untracked item for sale in Xero, through its API."""
+    details = {"UnitPrice": price, "AccountCode": "200", "TaxType": tax}
+    return _xero_write(config, "Items", {"Code": code, "Name": name, "SalesDetails": details})
+
+
+def _sale(config: Path, contact: str, lines: list[dict[str, t.Any]], **more: t.Any) -> dict[str, t.Any]:
+    """An AUTHORISED customer invoice in Xero, dated the machine's today, through its API."""
+    today = date.today().isoformat()
+    head = {
+        "Type": "ACCREC",
+        "Contact": {"ContactID": contact},
+        "Date": today,
+        "DueDate": today,
+        "Status": "AUTHORISED",
+    }
+    return _xero_write(config, "Invoices", {**head, **more, "LineItems": lines})
+
+
 def _share(config: Path, **share: str) -> None:
     """The vTiger link's ``share`` setting, written into the tenant config."""
     text = config.read_text(encoding="utf-8")
@@ -100,7 +119,9 @@ def _share(config: Path, **share: str) -> None:
     head, _, tail = text.partition(marker)
     assert tail, "the tenant links vTiger"
     block, _, rest = tail.partition("\n\n")
-    block = re.sub(r"^share = \{.*\}$", f"share = {{ {wanted} }}", block, count=1, flags=re.MULTILINE)
+    line = f"share = {{ {wanted} }}"
+    block, found = re.subn(r"^share = \{.*\}$", line, block, count=1, flags=re.MULTILINE)
+    block = block if found else f"{block}\n{line}"
     tail = f"{block}\n\n{rest}" if rest else block
     config.write_text(head + marker + tail, encoding="utf-8")
     assert load_config(config).tenant(TENANT).apps["vtiger"].share == {"company": "off", **share}
@@ -118,36 +139,13 @@ def test_a_xero_invoice_reaches_vtiger_with_items_status_and_amounts_and_then_it
     _run(config)
     crm, book = _crm(sandbox), _book(sandbox)
     contact = _customer(config, "Back To The CRM Pty Ltd")
-    _xero_write(
+    _item(config, "BACK-1", "Harbour lantern", 40)
+    delivery = {"Description": "Delivery", "Quantity": 1, "UnitAmount": 15.5, "AccountCode": "200", "TaxType": "OUTPUT"}
+    invoice = _sale(
         config,
-        "Items",
-        {
-            "Code": "BACK-1",
-            "Name": "Harbour lantern",
-            "SalesDetails": {"UnitPrice": 40, "AccountCode": "200", "TaxType": "OUTPUT"},
-        },
-    )
-    invoice = _xero_write(
-        config,
-        "Invoices",
-        {
-            "Type": "ACCREC",
-            "Contact": {"ContactID": contact},
-            "Date": date.today().isoformat(),
-            "DueDate": date.today().isoformat(),
-            "Status": "AUTHORISED",
-            "LineAmountTypes": "Exclusive",
-            "LineItems": [
-                {"ItemCode": "BACK-1", "Quantity": 3, "UnitAmount": 40, "TaxType": "OUTPUT"},
-                {
-                    "Description": "Delivery",
-                    "Quantity": 1,
-                    "UnitAmount": 15.5,
-                    "AccountCode": "200",
-                    "TaxType": "OUTPUT",
-                },
-            ],
-        },
+        contact,
+        [{"ItemCode": "BACK-1", "Quantity": 3, "UnitAmount": 40, "TaxType": "OUTPUT"}, delivery],
+        LineAmountTypes="Exclusive",
     )
     number = str(invoice["InvoiceNumber"])
 
@@ -249,15 +247,7 @@ def test_xero_items_reach_vtiger_with_price_tax_and_stock_and_a_stock_change_fol
         "TaxRates",
         {"Name": "Luxury goods", "TaxComponents": [{"Name": "Luxury", "Rate": 15}], "ReportTaxType": "OUTPUT"},
     )
-    _xero_write(
-        config,
-        "Items",
-        {
-            "Code": "LUX-1",
-            "Name": "Gold compass",
-            "SalesDetails": {"UnitPrice": 310, "AccountCode": "200", "TaxType": luxury["TaxType"]},
-        },
-    )
+    _item(config, "LUX-1", "Gold compass", 310, tax=luxury["TaxType"])
 
     _settled(config)
 
@@ -280,18 +270,7 @@ def test_xero_items_reach_vtiger_with_price_tax_and_stock_and_a_stock_change_fol
 
     before = on_hand(item_id)
     contact = _customer(config, "Stock Mover Pty Ltd")
-    sale = _xero_write(
-        config,
-        "Invoices",
-        {
-            "Type": "ACCREC",
-            "Contact": {"ContactID": contact},
-            "Date": date.today().isoformat(),
-            "DueDate": date.today().isoformat(),
-            "Status": "AUTHORISED",
-            "LineItems": [{"ItemCode": code, "Quantity": 2, "AccountCode": "200", "TaxType": "OUTPUT"}],
-        },
-    )
+    sale = _sale(config, contact, [{"ItemCode": code, "Quantity": 2, "AccountCode": "200", "TaxType": "OUTPUT"}])
     _xero_write(config, "Items", {"ItemID": item_id, "Code": code, "SalesDetails": {"UnitPrice": 99.5}})
     assert on_hand(item_id) == before - 2
 
@@ -345,26 +324,9 @@ def test_an_entity_shared_only_towards_the_hub_is_not_written_to_vtiger_while_th
     _settled(config)
     name = f"One Way {entity.title()} Pty Ltd"
     contact = _customer(config, name)
-    _xero_write(
-        config,
-        "Items",
-        {
-            "Code": "ONEWAY-1",
-            "Name": "One way item",
-            "SalesDetails": {"UnitPrice": 12, "AccountCode": "200", "TaxType": "OUTPUT"},
-        },
-    )
-    invoice = _xero_write(
-        config,
-        "Invoices",
-        {
-            "Type": "ACCREC",
-            "Contact": {"ContactID": contact},
-            "Date": date.today().isoformat(),
-            "DueDate": date.today().isoformat(),
-            "Status": "AUTHORISED",
-            "LineItems": [{"ItemCode": "ONEWAY-1", "Quantity": 1, "AccountCode": "200", "TaxType": "OUTPUT"}],
-        },
+    _item(config, "ONEWAY-1", "One way item", 12)
+    invoice = _sale(
+        config, contact, [{"ItemCode": "ONEWAY-1", "Quantity": 1, "AccountCode": "200", "TaxType": "OUTPUT"}]
     )
 
     rows = _run(config)
