@@ -20,6 +20,8 @@ class AppInfo:
     carries: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
+_SHOP_ITEM = ("code", "type", "sale_price", "is_inventoried", "quantity_on_hand")
+
 APPS: dict[str, AppInfo] = {
     app.name: app
     for app in (
@@ -65,9 +67,10 @@ APPS: dict[str, AppInfo] = {
                 "items": ("code", "reference", "name", "description", "status", "sale_price"),
             },
         ),
-        AppInfo("shopify", "Shopify", ("access_token",)),
-        AppInfo("magento", "Magento 2", ("access_token",)),
-        AppInfo("neto", "Neto", ("api_key",)),
+        # A shop's product takes an item's price and, where Xero keeps the stock, its count: nothing else.
+        AppInfo("shopify", "Shopify", ("access_token",), carries={"items": _SHOP_ITEM}),
+        AppInfo("magento", "Magento 2", ("access_token",), carries={"items": _SHOP_ITEM}),
+        AppInfo("neto", "Neto", ("api_key",), carries={"items": _SHOP_ITEM}),
         AppInfo("deputy", "Deputy", ("access_token",)),
     )
 }

@@ -81,7 +81,11 @@ class Share(StrEnum):
 
 
 class StockKeeper(StrEnum):
-    """Which app keeps the count of an item's stock on hand, for a linked app that holds one (vTiger's Qty In Stock).
+    """Which app keeps the count of an item's stock on hand, for a linked app that holds one.
+
+    The apps that hold one: vTiger (a product's Qty In Stock) and the shops
+    (Shopify's "available" at the primary location, a Magento stock item's
+    qty, a Neto item's first warehouse).
 
     ``xero`` (the default): Xero is the inventory app for the items it tracks
     (the product spec: "you use Xero as your main inventory tracking
@@ -91,7 +95,7 @@ class StockKeeper(StrEnum):
     its own when it saves an invoice). Items Xero does not track keep the
     app's count, untouched.
     ``app``: the app keeps its own stock. Xero's quantity is never written to
-    it, and its count is read into the hub.
+    it; vTiger's count is read into the hub (a shop's is not read at all).
     """
 
     XERO = "xero"

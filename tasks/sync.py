@@ -20,15 +20,15 @@ from connectors.base.shop import ShopSettings
 from connectors.deputy import STREAMS as DEPUTY_STREAMS
 from connectors.deputy import DeputySource, deputy_mapper
 from connectors.magento import STREAMS as MAGENTO_STREAMS
-from connectors.magento import MagentoSource, magento_mapper
+from connectors.magento import MagentoSink, MagentoSource, magento_mapper
 from connectors.neto import STREAMS as NETO_STREAMS
-from connectors.neto import NetoSource, neto_mapper
+from connectors.neto import NetoSink, NetoSource, neto_mapper
 from connectors.neto.source import SITE_TZ as NETO_SITE_TZ
 from connectors.salesforce import STREAMS as SALESFORCE_STREAMS
 from connectors.salesforce import SalesforceSink, SalesforceSource, salesforce_mapper
 from connectors.salesforce.streams import sobject_named
 from connectors.shopify import STREAMS as SHOPIFY_STREAMS
-from connectors.shopify import ShopifySource, shopify_mapper
+from connectors.shopify import ShopifySink, ShopifySource, shopify_mapper
 from connectors.vtiger import make_mapper
 from connectors.vtiger.sink import VtigerSink
 from connectors.vtiger.source import VtigerSource
@@ -68,10 +68,14 @@ PUSHES: dict[str, tuple[str, ...]] = {
         "payments",
         "time_sheets",
     ),
+    # The shops take Xero's items (price, and stock where Xero keeps it) on the products they sell.
+    "shopify": ("items",),
+    "magento": ("items",),
+    "neto": ("items",),
 }
 
 SHOP_PREFIXES: dict[str, str] = {"shopify": "SHOP-", "magento": "MAG-", "neto": "NETO-"}
-"""What goes before a shop's order number to make its Xero invoice number (shops are read only)."""
+"""What goes before a shop's order number to make its Xero invoice number."""
 
 Batch = tuple[str, str]
 """An (app, collection) pair: what one task run pulls."""
@@ -226,4 +230,12 @@ def sink_for(tenant: Tenant, app: str, hub: Hub) -> Sink:
     if app == "salesforce":
         currency = str(xero_client(tenant).organisation()["BaseCurrency"])
         return SalesforceSink(salesforce_client(tenant), currency=currency, hub=hub)
+    if app in SHOP_PREFIXES:
+        # Xero keeps the count unless the tenant chose the shop as its inventory app.
+        keeps = tenant.apps[app].stock == StockKeeper.XERO
+        if app == "shopify":
+            return ShopifySink(shopify_client(tenant), xero_keeps_stock=keeps, hub=hub)
+        if app == "magento":
+            return MagentoSink(magento_client(tenant), xero_keeps_stock=keeps, hub=hub)
+        return NetoSink(neto_client(tenant), xero_keeps_stock=keeps, hub=hub)
     return XeroSink(xero_client(tenant), hub)

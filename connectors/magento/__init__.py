@@ -1,4 +1,4 @@
-"""The Magento 2 / Adobe Commerce connector (a shop): customers, products, orders and credit memos, read only.
+"""The Magento 2 / Adobe Commerce connector (a shop): customers, products, orders and credit memos read; Xero items' prices and stock written.
 
 - ``client``: ``MagentoClient`` (an integration token, or an admin user whose
   four-hour tokens it renews; ``searchCriteria`` paging; incremental reads
@@ -9,7 +9,10 @@
 - ``mapping``/``documents``/``mapper``: pure functions Magento -> canonical
   (customer -> ``Organization`` + ``Person``, product -> ``Item``, order ->
   tax codes + ``Invoice`` + a ``Payment`` per paid invoice, credit memo ->
-  ``CreditNote`` allocated to the order's invoice), ``magento_mapper``.
+  ``CreditNote`` allocated to the order's invoice), ``magento_mapper``;
+- ``sink``: ``MagentoSink``, Xero items to the products with their SKU
+  (price, and the stock item's qty where Xero keeps the stock; products are
+  never made: see ``connectors.base.shop_items``).
 
 It is written against Magento's documented REST API; the sandbox in
 ``sandbox/magento`` emulates it for tests and the demo.
@@ -23,6 +26,7 @@ from connectors.magento.errors import check_response, magento_message
 from connectors.magento.mapper import magento_mapper
 from connectors.magento.mapping import customer_to_canonical, product_to_canonical
 from connectors.magento.paging import KeysetPaginator, ReadCursor, magento_time, parse_magento_time
+from connectors.magento.sink import MagentoSink
 from connectors.magento.source import MagentoSource
 from connectors.magento.streams import MAX_PAGE_SIZE, STREAMS, MagentoStream, rest_prefix
 
@@ -36,6 +40,7 @@ __all__ = [
     "MagentoAdminAuth",
     "MagentoClient",
     "MagentoPage",
+    "MagentoSink",
     "MagentoSource",
     "MagentoStream",
     "MagentoToken",

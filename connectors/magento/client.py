@@ -5,7 +5,8 @@ the base URL comes from the tenant config only) through the shared
 ``RestClient``: errors classified once (401 fatal, 429 and 5xx retried with
 ``Retry-After`` honoured, by one ``RetryPolicy``), redirects refused, the one
 paging loop. Magento sends no rate-limit headers, so there is nothing to pace
-by; a ``Pacer`` can still be given. Magento is read only for this connector.
+by; a ``Pacer`` can still be given. The only writes are ``put`` (a product's
+price, its stock item: see ``sink``).
 
 Incremental reads (``read``) page with ``KeysetPaginator``; each page's
 records come with the cursor to store once they are. Two streams carry what
@@ -136,6 +137,10 @@ class MagentoClient(OnRestClient):
     def get(self, *parts: str) -> t.Any:
         """``GET`` one resource (``get("orders", "5")``, ``get("products", sku)``) and return its JSON."""
         return self.rest.request("GET", self.path(*parts)).json()
+
+    def put(self, *parts: str, body: t.Any) -> t.Any:
+        """``PUT`` one resource (``put("products", sku, body={"product": {...}})``) and return its JSON answer."""
+        return self.rest.request("PUT", self.path(*parts), json=body).json()
 
     def search(
         self, path: str, groups: Sequence[Sequence[Filter]] = (), sort: Sequence[tuple[str, str]] = ()

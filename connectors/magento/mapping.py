@@ -1,4 +1,4 @@
-"""Pure mapping of Magento customers and products to the canonical model (Magento is read only for us).
+"""Pure mapping of Magento customers and products to the canonical model (what Magento gets back is ``sink``'s).
 
 * **Customers** become an ``Organization`` (named after the billing
   address's company, or the person) and its primary ``Person``, both known by

@@ -1,7 +1,7 @@
 """What the Magento connector reads, declared as data: one entry per list endpoint.
 
-Magento is read only for us: customers, products, orders and credit memos
-come from it, nothing is written back.
+Customers, products, orders and credit memos come from Magento; what is
+written to it (items' prices and stock) is ``sink``'s.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The Neto (Maropost) connector (e-commerce): customers, items, orders and RMAs, read only.
+"""The Neto (Maropost) connector (e-commerce): customers, items, orders and RMAs read; Xero items' prices and stock written.
 
 - ``client``: ``NetoClient`` (``NETOAPI_KEY``/``NETOAPI_USERNAME`` headers,
   one ``POST /do/WS/NetoAPI`` per call with the action in ``NETOAPI_ACTION``,
@@ -10,7 +10,10 @@
 - ``source``: ``NetoSource``, a stream as an extract source;
 - ``mapping``/``mapper``: pure functions Neto -> canonical (customers ->
   organizations + people, items -> items by SKU, orders -> invoices with tax
-  codes and payments, RMAs -> credit notes).
+  codes and payments, RMAs -> credit notes);
+- ``sink``: ``NetoSink``, Xero items to the Neto items with their SKU
+  (``DefaultPrice``, and the first warehouse's quantity where Xero keeps the
+  stock; items are never added: see ``connectors.base.shop_items``).
 
 It is written against Neto's documented API; the sandbox in
 ``sandbox/neto`` emulates it for tests and the demo.
@@ -27,6 +30,7 @@ from connectors.neto.mapping import (
     rma_to_canonical,
 )
 from connectors.neto.paging import UpdatedPaginator
+from connectors.neto.sink import NetoSink
 from connectors.neto.source import SITE_TZ, NetoSource
 from connectors.neto.streams import PAGE_SIZE, STREAMS, NetoStream
 
@@ -41,6 +45,7 @@ __all__ = [
     "NetoCursor",
     "NetoKey",
     "NetoPage",
+    "NetoSink",
     "NetoSource",
     "NetoStream",
     "UpdatedPaginator",

@@ -6,8 +6,8 @@ tenant config only) with the action in ``NETOAPI_ACTION``, through the shared
 failures retried by one ``RetryPolicy`` (a 429 waits the minute Neto shuts a
 key out for, then the same page is asked again), a ``WindowPacer`` keeping
 under 500 calls a minute, redirects refused, the one paging loop. JSON is
-always asked for (``Accept: application/json``). Neto is read only for this
-connector.
+always asked for (``Accept: application/json``). The only write is
+``update`` (``UpdateItem``: prices and warehouse stock, see ``sink``).
 """
 
 from __future__ import annotations
@@ -145,9 +145,20 @@ class NetoClient(OnRestClient):
         self.overlap = overlap
 
     def call(self, action: str, body: dict[str, t.Any]) -> dict[str, t.Any]:
-        """One checked Get call (``{"Filter": {...}}``); the answer's envelope. Only Gets: the connector never writes."""
+        """One checked Get call (``{"Filter": {...}}``); the answer's envelope. Writes go through ``update``."""
         if not (action.isalnum() and action.startswith("Get")):
-            raise ValueError(f"not a Neto Get action: {action!r} (this connector is read only)")
+            raise ValueError(f"not a Neto Get action: {action!r} (writes go through update)")
+        response = self.rest.request("POST", API_PATH, json=body, headers={"NETOAPI_ACTION": action})
+        return t.cast(dict[str, t.Any], response.json())
+
+    def update(self, action: str, body: dict[str, t.Any]) -> dict[str, t.Any]:
+        """One checked Update call (``UpdateItem``: ``{"Item": [{...}, ...]}``); the answer's envelope.
+
+        Neto writes the records one by one and stops at the first it refuses
+        (``Ack: Error``, raised here): the ones before it stay written.
+        """
+        if not (action.isalnum() and action.startswith("Update")):
+            raise ValueError(f"not a Neto Update action: {action!r}")
         response = self.rest.request("POST", API_PATH, json=body, headers={"NETOAPI_ACTION": action})
         return t.cast(dict[str, t.Any], response.json())
 

@@ -1,4 +1,4 @@
-"""Pure mapping from Neto's records to the canonical model (Neto is read only for us).
+"""Pure mapping from Neto's records to the canonical model (what Neto gets back is ``sink``'s).
 
 Conventions
 -----------

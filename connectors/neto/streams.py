@@ -1,7 +1,7 @@
 """What the Neto connector reads, declared as data: one Get action per stream and the fields it asks for.
 
-Neto is read only for us: customers, items, orders and RMAs come from it,
-nothing is written back. Every Get needs an ``OutputSelector``; the lists
+Customers, items, orders and RMAs come from Neto; what is written to it
+(items' prices and stock) is ``sink``'s. Every Get needs an ``OutputSelector``; the lists
 below are the fields the mapping uses.
 """
 

@@ -6,8 +6,8 @@ classified once (``throttle.graphql_check``: HTTP 429 with ``Retry-After``
 and GraphQL ``THROTTLED`` are rate limits, 5xx and timeouts transient, 401
 fatal), one retry policy that waits as the API says and asks for the same
 page again (a page is never dropped), a ``CostPacer`` that waits before a
-query the cost bucket cannot pay for yet, the one paging loop. Shopify is
-read only for this connector.
+query the cost bucket cannot pay for yet, the one paging loop. ``graphql``
+also runs the mutations ``sink`` sends (prices and stock counts).
 
 A read (``read``) pages one stream's connection sorted by ``UPDATED_AT``
 from a stored cursor (``ReadState``) and completes nested connections that

@@ -1,4 +1,4 @@
-"""Pure mapping from Shopify's GraphQL nodes to the canonical model (Shopify is read only for us).
+"""Pure mapping from Shopify's GraphQL nodes to the canonical model (what the shop gets back is ``sink``'s).
 
 ``customer_to_canonical``, ``product_to_canonical`` and
 ``order_to_canonical`` take one node as the connector's queries return it

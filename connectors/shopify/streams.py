@@ -6,7 +6,7 @@ filtered by ``updated_at:>='...'`` for incremental reads. Page sizes keep a
 page's requested cost under the 1000-point bucket Shopify gives a single
 query. Nested connections a node may overflow (an order's line items, a
 product's variants) are named so the client reads the rest of them by id.
-Shopify is read only for us: nothing is written to the shop.
+What is written (items' prices and stock) is ``sink``'s.
 """
 
 from __future__ import annotations

@@ -8,7 +8,10 @@ one, Magento's quirk); customers, products (configurable ones with simple
 children), orders (a configurable line gives a parent and a child item),
 invoices (of all the order or of some of its items: capture takes each
 one's total, so an order is paid in parts, ``total_paid``/``total_due``
-following) and credit memos; Magento's
+following) and credit memos; a product's price (``PUT products/{sku}``) and
+its stock item (``PUT products/{sku}/stockItems/{itemId}``: ``qty``,
+``is_in_stock``; the single-source stock, no MSI); the store's currency
+(``GET directory/currency``); Magento's
 ``{"message", "parameters"}`` errors; UTC ``YYYY-MM-DD HH:MM:SS`` stamps
 that move on every write; faults on demand. Magento has no rate-limit
 headers, so neither has the emulator; its optional input limits (page size

@@ -5,6 +5,8 @@
     POST /rest/V1/integration/admin/token      {"username","password"} -> "token" (four hours)
     GET  customers/search?searchCriteria...     GET customers/{id}   POST customers   PUT customers/{id}
     GET  products?searchCriteria...             GET products/{sku}   POST products    PUT products/{sku}
+    PUT  products/{sku}/stockItems/{itemId}     {"stockItem": {"qty", "is_in_stock"}} -> the stock item's id
+    GET  directory/currency                     the store's base and display currency (anonymous)
     GET  orders?searchCriteria...               GET orders/{id}      POST orders/{id}/cancel
     GET  invoices?searchCriteria...             GET invoices/{id}    POST order/{orderId}/invoice {"capture":true,"items":[...]}
     GET  creditmemos?searchCriteria...          GET creditmemo/{id}  POST order/{orderId}/refund
@@ -45,6 +47,7 @@ _ROUTES: list[tuple[str, re.Pattern[str], Handler, str | None]] = [
     (m, re.compile(p), h, r)
     for m, p, h, r in (
         ("POST", r"integration/admin/token", h.admin_token, None),
+        ("GET", r"directory/currency", h.currency, None),
         ("GET", r"customers/search", h.lister("customers"), "Magento_Customer::customer"),
         ("GET", r"customers/(\w+)", h.reader("customers", "customerId"), "Magento_Customer::customer"),
         ("POST", r"customers", h.create_customer, "Magento_Customer::manage"),
@@ -64,12 +67,18 @@ _ROUTES: list[tuple[str, re.Pattern[str], Handler, str | None]] = [
 ]
 
 
+_STOCK_ITEM = re.compile(r"products/(.+)/stockItems/([^/]+)")
+
+
 def _route(method: str, path: str) -> tuple[Handler, list[str], str | None]:
     for verb, pattern, handler, resource in _ROUTES:
         found = pattern.fullmatch(path)
         if found and verb == method:
             return handler, list(found.groups()), resource
     # Product SKUs may hold almost anything, so they are matched last and whole.
+    stock = _STOCK_ITEM.fullmatch(path)
+    if stock and method == "PUT":
+        return h.update_stock_item, [stock[1], stock[2]], "Magento_CatalogInventory::cataloginventory"
     if path.startswith("products/") and len(path) > len("products/"):
         sku = path[len("products/") :]
         if method == "GET":

@@ -28,6 +28,7 @@ __all__ = [
     "cancel_order",
     "create_customer",
     "create_product",
+    "currency",
     "invoice_order",
     "json_body",
     "lister",
@@ -37,6 +38,7 @@ __all__ = [
     "refund_order",
     "update_customer",
     "update_product",
+    "update_stock_item",
     "wrapped_body",
 ]
 
@@ -169,6 +171,37 @@ async def update_product(request: Request, state: MagentoState, args: list[str])
     fields = await wrapped_body(request, "product")
     changes = {k: v for k, v in fields.items() if k in ("name", "price", "status", "visibility", "weight")}
     return wire(state.edit_product(args[0], **changes))
+
+
+async def update_stock_item(request: Request, state: MagentoState, args: list[str]) -> Any:
+    """``PUT products/{sku}/stockItems/{itemId}``: set the product's ``qty`` and ``is_in_stock``; the item's id.
+
+    As Magento's stock registry does, the product is found by its SKU (the
+    item id in the path is not checked against it).
+    """
+    fields = await wrapped_body(request, "stockItem")
+    changes: dict[str, Any] = {}
+    if "qty" in fields:
+        try:
+            changes["qty"] = Decimal(str(fields["qty"]))
+        except ArithmeticError:
+            raise MagentoError(400, 'The "%1" value\'s type is invalid.', ["qty"]) from None
+    for name in ("is_in_stock", "manage_stock"):
+        if name in fields:
+            changes[name] = bool(fields[name])
+    return state.set_stock(args[0], **changes)["item_id"]
+
+
+async def currency(request: Request, state: MagentoState, _: list[str]) -> Any:
+    """``GET directory/currency``: the store's one currency as base and display currency."""
+    return {
+        "base_currency_code": state.currency,
+        "base_currency_symbol": "$" if state.currency in ("AUD", "USD", "NZD", "CAD") else state.currency,
+        "default_display_currency_code": state.currency,
+        "default_display_currency_symbol": "$" if state.currency in ("AUD", "USD", "NZD", "CAD") else state.currency,
+        "available_currency_codes": [state.currency],
+        "exchange_rates": [{"currency_to": state.currency, "rate": 1}],
+    }
 
 
 async def cancel_order(request: Request, state: MagentoState, args: list[str]) -> Any:

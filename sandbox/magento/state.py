@@ -350,6 +350,22 @@ class MagentoState:
             product["updated_at"] = self.now_stamp()
             return product
 
+    def set_stock(self, sku: str, **fields: Any) -> dict[str, Any]:
+        """Change a product's stock item (``qty``, ``is_in_stock``, ``manage_stock``); returns the stock item.
+
+        Saving a stock item does not touch the product's ``updated_at`` (Magento keeps stock apart).
+        """
+        with self.lock:
+            product = self.find_product(sku)
+            if product is None:
+                raise MagentoError(404, 'The Product with the "%1" SKU doesn\'t exist.', [sku])
+            stock: dict[str, Any] = product["extension_attributes"]["stock_item"]
+            for name, value in fields.items():
+                if name not in ("qty", "is_in_stock", "manage_stock"):
+                    raise MagentoError(400, '"%fieldName" is not a stock item field.', {"fieldName": name})
+                stock[name] = value
+            return stock
+
     def tax_percent(self, product: Mapping[str, Any]) -> Decimal:
         """The tax rate a product's tax class carries in this store."""
         for attribute in product.get("custom_attributes", []):

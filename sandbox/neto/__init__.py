@@ -12,8 +12,9 @@ deposit, a part payment, the balance: ``DatePaid`` set once they cover
 otherwise), 500 calls a minute per key then HTTP 429 and nothing for a
 minute, and faults on demand.
 
-Emulated: GetCustomer/AddCustomer/UpdateCustomer, GetItem/AddItem/UpdateItem,
-GetOrder/UpdateOrder, GetPayment, GetRma. Assumptions (Neto does not document
+Emulated: GetCustomer/AddCustomer/UpdateCustomer, GetItem/AddItem/UpdateItem
+(with ``WarehouseQuantity`` per warehouse: set, increment, decrement),
+GetOrder/UpdateOrder, GetPayment, GetRma, GetCurrencySettings. Assumptions (Neto does not document
 them): the order of Get results (by DateUpdated, then id), the largest Limit
 (1000), the wording of messages, the RMA's fields (``RmaID``, ``OrderID``,
 ``Username``, ``RmaStatus``, ``DateIssued``, ``DateUpdated``, ``TaxInclusive``,

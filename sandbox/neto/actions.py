@@ -15,7 +15,14 @@ largest ``Limit`` is 1000.
 
 Add and Update actions take ``{"Customer"|"Item"|"Order": [{...}]}`` and echo
 the keys of what they wrote (``{"Item": {"InventoryID", "SKU"}}``), one
-object for one record and a list for several.
+object for one record and a list for several. ``UpdateItem`` also takes
+``WarehouseQuantity`` (one ``{WarehouseID, Quantity, Action}`` or a list;
+``Action`` is ``increment``, ``decrement`` or ``set``, the default here:
+Neto documents none; Neto's own example writes ``Set``, so case does not
+matter), with a whole ``Quantity``.
+
+``GetCurrencySettings`` takes an empty body and answers the site's
+``CurrencySettings`` (``DEFAULTCOUNTRY``, ``DEFAULTCURRENCY``, ``GST_AMT``).
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from sandbox.neto.errors import NetoError
 from sandbox.neto.state import NetoState
 from sandbox.neto.values import parse_date, parse_money
 
-__all__ = ["GETS", "MAX_LIMIT", "WRITES", "GetAction", "run_get", "run_write"]
+__all__ = ["GETS", "MAX_LIMIT", "WRITES", "GetAction", "currency_settings", "run_get", "run_write"]
 
 MAX_LIMIT = 1000
 
@@ -267,11 +274,29 @@ def _add_item(state: NetoState, row: dict[str, Any]) -> dict[str, str]:
     return {"InventoryID": record["InventoryID"], "SKU": record["SKU"]}
 
 
+def _stock_rows(value: Any) -> list[tuple[str, int, str]]:
+    rows = value if isinstance(value, list) else [value]
+    found: list[tuple[str, int, str]] = []
+    for row in rows:
+        if not isinstance(row, dict) or "WarehouseID" not in row or "Quantity" not in row:
+            raise NetoError("Invalid WarehouseQuantity", "WarehouseQuantity needs a WarehouseID and a Quantity")
+        quantity = str(row["Quantity"]).strip()
+        if not quantity.lstrip("-").isdigit():
+            raise NetoError("Invalid Quantity", f"WarehouseQuantity Quantity must be a whole number, not {quantity!r}")
+        found.append((str(row["WarehouseID"]).strip(), int(quantity), str(row.get("Action") or "set")))
+    return found
+
+
 def _update_item(state: NetoState, row: dict[str, Any]) -> dict[str, str]:
+    row = dict(row)
+    stock = _stock_rows(row.pop("WarehouseQuantity")) if "WarehouseQuantity" in row else []
     flat = _flatten(row)
     sku = flat.pop("SKU", "")
     if sku not in state.tables["Item"]:
         raise NetoError("Invalid SKU", f"No item with SKU {sku}")
+    for warehouse, _, _ in stock:
+        if warehouse not in state.warehouses:
+            raise NetoError("Invalid WarehouseID", f"No warehouse with WarehouseID {warehouse}")
     changes: dict[str, str | Decimal] = {}
     for name, value in flat.items():
         if name in ("DefaultPrice", "CostPrice", "RRP"):
@@ -282,9 +307,11 @@ def _update_item(state: NetoState, row: dict[str, Any]) -> dict[str, str]:
         else:
             changes[name] = value
     try:
-        record = state.update_item(sku, **changes)
+        record = state.update_item(sku, **changes) if changes else state.tables["Item"][sku]
     except KeyError as error:
         raise NetoError("Invalid field", str(error)) from None
+    for warehouse, quantity, action in stock:
+        record = state.set_stock(sku, warehouse, quantity, action)
     return {"InventoryID": record["InventoryID"], "SKU": record["SKU"]}
 
 
@@ -308,6 +335,12 @@ WRITES: dict[str, tuple[str, Callable[[NetoState, dict[str, Any]], dict[str, str
     "UpdateOrder": ("Order", _update_order),
 }
 """Every Add/Update action served: the body's key and what writes one record."""
+
+
+def currency_settings(state: NetoState) -> dict[str, Any]:
+    """The answer of ``GetCurrencySettings``: the site's country, currency and GST rate."""
+    country = {"AUD": "AU", "NZD": "NZ", "USD": "US"}.get(state.currency.upper(), "")
+    return {"CurrencySettings": [{"DEFAULTCOUNTRY": country, "DEFAULTCURRENCY": state.currency, "GST_AMT": "10"}]}
 
 
 def run_write(state: NetoState, name: str, body: Any) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from starlette.types import ASGIApp
 
 from sandbox.common.date_header import DateHeaderMiddleware
 from sandbox.common.faults import FaultMiddleware, FaultPlan
-from sandbox.neto.actions import GETS, WRITES, run_get, run_write
+from sandbox.neto.actions import GETS, WRITES, currency_settings, run_get, run_write
 from sandbox.neto.errors import AUTH_FAILURE, NetoError, messages
 from sandbox.neto.state import NetoState
 from sandbox.neto.wire import render
@@ -110,5 +110,7 @@ def _run(site: NetoState, action: str, body: Any) -> tuple[dict[str, Any], list[
         return run_get(site, action, body)
     if action in WRITES:
         return run_write(site, action, body), []
-    known = ", ".join(sorted((*GETS, *WRITES)))
+    if action == "GetCurrencySettings":
+        return currency_settings(site), []
+    known = ", ".join(sorted((*GETS, *WRITES, "GetCurrencySettings")))
     raise NetoError("Invalid action", f"NETOAPI_ACTION {action or '(none)'} is not one of {known}")

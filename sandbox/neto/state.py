@@ -5,6 +5,12 @@ Records are kept as the API shows them (every scalar a string, see
 every change moves the record's ``DateUpdated`` to the clock's now, which is
 what ``DateUpdatedFrom`` picks up. One re-entrant lock guards everything.
 
+Stock is kept per warehouse (``warehouses``: one, "1", unless told
+otherwise): an item's ``WarehouseQuantity`` lists each warehouse's count and
+``AvailableSellQuantity`` is their sum (the sandbox commits no stock to
+orders). ``set_stock`` changes one warehouse's count by ``set``,
+``increment`` or ``decrement``.
+
 Money follows the site's tax setting (``tax_inclusive``, True for the sample
 AU site): ``UnitPrice``, ``ShippingTotal``, ``CouponDiscount`` and RMA line
 ``Amount`` are tax-inclusive on such a site and exclusive otherwise. GST is
@@ -92,8 +98,10 @@ class NetoState:
         keys: Mapping[str, str] | None = None,
         per_minute: int = 500,
         tz: timezone = timezone(timedelta(hours=10)),
+        warehouses: Mapping[str, str] | None = None,
     ) -> None:
         self.clock: Clock = clock or SystemClock()
+        self.warehouses = dict(warehouses or {"1": "Main Warehouse"})
         self.currency = currency
         self.tax_inclusive = tax_inclusive
         self.keys = dict(keys or {SAMPLE_USERNAME: SAMPLE_KEY})
@@ -230,6 +238,10 @@ class NetoState:
                 "TaxInclusive": flag(self.tax_inclusive),
                 "TaxCategory": "",
                 "AvailableSellQuantity": str(quantity),
+                "WarehouseQuantity": [
+                    {"WarehouseID": warehouse, "Quantity": str(quantity if n == 0 else 0)}
+                    for n, warehouse in enumerate(self.warehouses)
+                ],
                 "DateAdded": now,
                 "DateUpdated": now,
             }
@@ -244,6 +256,30 @@ class NetoState:
                 if name not in record or name in ("ID", "InventoryID", "SKU", "DateAdded", "DateUpdated"):
                     raise KeyError(f"item field {name} cannot be set")
                 record[name] = money(value) if isinstance(value, Decimal) else str(value)
+            record["DateUpdated"] = self.now_stamp()
+            return record
+
+    def set_stock(self, sku: str, warehouse: str, quantity: int, action: str = "set") -> dict[str, Any]:
+        """Set (or increment, decrement) an item's count in a warehouse; DateUpdated moves."""
+        with self.lock:
+            record = self._get("Item", sku)
+            if warehouse not in self.warehouses:
+                raise NetoError("Invalid WarehouseID", f"No warehouse with WarehouseID {warehouse}")
+            rows: list[dict[str, str]] = record["WarehouseQuantity"]
+            row = next((r for r in rows if r["WarehouseID"] == warehouse), None)
+            if row is None:
+                row = {"WarehouseID": warehouse, "Quantity": "0"}
+                rows.append(row)
+            held = int(row["Quantity"])
+            kind = action.strip().lower()
+            if kind not in ("set", "increment", "decrement"):
+                raise NetoError(
+                    "Invalid Action", f"WarehouseQuantity Action must be increment, decrement or set, not {action}"
+                )
+            row["Quantity"] = str(
+                quantity if kind == "set" else held + quantity if kind == "increment" else held - quantity
+            )
+            record["AvailableSellQuantity"] = str(sum(int(r["Quantity"]) for r in rows))
             record["DateUpdated"] = self.now_stamp()
             return record
 

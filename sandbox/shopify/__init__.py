@@ -9,7 +9,11 @@ graphql-core against an SDL subset of Shopify's schema, with connections
 filter, sort keys, calculated query cost in ``extensions.cost`` drawn from a
 leaky bucket (``THROTTLED`` when short) and ``userErrors`` on
 ``customerCreate``/``customerUpdate``/``orderCreateManualPayment`` (a manual
-payment, in part or in full: orders go PARTIALLY_PAID, then PAID); REST
+payment, in part or in full: orders go PARTIALLY_PAID, then PAID); variants
+found by SKU (``productVariants(query: "sku:A OR sku:B")``), their prices
+changed per product (``productVariantsBulkUpdate``) and their stock kept per
+location (the primary one made with the shop, ``location`` without an id),
+set with ``inventorySetQuantities`` and its compare-and-set; REST
 ``customers``, ``orders`` and ``products`` with ``Link``-header paging,
 ``updated_at_min``, orders' ``status=open`` default, the 40-call bucket (``X-Shopify-Shop-Api-Call-Limit``,
 429 + ``Retry-After``) and Shopify's error bodies; faults on demand.

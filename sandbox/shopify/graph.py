@@ -21,6 +21,7 @@ from sandbox.shopify.listing import Listed, SearchError, parse_search, select
 from sandbox.shopify.state import (
     Customer,
     LineItem,
+    Location,
     Order,
     Product,
     Refund,
@@ -33,18 +34,35 @@ from sandbox.shopify.state import (
 
 __all__ = [
     "MAX_PAGE",
+    "QUANTITY_NAMES",
     "Renderer",
     "bag",
     "customer_object",
     "gid",
+    "inventory_item_object",
+    "location_object",
     "order_object",
     "parse_gid",
+    "product_object",
     "root_fields",
     "stamp",
+    "variant_object",
 ]
 
 MAX_PAGE = 250
 """The most records one connection page holds."""
+
+QUANTITY_NAMES = (
+    "available",
+    "committed",
+    "damaged",
+    "incoming",
+    "on_hand",
+    "quality_control",
+    "reserved",
+    "safety_stock",
+)
+"""The inventory quantity names Shopify knows; the sandbox keeps "available" (= "on_hand"), the rest are 0."""
 
 Obj = dict[str, t.Any]
 
@@ -199,9 +217,71 @@ class Renderer:
             "compareAtPrice": _amount(v.compare_at_price) if v.compare_at_price is not None else None,
             "taxable": v.taxable,
             "inventoryQuantity": v.inventory_quantity,
+            "inventoryItem": lambda info: self.inventory_item(v, owner),
             "createdAt": stamp(v.created_at),
             "updatedAt": stamp(v.updated_at),
             "product": lambda info: self.product(owner),
+        }
+
+    def location(self, where: Location) -> Obj:
+        """A ``Location``."""
+        return {
+            "__typename": "Location",
+            "id": gid("Location", where.id),
+            "legacyResourceId": str(where.id),
+            "name": where.name,
+            "isActive": where.active,
+        }
+
+    def inventory_item(self, v: Variant, product: Product | None = None) -> Obj:
+        """A variant's ``InventoryItem``, with its level at a location (null where it is not stocked)."""
+
+        def level(info: GraphQLResolveInfo, locationId: str) -> Obj | None:  # noqa: N803 - GraphQL's argument name
+            location_id = parse_gid(locationId, "Location")
+            if location_id is None:
+                raise GraphQLError(
+                    f"Invalid global id '{locationId}'", extensions={"code": "argumentLiteralsIncompatible"}
+                )
+            where = self.state.locations.get(location_id)
+            if where is None or location_id not in v.levels:
+                return None
+            return self.inventory_level(v, where, product)
+
+        return {
+            "__typename": "InventoryItem",
+            "id": gid("InventoryItem", v.inventory_item_id),
+            "legacyResourceId": str(v.inventory_item_id),
+            "sku": v.sku,
+            "tracked": v.tracked,
+            "inventoryLevel": level,
+            "variant": lambda info: self.variant(v, product),
+        }
+
+    def inventory_level(self, v: Variant, where: Location, product: Product | None = None) -> Obj:
+        """An ``InventoryLevel``: the variant's quantities at one location."""
+        available = v.levels[where.id]
+
+        def quantities(info: GraphQLResolveInfo, names: list[str]) -> list[Obj]:
+            unknown = [n for n in names if n not in QUANTITY_NAMES]
+            if unknown:
+                raise GraphQLError(f"Invalid quantity name: {unknown[0]}", extensions={"code": "BAD_REQUEST"})
+            return [
+                {
+                    "id": f"gid://shopify/InventoryQuantity/{where.id}?inventory_item_id={v.inventory_item_id}&name={n}",
+                    "name": n,
+                    "quantity": available if n in ("available", "on_hand") else 0,
+                    "updatedAt": stamp(v.updated_at),
+                }
+                for n in names
+            ]
+
+        return {
+            "__typename": "InventoryLevel",
+            "id": f"{gid('InventoryLevel', where.id)}?inventory_item_id={v.inventory_item_id}",
+            "item": lambda info: self.inventory_item(v, product),
+            "location": self.location(where),
+            "quantities": quantities,
+            "updatedAt": stamp(v.updated_at),
         }
 
     def product(self, p: Product) -> Obj:
@@ -444,6 +524,16 @@ def _one(kind: str, find: Callable[[int], t.Any], render: Callable[[t.Any], Obj]
 def root_fields(state: ShopifyState) -> Obj:
     """The ``Query`` root: every top-level field over the state as it is now (call under the state's lock)."""
     r = Renderer(state)
+
+    def where(info: GraphQLResolveInfo, id: str | None = None) -> Obj | None:
+        if id is None:
+            return r.location(state.primary_location)  # no id: the shop's primary location
+        location_id = parse_gid(id, "Location")
+        if location_id is None:
+            raise GraphQLError(f"Invalid global id '{id}'", extensions={"code": "argumentLiteralsIncompatible"})
+        found = state.locations.get(location_id)
+        return r.location(found) if found is not None else None
+
     offset = state.tz.utcoffset(None)
     hours = int(offset.total_seconds() // 3600) if offset else 0
     return {
@@ -458,6 +548,9 @@ def root_fields(state: ShopifyState) -> Obj:
         "product": _one("Product", state.products.get, r.product),
         "products": _top(list(state.products.values()), r.product),
         "productVariant": _one("ProductVariant", state.variant, r.variant),
+        "productVariants": _top([v for p in state.products.values() for v in p.variants], r.variant),
+        "inventoryItem": _one("InventoryItem", state.inventory_item, r.inventory_item),
+        "location": where,
         "order": _one("Order", state.orders.get, r.order),
         "orders": _top(list(state.orders.values()), r.order),
     }
@@ -471,3 +564,23 @@ def customer_object(state: ShopifyState, customer: Customer) -> Obj:
 def order_object(state: ShopifyState, order: Order) -> Obj:
     """One order as GraphQL shows it (for mutation payloads)."""
     return Renderer(state).order(order)
+
+
+def inventory_item_object(state: ShopifyState, variant: Variant) -> Obj:
+    """A variant's inventory item as GraphQL shows it (for mutation payloads)."""
+    return Renderer(state).inventory_item(variant)
+
+
+def product_object(state: ShopifyState, product: Product) -> Obj:
+    """One product as GraphQL shows it (for mutation payloads)."""
+    return Renderer(state).product(product)
+
+
+def variant_object(state: ShopifyState, variant: Variant) -> Obj:
+    """One variant as GraphQL shows it (for mutation payloads)."""
+    return Renderer(state).variant(variant)
+
+
+def location_object(state: ShopifyState, where: Location) -> Obj:
+    """One location as GraphQL shows it (for mutation payloads)."""
+    return Renderer(state).location(where)

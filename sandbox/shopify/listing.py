@@ -3,9 +3,13 @@
 GraphQL connections take ``query:"updated_at:>'2026-01-01T00:00:00Z'"``:
 space-separated ``field:value`` terms, all of which must hold, the value
 optionally prefixed by a comparison (``>``, ``>=``, ``<``, ``<=``) and
-quoted. The sandbox understands ``updated_at``, ``created_at`` and ``id``;
-other terms are ignored with a warning, as Shopify reports an unknown search
-field in ``extensions.search`` rather than failing (an assumption drawn from
+quoted (``sku:"A \"B\""``: a backslash escapes a quote or a backslash).
+Terms joined by ``OR`` give alternatives (``sku:A OR sku:B``; ``AND``
+binds tighter, as in Shopify's search syntax). The sandbox understands
+``updated_at``, ``created_at``, ``id`` and ``sku`` (a variant's, or for a
+product any of its variants'; compared without regard to case); other terms
+are ignored with a warning, as Shopify reports an unknown search field in
+``extensions.search`` rather than failing (an assumption drawn from
 Shopify's documented behaviour for invalid search syntax).
 
 Cursors are keyset positions, as Shopify's are: base64 of
@@ -25,10 +29,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-__all__ = ["Condition", "Listed", "SearchError", "decode_cursor", "encode_cursor", "parse_search", "select"]
+__all__ = [
+    "AnyOf",
+    "Condition",
+    "Listed",
+    "SearchError",
+    "Term",
+    "decode_cursor",
+    "encode_cursor",
+    "parse_search",
+    "select",
+]
 
-_TERM = re.compile(r"""(?P<field>[a-z_]+):(?P<op>>=|<=|>|<|=)?(?P<value>'[^']*'|"[^"]*"|\S+)""")
-_FIELDS = ("updated_at", "created_at", "id")
+_TERM = re.compile(r"""(?P<field>[a-z_]+):(?P<op>>=|<=|>|<|=)?(?P<value>'[^']*'|"(?:[^"\\]|\\.)*"|\S+)|(?P<word>\S+)""")
+_ESCAPED = re.compile(r"\\(.)")
+_FIELDS = ("updated_at", "created_at", "id", "sku")
 
 
 class SearchError(ValueError):
@@ -49,10 +64,15 @@ class Condition:
 
     field: str
     op: str
-    value: datetime | int
+    value: datetime | int | str
 
     def holds(self, record: Listed) -> bool:
         """Whether a record satisfies the term."""
+        if self.field == "sku":
+            wanted = str(self.value).casefold()
+            variants = getattr(record, "variants", None)
+            skus = [getattr(record, "sku", None)] if variants is None else [v.sku for v in variants]
+            return any(sku is not None and sku.casefold() == wanted for sku in skus)
         actual: datetime | int = getattr(record, self.field)
         value = self.value
         if self.op == ">":
@@ -75,24 +95,54 @@ def parse_moment(text: str) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def parse_search(query: str | None) -> tuple[list[Condition], list[str]]:
+@dataclass(frozen=True)
+class AnyOf:
+    """Alternatives joined by ``OR``: a record matches when all terms of one of them hold."""
+
+    groups: tuple[tuple[Condition, ...], ...]
+
+    def holds(self, record: Listed) -> bool:
+        """Whether a record satisfies one of the alternatives."""
+        return any(all(c.holds(record) for c in group) for group in self.groups)
+
+
+Term = Condition | AnyOf
+"""One condition a listed record must meet."""
+
+
+def _unquote(raw: str) -> str:
+    if len(raw) >= 2 and raw[0] == raw[-1] == '"':
+        return _ESCAPED.sub(r"\1", raw[1:-1])
+    return raw.strip("'")
+
+
+def parse_search(query: str | None) -> tuple[list[Term], list[str]]:
     """The conditions of a search string, and warnings for the terms ignored."""
-    conditions: list[Condition] = []
+    groups: list[list[Condition]] = [[]]
     warnings: list[str] = []
     if not query:
-        return conditions, warnings
+        return [], warnings
     for match in _TERM.finditer(query):
-        name, op, raw = match["field"], match["op"] or "=", match["value"].strip("'\"")
+        if match["word"] is not None:
+            if match["word"] == "OR":
+                groups.append([])
+            continue  # AND, and free text the sandbox does not search by
+        name, op, raw = match["field"], match["op"] or "=", _unquote(match["value"])
         if name not in _FIELDS:
             warnings.append(f"Invalid search field for this query: {name}")
             continue
         if name == "id":
             if not raw.isdigit():
                 raise SearchError(f"Invalid id: {raw}")
-            conditions.append(Condition(name, op, int(raw)))
+            groups[-1].append(Condition(name, op, int(raw)))
+        elif name == "sku":
+            groups[-1].append(Condition(name, "=", raw))
         else:
-            conditions.append(Condition(name, op, parse_moment(raw)))
-    return conditions, warnings
+            groups[-1].append(Condition(name, op, parse_moment(raw)))
+    alternatives = [g for g in groups if g]
+    if len(alternatives) > 1:
+        return [AnyOf(tuple(tuple(g) for g in alternatives))], warnings
+    return list(alternatives[0]) if alternatives else [], warnings
 
 
 def encode_cursor(record_id: int, value: str | int) -> str:
@@ -121,7 +171,7 @@ def _value(record: Listed, sort_key: str) -> str | int:
 
 def select(
     records: Sequence[T],
-    conditions: Sequence[Condition],
+    conditions: Sequence[Term],
     *,
     sort_key: str = "ID",
     reverse: bool = False,

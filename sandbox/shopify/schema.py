@@ -29,6 +29,7 @@ enum CustomerState { DISABLED INVITED ENABLED DECLINED }
 enum ProductStatus { ACTIVE ARCHIVED DRAFT }
 enum CustomerSortKeys { ID CREATED_AT UPDATED_AT NAME RELEVANCE }
 enum ProductSortKeys { ID CREATED_AT UPDATED_AT TITLE RELEVANCE }
+enum ProductVariantSortKeys { ID SKU TITLE RELEVANCE }
 enum OrderSortKeys { ID CREATED_AT UPDATED_AT PROCESSED_AT RELEVANCE }
 enum OrderDisplayFinancialStatus { PENDING AUTHORIZED PARTIALLY_PAID PARTIALLY_REFUNDED VOIDED PAID REFUNDED EXPIRED }
 enum OrderTransactionKind { SALE CAPTURE AUTHORIZATION VOID REFUND CHANGE EMV_AUTHORIZATION SUGGESTED_REFUND }
@@ -100,9 +101,36 @@ type ProductVariant implements Node {
   compareAtPrice: Money
   taxable: Boolean!
   inventoryQuantity: Int
+  inventoryItem: InventoryItem!
   createdAt: DateTime!
   updatedAt: DateTime!
   product: Product!
+}
+
+type Location implements Node {
+  id: ID!
+  legacyResourceId: UnsignedInt64!
+  name: String!
+  isActive: Boolean!
+}
+
+type InventoryQuantity { id: ID! name: String! quantity: Int! updatedAt: DateTime }
+
+type InventoryLevel implements Node {
+  id: ID!
+  item: InventoryItem!
+  location: Location!
+  quantities(names: [String!]!): [InventoryQuantity!]!
+  updatedAt: DateTime!
+}
+
+type InventoryItem implements Node {
+  id: ID!
+  legacyResourceId: UnsignedInt64!
+  sku: String
+  tracked: Boolean!
+  inventoryLevel(locationId: ID!): InventoryLevel
+  variant: ProductVariant!
 }
 type ProductVariantEdge { cursor: String! node: ProductVariant! }
 type ProductVariantConnection { edges: [ProductVariantEdge!]! nodes: [ProductVariant!]! pageInfo: PageInfo! }
@@ -276,6 +304,9 @@ type Query {
   product(id: ID!): Product
   products(first: Int, after: String, query: String, sortKey: ProductSortKeys = ID, reverse: Boolean = false): ProductConnection!
   productVariant(id: ID!): ProductVariant
+  productVariants(first: Int, after: String, query: String, sortKey: ProductVariantSortKeys = ID, reverse: Boolean = false): ProductVariantConnection!
+  inventoryItem(id: ID!): InventoryItem
+  location(id: ID): Location
   order(id: ID!): Order
   orders(first: Int, after: String, query: String, sortKey: OrderSortKeys = PROCESSED_AT, reverse: Boolean = false): OrderConnection!
 }
@@ -323,12 +354,66 @@ type OrderCreateManualPaymentPayload {
   userErrors: [OrderCreateManualPaymentOrderCreateManualPaymentError!]!
 }
 
+input ProductVariantsBulkInput {
+  id: ID
+  price: Money
+  compareAtPrice: Money
+  barcode: String
+  taxable: Boolean
+}
+enum ProductVariantsBulkUpdateUserErrorCode {
+  PRODUCT_DOES_NOT_EXIST PRODUCT_VARIANT_DOES_NOT_EXIST PRODUCT_VARIANT_ID_MISSING GREATER_THAN_OR_EQUAL_TO
+  INVALID_INPUT NO_KEY_ON_CREATE
+}
+type ProductVariantsBulkUpdateUserError {
+  code: ProductVariantsBulkUpdateUserErrorCode
+  field: [String!]
+  message: String!
+}
+type ProductVariantsBulkUpdatePayload {
+  product: Product
+  productVariants: [ProductVariant!]
+  userErrors: [ProductVariantsBulkUpdateUserError!]!
+}
+
+input InventoryQuantityInput { inventoryItemId: ID! locationId: ID! quantity: Int! compareQuantity: Int }
+input InventorySetQuantitiesInput {
+  name: String!
+  reason: String!
+  referenceDocumentUri: String
+  quantities: [InventoryQuantityInput!]!
+  ignoreCompareQuantity: Boolean = false
+}
+enum InventorySetQuantitiesUserErrorCode {
+  COMPARE_QUANTITY_REQUIRED COMPARE_QUANTITY_STALE INVALID_INVENTORY_ITEM INVALID_LOCATION INVALID_NAME
+  INVALID_QUANTITY_NEGATIVE INVALID_QUANTITY_TOO_HIGH INVALID_QUANTITY_TOO_LOW INVALID_REASON
+  INVALID_REFERENCE_DOCUMENT ITEM_NOT_STOCKED_AT_LOCATION NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR
+  NON_MUTABLE_INVENTORY_ITEM
+}
+type InventorySetQuantitiesUserError { code: InventorySetQuantitiesUserErrorCode field: [String!] message: String! }
+type InventoryChange { name: String! delta: Int! quantityAfterChange: Int item: InventoryItem location: Location }
+type InventoryAdjustmentGroup {
+  id: ID!
+  createdAt: DateTime!
+  reason: String!
+  referenceDocumentUri: String
+  changes(inventoryItemIds: [ID!], locationIds: [ID!], quantityNames: [String!]): [InventoryChange!]!
+}
+type InventorySetQuantitiesPayload {
+  inventoryAdjustmentGroup: InventoryAdjustmentGroup
+  userErrors: [InventorySetQuantitiesUserError!]!
+}
+
 type Mutation {
   customerCreate(input: CustomerInput!): CustomerCreatePayload
   customerUpdate(input: CustomerInput!): CustomerUpdatePayload
   orderCreateManualPayment(
     id: ID!, amount: MoneyInput, paymentMethodName: String, processedAt: DateTime
   ): OrderCreateManualPaymentPayload
+  productVariantsBulkUpdate(
+    productId: ID!, variants: [ProductVariantsBulkInput!]!, allowPartialUpdates: Boolean = false
+  ): ProductVariantsBulkUpdatePayload
+  inventorySetQuantities(input: InventorySetQuantitiesInput!): InventorySetQuantitiesPayload
 }
 """
 

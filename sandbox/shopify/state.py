@@ -10,7 +10,15 @@ threads at once.
 The Python API here is what tests and the seeder use to make a shop:
 ``create_customer``, ``create_product``, ``create_order(..., paid=True)``,
 ``update_order``, ``mark_paid``, ``record_payment``, ``authorize`` and
-``capture``, ``cancel_order`` and ``refund``.
+``capture``, ``cancel_order`` and ``refund``; ``add_location`` and
+``set_available`` for stock.
+
+Stock is kept per variant and location, as Shopify keeps inventory levels:
+every variant has an inventory item (tracked unless told otherwise) stocked
+at the shop's primary location (the first one, made with the shop) with 0
+available; ``inventory_quantity`` is what is available over all locations.
+The sandbox keeps no committed units, so "on_hand" equals "available".
+Setting a count does not move the variant's ``updated_at`` (an assumption).
 
 Money arrives as Shopify records it, one transaction at a time: a SALE (a
 checkout's payment, or a manual payment the staff record, in part or in
@@ -35,6 +43,7 @@ __all__ = [
     "Customer",
     "DiscountCode",
     "LineItem",
+    "Location",
     "Order",
     "PaymentError",
     "Product",
@@ -68,6 +77,9 @@ _ID_BASES = {
     "refund": 930_000_000,
     "refund_line": 510_000_000,
     "transaction": 6_900_000_000,
+    "location": 6_800_000_000,
+    "inventory_item": 47_000_000_000,
+    "inventory_adjustment": 99_000_000_000,
 }
 
 
@@ -114,7 +126,23 @@ class Variant:
     compare_at_price: Decimal | None = None
     barcode: str | None = None
     taxable: bool = True
-    inventory_quantity: int = 0
+    inventory_item_id: int = 0
+    tracked: bool = True
+    levels: dict[int, int] = field(default_factory=dict)  # location id -> available
+
+    @property
+    def inventory_quantity(self) -> int:
+        """What is available over every location."""
+        return sum(self.levels.values())
+
+
+@dataclass
+class Location:
+    """A place the shop keeps stock at."""
+
+    id: int
+    name: str
+    active: bool = True
 
 
 @dataclass
@@ -382,8 +410,10 @@ class ShopifyState:
         self.customers: dict[int, Customer] = {}
         self.products: dict[int, Product] = {}
         self.orders: dict[int, Order] = {}
+        self.locations: dict[int, Location] = {}
         self._next = dict(_ID_BASES)
         self._next_number = 1001
+        self.primary_location = self.add_location("Shop location")
 
     # -- ids and time ---------------------------------------------------------------------------
 
@@ -409,6 +439,36 @@ class ShopifyState:
     def order(self, order_id: int) -> Order:
         """An order by id (KeyError when there is none)."""
         return self.orders[order_id]
+
+    def inventory_item(self, item_id: int) -> Variant | None:
+        """The variant whose inventory item this is, whatever its product."""
+        with self.lock:
+            for product in self.products.values():
+                for variant in product.variants:
+                    if variant.inventory_item_id == item_id:
+                        return variant
+        return None
+
+    # -- stock ---------------------------------------------------------------------------------
+
+    def add_location(self, name: str) -> Location:
+        """Add a location (the first one made is the shop's primary location)."""
+        with self.lock:
+            location = Location(self.new_id("location"), name)
+            self.locations[location.id] = location
+            return location
+
+    def set_available(self, variant_id: int, quantity: int, location_id: int | None = None) -> Variant:
+        """Set what is available of a variant at a location (the primary one unless told), stocking it there."""
+        with self.lock:
+            variant = self.variant(variant_id)
+            if variant is None:
+                raise KeyError(variant_id)
+            where = location_id if location_id is not None else self.primary_location.id
+            if where not in self.locations:
+                raise KeyError(f"no location {where}")
+            variant.levels[where] = int(quantity)
+            return variant
 
     # -- customers -----------------------------------------------------------------------------
 
@@ -506,6 +566,8 @@ class ShopifyState:
                         price=money(price),
                         created_at=now,
                         updated_at=now,
+                        inventory_item_id=self.new_id("inventory_item"),
+                        levels={self.primary_location.id: 0},
                     )
                 )
             self.products[product.id] = product

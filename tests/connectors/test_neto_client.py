@@ -165,9 +165,13 @@ def test_every_get_asks_for_json_with_a_filter_and_the_streams_output_selector()
     assert "Username" in query["OutputSelector"]
 
 
-def test_the_client_only_ever_reads() -> None:
+def test_the_client_reads_with_gets_and_only_updates_never_adds() -> None:
     site = Harness()
     assert site.client.call("GetItem", {"Filter": {"SKU": "SCO-0001", "OutputSelector": ["Name"]}})["Item"]
-    with pytest.raises(ValueError, match="read only"):
+    with pytest.raises(ValueError, match="writes go through update"):
         site.client.call("AddItem", {"Item": [{"SKU": "X", "Name": "X"}]})
+    with pytest.raises(ValueError, match="not a Neto Update action"):
+        site.client.update("AddItem", {"Item": [{"SKU": "X", "Name": "X"}]})
     assert "X" not in site.state.tables["Item"]
+    site.client.update("UpdateItem", {"Item": [{"SKU": "SCO-0001", "DefaultPrice": "12.00"}]})
+    assert site.state.tables["Item"]["SCO-0001"]["DefaultPrice"] == "12.00"

@@ -170,6 +170,24 @@ class ShopWorld:
                 return True
         return False
 
+    def product(self, sku: str) -> tuple[Decimal, int]:
+        """The price and the stock count of the shop's product with this SKU (Shopify: at its primary location)."""
+        if self.shop == "shopify":
+            state = self.sandbox.shopify["au"]
+            [variant] = [v for p in state.products.values() for v in p.variants if v.sku == sku]
+            return variant.price, variant.levels[state.primary_location.id]
+        if self.shop == "magento":
+            found = self.sandbox.magento["au"].find_product(sku)
+            assert found is not None
+            return Decimal(str(found["price"])), int(found["extension_attributes"]["stock_item"]["qty"])
+        item = self.sandbox.neto["au"].tables["Item"][sku]
+        return Decimal(item["DefaultPrice"]), int(item["WarehouseQuantity"][0]["Quantity"])
+
+    def share(self, **ways: str) -> None:
+        """The shop link's ``share`` setting, written into the tenant config (the shop's block is the last)."""
+        wanted = ", ".join(f'{entity} = "{way}"' for entity, way in ways.items())
+        self.config.write_text(self.config.read_text(encoding="utf-8") + f"share = {{ {wanted} }}\n", encoding="utf-8")
+
     def refs(self) -> t.Any:
         """The shop's sandbox state (for a test's own checks)."""
         return getattr(self.sandbox, self.shop)["au"]

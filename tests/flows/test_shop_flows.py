@@ -6,6 +6,7 @@
 - an order without a customer is not sent, with the product spec's reason;
 - an unpaid order is in receivables at once; paid in two parts, it ends PAID with two payments;
 - an order for a tracked item Xero lacks the stock for waits, naming the item, and goes once stock is there;
+- a Xero item's new price and stock reach the shop's product, and ``share = { items = "app_to_hub" }`` stops them;
 - a second run writes nothing.
 """
 
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from connectors.xero.streams import STREAMS
 from datashare.cli.demo import DEMO_ENVIRONMENT
 from datashare.config import load_config
 from datashare.dashboard.views import create_views
@@ -108,7 +110,8 @@ def test_a_paid_order_an_edit_and_a_refund_reach_xero_once_each(world: ShopWorld
     [note] = [n for n in notes if str(n.get("CreditNoteNumber", "")).startswith(world.invoice_number(paid_number))]
     assert (note["Type"], note["Status"]) == ("ACCRECCREDIT", "PAID")  # paid back to the customer
 
-    assert _writes(_sync(world)) == {}
+    # The edit and the refund moved Xero's stock of the tracked item: only the shop's count follows it.
+    assert set(_writes(_sync(world))) <= {f"{world.shop}/items"}
 
 
 def test_an_order_without_a_customer_is_not_sent_with_the_reason_and_throttling_loses_no_order(
@@ -214,3 +217,38 @@ def test_an_order_for_more_than_xero_has_in_stock_waits_naming_the_item_and_goes
     [invoice] = [i for i in book.table("Invoices").values() if i.get("InvoiceNumber") == world.invoice_number(number)]
     assert invoice["Status"] == "AUTHORISED"
     assert _writes(_sync(world)) == {}
+
+
+def test_a_xero_item_price_and_stock_change_reach_the_shops_product_until_the_shop_takes_items_no_more(
+    world: ShopWorld,
+) -> None:
+    def items_run() -> list[dict[str, t.Any]]:
+        return list(crm_sales(tenant=world.tenant, config=str(world.config), entities=["items"]))
+
+    def price_in_xero(item_id: str, price: str) -> None:
+        client = xero_client(load_config(world.config).tenant(world.tenant))
+        [result] = client.write(
+            STREAMS["Items"], [{"ItemID": item_id, "Code": SKUS[0], "SalesDetails": {"UnitPrice": price}}]
+        )
+        assert result.ok, result.errors
+
+    items_run()  # the shop's products are linked to Xero's items by SKU
+    book = world.sandbox.xero.org_named("AU")
+    [item] = [i for i in book.table("Items").values() if i["Code"] == SKUS[0]]
+    assert item["IsTrackedAsInventory"]
+    price_in_xero(item["ItemID"], "88.80")
+    _buy_stock(world, SKUS[0], 4)
+    on_hand = int(Decimal(str(book.table("Items")[item["ItemID"]]["QuantityOnHand"])))
+
+    rows = items_run()
+
+    assert _writes(rows) == {f"{world.shop}/items": 1}
+    assert world.product(SKUS[0]) == (Decimal("88.80"), on_hand)
+    assert _writes(items_run()) == {}  # reading the product back is no change, and nothing is written again
+
+    world.share(items="app_to_hub")
+    price_in_xero(item["ItemID"], "91.00")
+    rows = items_run()
+
+    assert not [r for r in rows if r["app"] == world.shop and r["stream"] == "push"]
+    assert world.product(SKUS[0]) == (Decimal("88.80"), on_hand)

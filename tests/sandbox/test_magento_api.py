@@ -385,3 +385,40 @@ def test_input_limits_cap_the_page_size_and_default_it_to_twenty(clock: FakeCloc
         assert answer.status_code == 400
         assert answer.json() == {"message": "Maximum SearchCriteria pageSize is %max", "parameters": {"max": 300}}
         assert len(client.get("/rest/V1/orders", params=crit(("[pageSize]", 300))).json()["items"]) == 48
+
+
+# --- prices and stock -----------------------------------------------------------------------------
+
+
+def test_a_price_and_a_stock_item_are_set_by_sku(http: httpx.Client, state: MagentoState, clock: FakeClock) -> None:
+    product = next(p for p in state.tables["products"].values() if p["type_id"] == "simple")
+    sku, item_id, updated = (
+        product["sku"],
+        product["extension_attributes"]["stock_item"]["item_id"],
+        product["updated_at"],
+    )
+    clock.advance(60)
+
+    stock = http.put(
+        f"/rest/V1/products/{sku}/stockItems/{item_id}",
+        headers=AUTH,
+        json={"stockItem": {"qty": 7, "is_in_stock": True}},
+    )
+    assert (stock.status_code, stock.json()) == (200, item_id)
+    assert product["extension_attributes"]["stock_item"]["qty"] == 7
+    assert product["updated_at"] == updated  # stock is kept apart from the product
+
+    priced = http.put(f"/rest/V1/products/{sku}", headers=AUTH, json={"product": {"sku": sku, "price": 12.5}})
+    assert priced.status_code == 200
+    assert priced.json()["price"] == 12.5
+    assert priced.json()["updated_at"] != updated
+
+    missing = http.put("/rest/V1/products/NO-SUCH/stockItems/1", headers=AUTH, json={"stockItem": {"qty": 1}})
+    assert missing.status_code == 404
+    assert http.put(f"/rest/V1/products/{sku}/stockItems/{item_id}", json={"stockItem": {"qty": 1}}).status_code == 401
+
+
+def test_the_store_currency_is_read_without_a_token(http: httpx.Client) -> None:
+    answer = http.get("/rest/V1/directory/currency")
+    assert answer.status_code == 200
+    assert (answer.json()["base_currency_code"], answer.json()["available_currency_codes"]) == ("AUD", ["AUD"])

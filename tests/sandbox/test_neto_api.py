@@ -199,3 +199,35 @@ def test_payments_rmas_and_customers_are_read_by_their_own_filters(site: Site, c
     ]
     assert customer["BillingAddress"]["BillFirstName"] == "New"
     assert set(customer) == {"ID", "BillingAddress"}
+
+
+def test_update_item_sets_warehouse_stock_and_get_item_shows_it(site: Site) -> None:
+    sku = next(iter(site.state.tables["Item"]))
+    stock = {"WarehouseID": "1", "Quantity": "12", "Action": "Set"}  # Neto's own example writes "Set"
+    site.ok("UpdateItem", {"Item": [{"SKU": sku, "DefaultPrice": "30.00", "WarehouseQuantity": stock}]})
+    site.ok(
+        "UpdateItem",
+        {"Item": [{"SKU": sku, "WarehouseQuantity": {"WarehouseID": 1, "Quantity": 2, "Action": "decrement"}}]},
+    )
+
+    [item] = site.ok(
+        "GetItem",
+        {"Filter": {"SKU": [sku], "OutputSelector": ["DefaultPrice", "WarehouseQuantity", "AvailableSellQuantity"]}},
+    )["Item"]
+    assert item["DefaultPrice"] == "30.00"
+    assert item["WarehouseQuantity"] == [{"WarehouseID": "1", "Quantity": "10"}]
+    assert item["AvailableSellQuantity"] == "10"
+
+    unknown = site.post(
+        "UpdateItem", {"Item": [{"SKU": sku, "WarehouseQuantity": {"WarehouseID": "9", "Quantity": "1"}}]}
+    )
+    assert unknown.json()["Ack"] == "Error"
+    fractional = site.post(
+        "UpdateItem", {"Item": [{"SKU": sku, "WarehouseQuantity": {"WarehouseID": "1", "Quantity": "1.5"}}]}
+    )
+    assert fractional.json()["Ack"] == "Error"
+
+
+def test_currency_settings_name_the_sites_currency(site: Site) -> None:
+    [settings] = site.ok("GetCurrencySettings", {})["CurrencySettings"]
+    assert settings["DEFAULTCURRENCY"] == "AUD"

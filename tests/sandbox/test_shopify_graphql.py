@@ -304,3 +304,125 @@ def test_captures_name_their_authorization_and_the_status_follows_what_they_took
     assert (capture["kind"], capture["parentTransaction"]) == ("CAPTURE", {"id": gid("OrderTransaction", held.id)})
     state.capture(order.id)
     assert gql(http, PAYMENTS, id=gid("Order", order.id))["data"]["order"]["fullyPaid"] is True
+
+
+# --- prices and stock -----------------------------------------------------------------------------
+
+VARIANTS = """
+query($query: String!, $location: ID!) {
+  location { id name }
+  productVariants(first: 10, query: $query) { nodes {
+    id sku price product { id }
+    inventoryItem { id tracked inventoryLevel(locationId: $location) { quantities(names: ["available", "on_hand"]) { name quantity } } }
+  } }
+}
+"""
+PRICES = """
+mutation($product: ID!, $variants: [ProductVariantsBulkInput!]!) {
+  productVariantsBulkUpdate(productId: $product, variants: $variants) {
+    productVariants { id price } userErrors { code field message }
+  }
+}
+"""
+COUNTS = """
+mutation($input: InventorySetQuantitiesInput!) {
+  inventorySetQuantities(input: $input) {
+    inventoryAdjustmentGroup { reason changes { name delta quantityAfterChange } }
+    userErrors { code field message }
+  }
+}
+"""
+
+
+def _stocked_shop() -> tuple[ShopifyState, t.Any, t.Any]:
+    state, _ = fresh_state()
+    tent = state.create_product("Tent", [("TENT-1", "100.00"), ('TENT "2"', "120.00")])
+    stove = state.create_product("Stove", [("STOVE-1", "40.00")])
+    state.set_available(tent.variants[0].id, 5)
+    return state, tent, stove
+
+
+def test_variants_are_found_by_sku_with_their_count_at_the_primary_location() -> None:
+    state, tent, _ = _stocked_shop()
+    primary = gid("Location", state.primary_location.id)
+    other = state.add_location("Warehouse")
+    state.set_available(tent.variants[0].id, 2, other.id)
+
+    data = gql(shop_client(state), VARIANTS, query='sku:tent-1 OR sku:"TENT \\"2\\""', location=primary)["data"]
+
+    assert data["location"] == {"id": primary, "name": "Shop location"}
+    nodes = data["productVariants"]["nodes"]
+    assert [n["sku"] for n in nodes] == ["TENT-1", 'TENT "2"']
+    levels = [n["inventoryItem"]["inventoryLevel"]["quantities"] for n in nodes]
+    assert levels[0] == [{"name": "available", "quantity": 5}, {"name": "on_hand", "quantity": 5}]
+    assert levels[1][0] == {"name": "available", "quantity": 0}
+    assert state.variant(tent.variants[0].id).inventory_quantity == 7  # type: ignore[union-attr]
+
+
+def test_variant_prices_change_per_product_and_a_variant_of_another_product_saves_nothing() -> None:
+    state, tent, stove = _stocked_shop()
+    http = shop_client(state)
+    product = gid("Product", tent.id)
+
+    wrong = [{"id": gid("ProductVariant", tent.variants[0].id), "price": "99.00"}]
+    wrong.append({"id": gid("ProductVariant", stove.variants[0].id), "price": "1.00"})
+    refused = gql(http, PRICES, product=product, variants=wrong)["data"]["productVariantsBulkUpdate"]
+    assert refused["userErrors"] == [
+        {
+            "code": "PRODUCT_VARIANT_DOES_NOT_EXIST",
+            "field": ["variants", "1", "id"],
+            "message": "Product variant does not exist",
+        }
+    ]
+    assert tent.variants[0].price == Decimal("100.00")  # nothing saved
+
+    negative = [{"id": gid("ProductVariant", tent.variants[0].id), "price": "-1"}]
+    assert (
+        gql(http, PRICES, product=product, variants=negative)["data"]["productVariantsBulkUpdate"]["userErrors"][0][
+            "code"
+        ]
+        == "GREATER_THAN_OR_EQUAL_TO"
+    )
+
+    both = [
+        {"id": gid("ProductVariant", v.id), "price": p} for v, p in zip(tent.variants, ("99.5", "110"), strict=True)
+    ]
+    saved = gql(http, PRICES, product=product, variants=both)["data"]["productVariantsBulkUpdate"]
+    assert saved["userErrors"] == []
+    assert [v["price"] for v in saved["productVariants"]] == ["99.50", "110.00"]
+    assert [v.price for v in tent.variants] == [Decimal("99.50"), Decimal("110.00")]
+
+
+def test_counts_are_set_by_compare_and_set_and_one_refused_saves_none() -> None:
+    state, tent, stove = _stocked_shop()
+    http = shop_client(state)
+    location = gid("Location", state.primary_location.id)
+
+    def row(variant: t.Any, quantity: int, compare: int | None) -> dict[str, t.Any]:
+        item = gid("InventoryItem", variant.inventory_item_id)
+        return {"inventoryItemId": item, "locationId": location, "quantity": quantity, "compareQuantity": compare}
+
+    def send(*rows: dict[str, t.Any], **extra: t.Any) -> dict[str, t.Any]:
+        body = {"name": "available", "reason": "correction", "quantities": list(rows), **extra}
+        return t.cast(dict[str, t.Any], gql(http, COUNTS, input=body)["data"]["inventorySetQuantities"])
+
+    stale = send(row(tent.variants[0], 9, 5), row(stove.variants[0], 3, 1))
+    assert [(e["code"], e["field"]) for e in stale["userErrors"]] == [
+        ("COMPARE_QUANTITY_STALE", ["input", "quantities", "1", "compareQuantity"])
+    ]
+    assert tent.variants[0].levels[state.primary_location.id] == 5  # none saved
+
+    required = send(row(tent.variants[0], 9, None))
+    assert required["userErrors"][0]["code"] == "COMPARE_QUANTITY_REQUIRED"
+    elsewhere = state.add_location("Pop-up")
+    unstocked = {**row(tent.variants[0], 1, 0), "locationId": gid("Location", elsewhere.id)}
+    assert send(unstocked)["userErrors"][0]["code"] == "ITEM_NOT_STOCKED_AT_LOCATION"
+    assert send(row(tent.variants[0], 1, 5), reason="because")["userErrors"][0]["code"] == "INVALID_REASON"
+
+    done = send(row(tent.variants[0], 9, 5), row(stove.variants[0], -2, 0))
+    assert done["userErrors"] == []
+    assert done["inventoryAdjustmentGroup"]["reason"] == "correction"
+    assert {"name": "available", "delta": 4, "quantityAfterChange": 9} in done["inventoryAdjustmentGroup"]["changes"]
+    assert [v.levels[state.primary_location.id] for v in (tent.variants[0], stove.variants[0])] == [9, -2]
+    assert send(row(tent.variants[0], 3, None), ignoreCompareQuantity=True)["userErrors"] == []
+    assert tent.variants[0].levels[state.primary_location.id] == 3
