@@ -1,8 +1,8 @@
 """Every sale is posted to Xero once: after two runs, Xero's receivable invoices are its own plus the apps' sales.
 
 The apps' sales are read from the apps themselves (the sandboxes' own
-records), not from the hub: a vTiger Invoice, a shop order not cancelled and
-with a customer. A vTiger SalesOrder is no sale of its own (its invoice is),
+records), not from the hub: a vTiger Invoice, a Salesforce Order, a shop
+order not cancelled and with a customer. A vTiger SalesOrder is no sale of its own (its invoice is),
 so no Xero invoice carries a sales order's number.
 """
 
@@ -19,8 +19,10 @@ from datashare.cli.demo import DEMO_ENVIRONMENT
 from flows.accounting import accounting
 from flows.crm_sales import crm_sales
 from sandbox.common.serve import serve_in_thread
+from sandbox.salesforce import SAMPLE_CLIENT_SECRET
 from sandbox.server import Sandbox, build_sandbox
 from tests.flows.conftest import ROOMY, connected_tenant_config
+from tests.flows.crm_worlds import salesforce_tenant
 from tests.flows.shop_worlds import SHOPS, ShopWorld, shop_tenant
 from tests.seed_moments import SEEDED_AT
 
@@ -96,6 +98,23 @@ def test_a_crms_invoices_are_posted_once_and_its_sales_orders_never(
 
     _posted_once(built, before, sales, "SubTotal")
     assert not orders & set(_numbers(built, _receivables(built)))
+
+
+def test_a_salesforce_orgs_orders_are_posted_once_each_and_the_orders_made_from_xero_come_back_never(
+    sandbox: tuple[Sandbox, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built, url = sandbox
+    monkeypatch.setenv("SF_SECRET", SAMPLE_CLIENT_SECRET)
+    config = salesforce_tenant(tmp_path, url)
+    org = built.salesforce["au"]
+    # A Salesforce Order carries no tax: its TotalAmount is what Xero's SubTotal is, tax going on top in Xero.
+    sales = {str(o["OrderNumber"]): Decimal(str(o["TotalAmount"])) for o in org.rows("Order")}
+    before = _receivables(built, "SubTotal")
+
+    _twice(config, "sf-au")
+
+    _posted_once(built, before, sales, "SubTotal")
+    assert len(org.rows("Order")) > len(sales)  # Xero's own invoices went to Salesforce as Orders, and stayed there
 
 
 def _shop_sales(world: ShopWorld) -> dict[str, Decimal]:
