@@ -218,6 +218,8 @@ def test_an_order_for_more_than_xero_has_in_stock_waits_naming_the_item_and_goes
 
     [invoice] = [i for i in book.table("Invoices").values() if i.get("InvoiceNumber") == world.invoice_number(number)]
     assert invoice["Status"] == "AUTHORISED"
+    # The sale took the item's stock in Xero: only the shop's count follows it, then nothing more is written.
+    assert set(_writes(_sync(world))) <= {f"{world.shop}/items"}
     assert _writes(_sync(world)) == {}
 
 
