@@ -156,21 +156,23 @@ def plan_change(
     return ProductChange(listing, price, quantity, tuple(notes))
 
 
+@dataclass(kw_only=True)
 class ShopItemsSink:
     """What the three shops' item sinks share: the batched lookup, the plan per item, the results.
 
-    A shop's sink says how to find its products by SKU (``listings``), how to
-    write the changes (``write``: an error per listing that failed), and how
-    its reader spells a price it holds (``held_price``), so what is recorded
-    as the shop's copy is what the next read maps (the base of the next
-    merge: reading back what was written is no change).
+    A shop's sink names its app (``app``, ``label``), says how to find its
+    products by SKU (``listings``, which also learns the shop's ``currency``),
+    how to write the changes (``write``: an error per listing that failed),
+    and how its reader spells a price it holds (``held_price``), so what is
+    recorded as the shop's copy is what the next read maps (the base of the
+    next merge: reading back what was written is no change).
     """
 
-    app: str
-    label: str
-    currency: str
-    xero_keeps_stock: bool
-    hub: SnapshotView | None
+    app: t.ClassVar[str]
+    label: t.ClassVar[str]
+    xero_keeps_stock: bool = True
+    hub: SnapshotView | None = None
+    currency: str = field(default="", init=False)
 
     def listings(self, skus: Sequence[str]) -> list[Listing]:
         """The shop's products with these SKUs, in as few reads as the shop allows."""

@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import typing as t
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from connectors.base.errors import ConnectorError
-from connectors.base.shop_items import Listing, ProductChange, ShopItemsSink, SnapshotView
+from connectors.base.shop_items import Listing, ProductChange, ShopItemsSink
 from connectors.magento.client import MagentoClient
 from connectors.magento.criteria import Filter
 from connectors.magento.mapping import CONTAINER_TYPES
@@ -53,11 +53,8 @@ class MagentoSink(ShopItemsSink):
     """Gives Magento products their Xero item's price and stock (see the module docstring)."""
 
     client: MagentoClient
-    app: str = "magento"
-    label: str = "Magento"
-    xero_keeps_stock: bool = True
-    hub: SnapshotView | None = None
-    currency: str = field(default="", init=False)
+    app: t.ClassVar[str] = "magento"
+    label: t.ClassVar[str] = "Magento"
 
     def listings(self, skus: Sequence[str]) -> list[Listing]:
         """The products with these SKUs, with their price and stock item."""

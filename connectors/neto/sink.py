@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import typing as t
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from connectors.base.errors import ConnectorError
-from connectors.base.shop_items import Listing, ProductChange, ShopItemsSink, SnapshotView
+from connectors.base.shop_items import Listing, ProductChange, ShopItemsSink
 from connectors.neto.client import NetoClient, records_of
 from datashare.model import Amount
 
@@ -57,11 +57,8 @@ class NetoSink(ShopItemsSink):
     """Gives Neto items their Xero item's price and stock (see the module docstring)."""
 
     client: NetoClient
-    app: str = "neto"
-    label: str = "Neto"
-    xero_keeps_stock: bool = True
-    hub: SnapshotView | None = None
-    currency: str = field(default="", init=False)
+    app: t.ClassVar[str] = "neto"
+    label: t.ClassVar[str] = "Neto"
 
     def listings(self, skus: Sequence[str]) -> list[Listing]:
         """The items with these SKUs, with their price, tax setting and warehouse stock."""

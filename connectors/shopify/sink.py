@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from connectors.base.errors import ConnectorError
-from connectors.base.shop_items import Listing, ProductChange, ShopItemsSink, SnapshotView
+from connectors.base.shop_items import Listing, ProductChange, ShopItemsSink
 from connectors.shopify.client import ShopifyClient
 from datashare.model import Amount
 
@@ -86,11 +86,8 @@ class ShopifySink(ShopItemsSink):
     """Gives Shopify variants their Xero item's price and stock (see the module docstring)."""
 
     client: ShopifyClient
-    app: str = "shopify"
-    label: str = "Shopify"
-    xero_keeps_stock: bool = True
-    hub: SnapshotView | None = None
-    currency: str = field(default="", init=False)
+    app: t.ClassVar[str] = "shopify"
+    label: t.ClassVar[str] = "Shopify"
     _taxes_included: bool = field(default=True, init=False)
     _location: str | None = field(default=None, init=False)
     _location_name: str = field(default="", init=False)

@@ -150,6 +150,19 @@ def _changes(element: dict[str, t.Any], before: dict[str, t.Any] | None) -> dict
     return changed
 
 
+_REFUSALS = (WaitingForReference, NotTaken, MappingError, ConnectorError)
+"""What a record's write may raise that ends that record only: the rest of the push goes on."""
+
+
+def _refused(hub_id: UUID, remote: str | None, error: Exception) -> PushResult:
+    """A write that raised, as its result: waiting for a reference, not taken (skipped, with why), or failed."""
+    if isinstance(error, WaitingForReference):
+        return PushResult.wait(hub_id, error, remote)
+    if isinstance(error, NotTaken):
+        return PushResult(hub_id, False, remote, skipped=True, error=str(error))
+    return PushResult(hub_id, False, remote, error=str(error))
+
+
 @dataclass
 class _Overlay:
     """``Refs`` that also know the vTiger ids given out during this push (vendors just made)."""
@@ -342,12 +355,8 @@ class VtigerSink:
             element = write(record, refs)
             before = self._before(lambda r: write(r, refs), type(record), held)
             return self._save(module, record.id, element, before, remote, refs, held)[0]
-        except WaitingForReference as waiting:
-            return PushResult.wait(record.id, waiting, remote)
-        except NotTaken as reason:
-            return PushResult(record.id, False, remote, skipped=True, error=str(reason))
-        except (MappingError, ConnectorError) as error:
-            return PushResult(record.id, False, remote, error=str(error))
+        except _REFUSALS as error:
+            return _refused(record.id, remote, error)
 
     @staticmethod
     def _org_of(person: Person, refs: Refs) -> str | None:
@@ -370,10 +379,8 @@ class VtigerSink:
             element = write_tax(tax, refs)
             before = self._before(lambda r: write_tax(t.cast(TaxCode, r), refs), TaxCode, held)
             result, saved = self._save("Tax", tax.id, element, before, remote, refs, held)
-        except NotTaken as reason:
-            return PushResult(tax.id, False, remote, skipped=True, error=str(reason))
-        except (MappingError, ConnectorError) as error:
-            return PushResult(tax.id, False, remote, error=str(error))
+        except (NotTaken, MappingError, ConnectorError) as error:
+            return _refused(tax.id, remote, error)
         if saved is not None and result.remote_id is not None:
             # The tax stands for the ones of its percentage that come after it in this push.
             made = ItemTax(result.remote_id, str(saved.get("taxname") or ""), tax.name, Decimal(element["percentage"]))
@@ -460,12 +467,8 @@ class VtigerSink:
             saved = saved if saved is not None else self.client.retrieve(product)
             snapshot = self._as_held(module, saved, refs, item.id)
             return replace(result, snapshot=snapshot, unchanged=False)
-        except WaitingForReference as waiting:
-            return PushResult.wait(item.id, waiting, remote)
-        except NotTaken as reason:
-            return PushResult(item.id, False, remote, skipped=True, error=str(reason))
-        except (MappingError, ConnectorError) as error:
-            return PushResult(item.id, False, remote, error=str(error))
+        except _REFUSALS as error:
+            return _refused(item.id, remote, error)
 
     # -- invoices and purchase orders -----------------------------------------------------------
 
@@ -541,12 +544,8 @@ class VtigerSink:
             element = write(doc)
             before = self._before(write, type(doc), held)
             result, saved = self._save(module, doc.id, element, before, remote, refs, held)
-        except WaitingForReference as waiting:
-            return [*carried, PushResult.wait(doc.id, waiting, remote)]
-        except NotTaken as reason:
-            return [*carried, PushResult(doc.id, False, remote, skipped=True, error=str(reason))]
-        except (MappingError, ConnectorError) as error:
-            return [*carried, PushResult(doc.id, False, remote, error=str(error))]
+        except _REFUSALS as error:
+            return [*carried, _refused(doc.id, remote, error)]
         if saved is not None:
             # vTiger moves stock when it saves lines or a status: the products of the old and the new lines.
             named = [line.item_id for line in doc.lines]

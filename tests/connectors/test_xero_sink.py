@@ -35,6 +35,7 @@ from datashare.store import Hub
 from datashare.sync.push import PushCounts, push_entity
 from tasks.pull import pull_xero
 from tests.connectors.xero_world import XeroWorld, make_world
+from tests.xero_stock import stock_bill
 
 
 @pytest.fixture
@@ -411,15 +412,7 @@ def _sale(hub: Hub, item: UUID, quantity: Decimal, number: str) -> Invoice:
 
 def _bill_for(world: XeroWorld, code: str, quantity: Decimal) -> None:
     """Stock bought in Xero: an approved bill for the item, from the first supplier."""
-    supplier = next(c for c in world.org.table("Contacts").values() if c.get("IsSupplier"))
-    bill = {
-        "Type": "ACCPAY",
-        "Contact": {"ContactID": supplier["ContactID"]},
-        "Date": "2026-11-03",
-        "DueDate": "2026-12-03",
-        "Status": "AUTHORISED",
-        "LineItems": [{"ItemCode": code, "Quantity": str(quantity), "UnitAmount": "4.00"}],
-    }
+    bill = stock_bill(world.org, code, quantity)
     answer = world.client.rest.request("PUT", "/api.xro/2.0/Invoices", json={"Invoices": [bill]})
     assert answer.status_code == 200, answer.text
 

@@ -33,6 +33,7 @@ from tasks.wiring import xero_client
 from tests.flows.conftest import ROOMY
 from tests.flows.shop_worlds import SHOPS, SKUS, ShopWorld, shop_tenant
 from tests.seed_moments import SEEDED_AT
+from tests.xero_stock import stock_bill
 
 pytestmark = [pytest.mark.prefect, pytest.mark.e2e, pytest.mark.usefixtures("prefect_server")]
 
@@ -173,16 +174,7 @@ def test_an_unpaid_order_is_in_receivables_at_once_and_paid_in_two_parts_ends_pa
 
 def _buy_stock(world: ShopWorld, code: str, quantity: int) -> None:
     """Stock bought in Xero: an approved bill for the item from a supplier, through Xero's API."""
-    book = world.sandbox.xero.org_named("AU")
-    supplier = next(c for c in book.table("Contacts").values() if c.get("IsSupplier"))
-    bill = {
-        "Type": "ACCPAY",
-        "Contact": {"ContactID": supplier["ContactID"]},
-        "Date": "2026-11-03",
-        "DueDate": "2026-12-03",
-        "Status": "AUTHORISED",
-        "LineItems": [{"ItemCode": code, "Quantity": quantity, "UnitAmount": "4.00"}],
-    }
+    bill = stock_bill(world.sandbox.xero.org_named("AU"), code, quantity)
     client = xero_client(load_config(world.config).tenant(world.tenant))
     answer = client.rest.request("PUT", "/api.xro/2.0/Invoices", json={"Invoices": [bill]})
     assert answer.status_code == 200, answer.text
