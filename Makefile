@@ -15,7 +15,7 @@ export DO_NOT_TRACK := 1
 # give it the time a cold, busy machine needs rather than its default 20 s.
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 300
 
-.PHONY: venv demo test dates lint typecheck bench ui ui-stop clean
+.PHONY: venv demo test soak dates lint typecheck bench ui ui-stop clean
 
 venv: $(STAMP)
 
@@ -34,6 +34,10 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+# The end-to-end checks make test runs for one app, for the others too (a few minutes more).
+soak: $(STAMP)
+	$(BIN)/pytest -m soak
 
 # The date-sensitive tests with the machine's date moved by faketime (Debian package `faketime`), then today.
 dates: $(STAMP)

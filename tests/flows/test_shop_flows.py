@@ -49,6 +49,10 @@ def world(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.Mo
         yield ShopWorld(request.param, sandbox, shop_tenant(tmp_path, url, request.param), url)
 
 
+ONE_SHOP_THEN_SOAK = [SHOPS[0], *(pytest.param(shop, marks=pytest.mark.soak) for shop in SHOPS[1:])]
+"""The first shop in every run of the suite, the others in ``make soak`` (they take a minute each)."""
+
+
 def _sync(world: ShopWorld) -> list[dict[str, t.Any]]:
     """One run of the flows a shop feeds: orders (crm_sales), then payments and refunds (accounting)."""
     rows = list(crm_sales(tenant=world.tenant, config=str(world.config)))
@@ -133,6 +137,9 @@ def test_an_order_without_a_customer_is_not_sent_with_the_reason_and_throttling_
     assert {world.invoice_number(n) for n in orders} <= numbers
 
 
+# Each shop's part payments are read by its connector (tests/connectors/test_shop_payments.py); end to end,
+# one shop runs in make test and the others in make soak.
+@pytest.mark.parametrize("world", ONE_SHOP_THEN_SOAK, indirect=True)
 def test_an_unpaid_order_is_in_receivables_at_once_and_paid_in_two_parts_ends_paid_with_two_payments(
     world: ShopWorld,
 ) -> None:
@@ -180,8 +187,9 @@ def _buy_stock(world: ShopWorld, code: str, quantity: int) -> None:
     assert answer.status_code == 200, answer.text
 
 
-# The hold is the Xero sink's, the same whichever shop the order comes from: one shop runs it end to end.
-@pytest.mark.parametrize("world", ["shopify"], indirect=True)
+# The hold is the Xero sink's, the same whichever shop the order comes from: one shop runs it in make test,
+# the others in make soak.
+@pytest.mark.parametrize("world", ONE_SHOP_THEN_SOAK, indirect=True)
 def test_an_order_for_more_than_xero_has_in_stock_waits_naming_the_item_and_goes_once_the_stock_is_there(
     world: ShopWorld,
 ) -> None:
