@@ -31,6 +31,9 @@ from datashare.sync.push import held_hash
 __all__ = ["LoadCounts", "load_mapped"]
 
 NEWEST = Policy()
+# What Xero keeps of an entity: at a first link the app's record takes Xero's values of
+# these fields (an item's price and stock); for the rest, linking is not a change.
+XERO_KEEPS: dict[str, tuple[str, ...]] = {"items": ("sale_price", "quantity_on_hand")}
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -111,6 +114,7 @@ def _load_entity(
     in_step: list[UUID] = []  # records the app now holds as the hub does: nothing to push back to it
     snapshots: list[tuple[UUID, dict[str, object]]] = []
     conflicts: list[dict[str, object]] = []
+    first_links: list[tuple[UUID, dict[str, t.Any]]] = []  # (hub record, app's values) linked where Xero keeps
     to_write: dict[type[CanonicalModel], list[CanonicalModel]] = defaultdict(list)
     for item in items:
         record = item.record
@@ -152,7 +156,10 @@ def _load_entity(
                 linked_to[record.id] = match
             taken[match] = item.remote_id
             snapshots.append((match, {**incoming, "id": str(match)}))
-            in_step.append(match)  # linking is not a change: the app keeps its spelling until the hub changes
+            if entity in XERO_KEEPS:
+                first_links.append((match, incoming))
+            else:
+                in_step.append(match)  # linking is not a change: the app keeps its spelling until the hub changes
             counts.linked += 1
             continue
         index.add(record)
@@ -162,6 +169,8 @@ def _load_entity(
         to_write[type(record)].append(record)
     if relinks:
         _relink(hub, app, entity, relinks)
+    for record in _kept_by_xero(hub, app, entity, first_links, in_step):
+        to_write[type(record)].append(record)
     for records in to_write.values():
         written = hub.upsert_records(records, source=app)
         counts.created += written.inserted
@@ -171,6 +180,34 @@ def _load_entity(
     counts.conflicts += hub.add_conflicts(conflicts, run_id=run_id)
     _app_holds(hub, app, entity, in_step)
     return linked_to
+
+
+def _kept_by_xero(
+    hub: Hub, app: str, entity: str, links: list[tuple[UUID, dict[str, t.Any]]], in_step: list[UUID]
+) -> list[CanonicalModel]:
+    """At first links of an entity Xero keeps, who takes whose values; the hub records to rewrite.
+
+    Linked from Xero, the hub record takes Xero's values, and the other apps
+    then get them. Linked from another app, the app is in step only where it
+    already says what the hub says; otherwise the hub's values are due to it,
+    so a shop or CRM product matched on its SKU gets Xero's price and stock at
+    once, not at the item's next change in Xero.
+    """
+    if not links:
+        return []
+    held = hub.records(entity, [match for match, _ in links])
+    rewrite: list[CanonicalModel] = []
+    kept = XERO_KEEPS[entity]
+    for match, incoming in links:
+        record = held.get(match)
+        now = record.model_dump(mode="json") if record is not None else {}
+        says = {name: incoming[name] for name in kept if incoming.get(name) is not None}
+        other = {name: value for name, value in says.items() if record and not same_value(value, now.get(name))}
+        if app == "xero" and record is not None and other:
+            rewrite.append(type(record).model_validate({**now, **other}))
+        if app == "xero" or not other:
+            in_step.append(match)
+    return rewrite
 
 
 def holds_all(incoming: dict[str, t.Any], merged: dict[str, t.Any]) -> bool:

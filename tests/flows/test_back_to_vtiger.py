@@ -4,7 +4,8 @@
   amounts; once it is paid in Xero the next run shows it paid in vTiger, on
   the same invoice;
 - a vTiger invoice Xero marks paid is paid in vTiger, not copied;
-- Xero's items reach vTiger with their price, their tax (made in vTiger when
+- Xero's items reach vTiger with their price (a product vTiger already sold
+  under the item's code takes it at the first link), their tax (made in vTiger when
   it has no tax of that percentage) and, for the items Xero tracks, their
   stock, which follows Xero's;
 - Xero's purchase orders reach vTiger, to a Vendor made for their supplier;
@@ -248,6 +249,14 @@ def test_xero_items_reach_vtiger_with_price_tax_and_stock_and_a_stock_change_fol
         {"Name": "Luxury goods", "TaxComponents": [{"Name": "Luxury", "Rate": 15}], "ReportTaxType": "OUTPUT"},
     )
     _item(config, "LUX-1", "Gold compass", 310, tax=luxury["TaxType"])
+    # A product vTiger already sells under an item's code, at its own price: the first link gives it Xero's.
+    vtiger_records.create(
+        crm,
+        crm.users[1],
+        "Products",
+        {"productname": "Brass sextant", "productcode": "SEXT-1", "unit_price": "50", "assigned_user_id": "19x1"},
+    )
+    sextant = _item(config, "SEXT-1", "Brass sextant", 75)
 
     _settled(config)
 
@@ -263,6 +272,9 @@ def test_xero_items_reach_vtiger_with_price_tax_and_stock_and_a_stock_change_fol
     assert _money(product["unit_price"]) == _money(tracked["SalesDetails"]["UnitPrice"])
     [compass] = _live(crm, "Products", productcode="LUX-1")
     assert _money(compass["unit_price"]) == Decimal("310.00")
+    [linked] = _live(crm, "Products", productcode="SEXT-1")
+    assert _money(linked["unit_price"]) == Decimal("75.00")
+    assert _money(book.table("Items")[sextant["ItemID"]]["SalesDetails"]["UnitPrice"]) == Decimal("75.00")
     [(tax_row, tax)] = [(k, r) for k, r in crm.actors["Tax"].items() if r["taxlabel"] == "Luxury goods"]
     assert Decimal(tax["percentage"]) == Decimal(15)  # vTiger had no 15% tax: it was made
     carried = [r for r in crm.actors["ProductTaxes"].values() if r["productid"] == f"14x{compass['id']}"]

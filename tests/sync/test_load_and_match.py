@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from uuid import uuid4
 
 import pytest
 
-from datashare.model import Item, Organization, Person
+from datashare.model import Amount, Item, Organization, Person
 from datashare.model.mapping import Mapped
 from datashare.store import Hub
 from datashare.sync.load import load_mapped
 from datashare.sync.matching import normalise_name
 from datashare.sync.merge import Policy
+from datashare.sync.push import due
 from datashare.sync.refs import HubRefs
 
 
@@ -152,3 +154,48 @@ def test_both_apps_changing_one_field_is_settled_by_policy_and_recorded(hub: Hub
     assert hub.query("SELECT run_id, field, app, policy, winner FROM conflicts") == [
         ("r9", "email", "vtiger", "source:xero", "hub")
     ]
+
+
+def _aud(value: Decimal) -> Amount:
+    return Amount(currency="AUD", net_amount=value)
+
+
+def _due_ids(hub: Hub, app: str) -> set[object]:
+    return {record.id for record, _ in due(hub, app, "items")}
+
+
+@pytest.mark.parametrize(("crm_price", "due_to_crm"), [(Decimal("10"), True), (Decimal("20"), False)])
+def test_a_product_first_linked_to_a_xero_item_takes_xeros_price_where_it_differs(
+    hub: Hub, crm_price: Decimal, due_to_crm: bool
+) -> None:
+    load_mapped(hub, "xero", [_mapped(hub, "xero", "I-1", Item(code="SKU-1", sale_price=_aud(Decimal("20"))))])
+    counts = load_mapped(
+        hub, "vtiger", [_mapped(hub, "vtiger", "14x1", Item(code="SKU-1", sale_price=_aud(crm_price)))]
+    )
+    assert counts.linked == 1
+    assert hub.query("SELECT sale_price.net_amount FROM items") == [(Decimal("20"),)]
+    [linked] = hub.query("SELECT id FROM items")[0]
+    assert (linked in _due_ids(hub, "vtiger")) is due_to_crm
+    assert linked not in _due_ids(hub, "xero")
+
+
+def test_a_xero_item_first_linked_to_a_product_read_before_it_gives_the_hub_xeros_price_and_stock(hub: Hub) -> None:
+    load_mapped(hub, "vtiger", [_mapped(hub, "vtiger", "14x1", Item(code="SKU-1", sale_price=_aud(Decimal("10"))))])
+    kept = Item(code="SKU-1", sale_price=_aud(Decimal("20")), is_inventoried=True, quantity_on_hand=Decimal("5"))
+    counts = load_mapped(hub, "xero", [_mapped(hub, "xero", "I-1", kept)])
+    assert (counts.linked, counts.updated) == (1, 1)
+    assert hub.query("SELECT sale_price.net_amount, quantity_on_hand FROM items") == [(Decimal("20"), Decimal("5"))]
+    [linked] = hub.query("SELECT id FROM items")[0]
+    assert linked in _due_ids(hub, "vtiger")
+    assert linked not in _due_ids(hub, "xero")
+
+
+def test_linking_a_customer_is_no_change_to_either_app_whatever_each_spells(hub: Hub) -> None:
+    load_mapped(hub, "xero", [_mapped(hub, "xero", "X-1", Organization(name="Acme Pty Ltd", email="ap@acme.example"))])
+    load_mapped(
+        hub,
+        "vtiger",
+        [_mapped(hub, "vtiger", "11x5", Organization(name="ACME Pty. Ltd", website="https://acme.example"))],
+    )
+    assert hub.query("SELECT name FROM organizations") == [("Acme Pty Ltd",)]
+    assert not [r for r, _ in due(hub, "vtiger", "organizations")]
