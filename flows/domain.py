@@ -38,6 +38,7 @@ SUMMARY_COLUMNS = (
     "deleted",
     "waiting",
     "skipped",
+    "attention",
     "conflicts",
     "notes",
 )

@@ -45,6 +45,7 @@ class BatchSummary:
     waiting: int = 0
     skipped: int = 0
     conflicts: int = 0
+    attention: int = 0  # records that failed too often: left alone until a person asks for a retry
     notes: str = ""  # the commonest reasons records were skipped, waited or failed
 
     def row(self) -> dict[str, object]:
@@ -96,5 +97,9 @@ def push_batch(
     summary = BatchSummary(sink.app, "push", entity, read=counts.due)
     summary.created, summary.updated, summary.waiting = counts.created, counts.updated, counts.waiting
     summary.rejected, summary.skipped, summary.unchanged = counts.failed, counts.skipped, counts.unchanged
-    summary.notes = "; ".join(f"{reason} ({n})" for reason, n in counts.reasons.most_common(3))
+    notes = [f"{reason} ({n})" for reason, n in counts.reasons.most_common(3)]
+    summary.attention = counts.attention
+    if counts.attention:
+        notes.insert(0, f"{counts.attention} need attention: failed too often, not sent again until `datashare retry`")
+    summary.notes = "; ".join(notes)
     return summary

@@ -78,6 +78,7 @@ from datashare.model import (
     TaxCode,
 )
 from datashare.model.mapping import MappingError, Refs, WaitingForReference
+from datashare.sync.causes import LOCKED_IN_XERO, NO_BANK_ACCOUNT, NO_CONTACT, NO_ROOM, RULE, STOCK_SHORT, Cause
 from datashare.sync.push import PushResult
 
 __all__ = ["HubView", "XeroSink"]
@@ -264,10 +265,10 @@ class XeroSink:
             remote = refs.remote_id(entity, record.id)
             refused = self._refusal(record, remote, held.get(record.id), refs)
             if refused is not None:
-                results.append(PushResult(record.id, False, remote, skipped=True, error=refused))
+                results.append(PushResult.skip(record.id, refused[0], refused[1], remote))
                 continue
             if record.id in short:
-                results.append(PushResult.wait(record.id, short[record.id], remote))
+                results.append(PushResult.wait(record.id, short[record.id], remote, STOCK_SHORT))
                 continue
             try:
                 ready_record = self._completed(_withdrawn(rounded.get(record.id, record), held.get(record.id)), refs)
@@ -387,23 +388,24 @@ class XeroSink:
 
     def _refusal(
         self, record: CanonicalModel, remote: str | None, held: dict[str, t.Any] | None, refs: Refs
-    ) -> str | None:
-        """Why Xero will not take this record as it stands, or None to send it."""
+    ) -> tuple[str, Cause] | None:
+        """Why Xero will not take this record as it stands, and the cause that may lift it; None to send it."""
         if isinstance(record, Document):
             no_contact = check_invoice_has_contact(t.cast(Document, self._completed(record, refs)))
             if no_contact is not None:
-                return no_contact
+                return no_contact, NO_CONTACT
         if isinstance(record, Invoice | CreditNote) and remote is None and record.status in _NEVER_SENT:
-            return f"{record.status.value.lower()} before it reached Xero: nothing to send"
+            return f"{record.status.value.lower()} before it reached Xero: nothing to send", RULE
         if isinstance(record, Item) and record.deleted_at is not None:
-            return "an item deleted elsewhere stays in Xero: Xero items are deleted in Xero itself"
+            return "an item deleted elsewhere stays in Xero: Xero items are deleted in Xero itself", RULE
         if isinstance(record, Invoice) and remote is not None and held is not None:
             # What Xero last said the invoice was: an edit to a PAID one, or one with money applied, is not sent.
             wanted = "VOIDED" if record.deleted_at is not None else record.status.value
-            return check_invoice_editable(held.get("status"), wanted, _applied(held))
+            locked = check_invoice_editable(held.get("status"), wanted, _applied(held))
+            return (locked, LOCKED_IN_XERO) if locked is not None else None
         no_account = isinstance(record, Payment) and record.account_id is None and remote is None
         if no_account and self._default_account("bank", refs) is None:
-            return check_payment_account(None)
+            return str(check_payment_account(None)), NO_BANK_ACCOUNT
         return None
 
     def _completed(self, record: CanonicalModel, refs: Refs) -> CanonicalModel:
@@ -658,7 +660,7 @@ class XeroSink:
                 continue
             if person in left_out:
                 reason = "left out: Xero takes at most 5 contact persons"
-                out.append(PushResult(person.id, False, skipped=True, error=reason, entity=carried))
+                out.append(PushResult.skip(person.id, reason, NO_ROOM, entity=carried))
                 continue
             remote = person_remote_id(contact_id, person.first_name, person.last_name, person.email)
             out.append(PushResult(person.id, True, remote, entity=carried))

@@ -36,8 +36,14 @@ ID_MAP_COLUMNS: dict[str, str] = {
     "pushed_at": "TIMESTAMPTZ",
     "status": "VARCHAR",
     "last_error": "VARCHAR",
+    "cause": "VARCHAR",
+    "waiting_on": "VARCHAR",
+    "attempts": "INTEGER",
+    "retry_at": "TIMESTAMPTZ",
+    "attention": "BOOLEAN",
 }
 _ID_MAP_KEYS = ("entity", "hub_id", "app")
+HISTORY_KEPT = 20  # history rows kept per record and app: enough to see a pattern, small at any size
 _RAW_COLUMNS = {
     "stream": "VARCHAR",
     "remote_id": "VARCHAR",
@@ -416,6 +422,31 @@ class Hub:
             self.con.unregister("__rejects")
         return len(rejects)
 
+    def add_history(self, rows: pa.Table, run_id: str | None = None) -> int:
+        """Note what a run did to records (columns ``entity``, ``hub_id``, ``app``, ``action``, ``detail``)."""
+        if not rows.num_rows:
+            return 0
+        self.con.register("__history", rows)
+        try:
+            self.query(
+                "INSERT INTO record_history (entity, hub_id, app, run_id, action, detail) "
+                "SELECT entity, CAST(hub_id AS UUID), app, ?, action, detail FROM __history",
+                run_id,
+            )
+        finally:
+            self.con.unregister("__history")
+        return int(rows.num_rows)
+
+    def prune_history(self, keep: int = HISTORY_KEPT) -> int:
+        """Keep each record's ``keep`` latest history rows per app; the number of rows let go."""
+        rows = self.query(
+            "DELETE FROM record_history WHERE rowid IN (SELECT rowid FROM (SELECT rowid, row_number() OVER "
+            "(PARTITION BY entity, hub_id, app ORDER BY happened_at DESC, rowid DESC) AS n FROM record_history) WHERE n > ?) "
+            "RETURNING 1",
+            keep,
+        )
+        return len(rows)
+
     def start_run(self, run_id: str, flow: str, parameters: dict[str, Any]) -> None:
         """Record that a run started."""
         self.query(
@@ -427,7 +458,8 @@ class Hub:
         )
 
     def finish_run(self, run_id: str, status: str, summary: Any) -> None:
-        """Record how a run ended, with its summary."""
+        """Record how a run ended, with its summary; records' histories are cut back to their latest rows."""
+        self.prune_history()
         self.query(
             "UPDATE runs SET status = ?, summary = ?, finished_at = now() WHERE run_id = ?",
             status,

@@ -127,6 +127,31 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        4,
+        "record ledger: why a record is not in step, its failed attempts, and what each run did to it",
+        (
+            # Why a record was skipped or waits, as data (datashare.sync.causes), and the record it waits on.
+            "ALTER TABLE id_map ADD COLUMN cause VARCHAR",
+            "ALTER TABLE id_map ADD COLUMN waiting_on VARCHAR",
+            # Failed sends back off: attempts so far, not sent again before retry_at, and after the cap
+            # the record needs attention: it is listed and left alone until a person asks for a retry.
+            "ALTER TABLE id_map ADD COLUMN attempts INTEGER DEFAULT 0",
+            "ALTER TABLE id_map ADD COLUMN retry_at TIMESTAMPTZ",
+            "ALTER TABLE id_map ADD COLUMN attention BOOLEAN DEFAULT false",
+            "UPDATE id_map SET attempts = 0, attention = false",
+            # What each run did to a record in an app; a few dozen rows per record at most (pruned per run).
+            """CREATE TABLE record_history (
+                entity VARCHAR NOT NULL,
+                hub_id UUID NOT NULL,
+                app VARCHAR NOT NULL,
+                run_id VARCHAR,
+                action VARCHAR NOT NULL,
+                detail VARCHAR,
+                happened_at TIMESTAMPTZ NOT NULL DEFAULT now()
+            )""",
+        ),
+    ),
 )
 
 

@@ -179,7 +179,27 @@ def _load_entity(
     hub.save_snapshots(entity, app, snapshots)
     counts.conflicts += hub.add_conflicts(conflicts, run_id=run_id)
     _app_holds(hub, app, entity, in_step)
+    changed = [r.id for records in to_write.values() for r in records if r.id is not None]
+    known = set(current) | {match for _, match in relinks}
+    notes = [(match, "linked on its keys") for _, match in relinks]
+    _note(hub, app, entity, run_id, notes + [(i, "read: changed" if i in known else "read: new") for i in changed])
     return linked_to
+
+
+def _note(hub: Hub, app: str, entity: str, run_id: str | None, done: list[tuple[UUID, str]]) -> None:
+    """What this load did to records, in their histories (a record read unchanged is not noted)."""
+    hub.add_history(
+        pa.table(
+            {
+                "entity": [entity] * len(done),
+                "hub_id": [str(i) for i, _ in done],
+                "app": [app] * len(done),
+                "action": [a for _, a in done],
+                "detail": pa.array([None] * len(done), pa.string()),
+            }
+        ),
+        run_id=run_id,
+    )
 
 
 def _kept_by_xero(

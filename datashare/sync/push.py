@@ -14,7 +14,7 @@ from __future__ import annotations
 import typing as t
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID
 
 import pyarrow as pa
@@ -24,9 +24,21 @@ from datashare.model import CanonicalModel, model_for
 from datashare.model.mapping import Refs, WaitingForReference
 from datashare.store import Hub, Reject
 from datashare.store.schema import quote
+from datashare.sync.causes import CAUSES, REFERENCE_NOT_TAKEN, RULE, WAITING_FOR_RECORD, Cause
 from datashare.sync.refs import HubRefs
 
-__all__ = ["PushCounts", "PushResult", "Sink", "due", "held_hash", "push_entity"]
+__all__ = [
+    "RETRIES",
+    "PushCounts",
+    "PushResult",
+    "Retries",
+    "Sink",
+    "due",
+    "held_hash",
+    "never_sent",
+    "push_entity",
+    "reopen_healed",
+]
 
 
 @dataclass(frozen=True)
@@ -47,11 +59,40 @@ class PushResult:
     waiting_for: tuple[str, UUID] | None = None  # the (entity, hub id) a waiting record needs in the app first
     entity: str | None = None  # set when the record is of another entity than the one pushed (carried along)
     unchanged: bool = False  # the app already held what would be written: nothing was sent
+    cause: str | None = None  # why it is skipped or waits, as data (``datashare.sync.causes``)
 
     @classmethod
-    def wait(cls, hub_id: UUID, waiting: WaitingForReference, remote_id: str | None = None) -> PushResult:
+    def wait(
+        cls, hub_id: UUID, waiting: WaitingForReference, remote_id: str | None = None, cause: Cause | None = None
+    ) -> PushResult:
         """A record that waits for the record ``waiting`` names."""
-        return cls(hub_id, False, remote_id, waiting=True, error=str(waiting), waiting_for=waiting.target)
+        why = (cause or WAITING_FOR_RECORD).name
+        return cls(hub_id, False, remote_id, waiting=True, error=str(waiting), waiting_for=waiting.target, cause=why)
+
+    @classmethod
+    def skip(
+        cls, hub_id: UUID, reason: str, cause: Cause = RULE, remote_id: str | None = None, entity: str | None = None
+    ) -> PushResult:
+        """A record the app does not take now, with why (``reason``) and the cause that may lift it."""
+        return cls(hub_id, False, remote_id, skipped=True, error=reason, entity=entity, cause=cause.name)
+
+
+@dataclass(frozen=True)
+class Retries:
+    """How failed sends back off: after ``attempts`` failures in a row a record needs attention.
+
+    The wait after the n-th failure is ``first`` doubled n-1 times, at most
+    ``longest``; a record needing attention is not sent again until a person
+    asks (``datashare retry``), so a record the app always refuses stops
+    costing calls on every run.
+    """
+
+    attempts: int = 5
+    first: timedelta = timedelta(minutes=5)
+    longest: timedelta = timedelta(hours=6)
+
+
+RETRIES = Retries()
 
 
 class Sink(t.Protocol):
@@ -78,6 +119,7 @@ class PushCounts:
     failed: int = 0
     skipped: int = 0
     unchanged: int = 0
+    attention: int = 0  # records that need attention (failed too often): not sent again until retried
     reasons: Counter[str] = field(default_factory=Counter)  # why records were skipped, waited or failed
 
 
@@ -117,6 +159,8 @@ def due(hub: Hub, app: str, entity: str, history_from: date | None = None) -> li
         "LEFT JOIN id_map m ON m.entity = ? AND m.app = ? AND m.hub_id = e.id "
         "WHERE (e.deleted_at IS NULL OR (m.remote_id IS NOT NULL AND m.status <> 'deleted')) "
         f"AND (m.pushed_hash IS DISTINCT FROM {held}) "
+        # A failed record backs off, and one that needs attention waits for a person: neither is due now.
+        "AND NOT coalesce(m.attention, false) AND (m.retry_at IS NULL OR m.retry_at <= now()) "
         + ("AND (e.transaction_date IS NULL OR e.transaction_date >= ?) " if dated else "")
         + "ORDER BY e.hub_loaded_at, e.id",
         entity,
@@ -126,17 +170,40 @@ def due(hub: Hub, app: str, entity: str, history_from: date | None = None) -> li
     return [(model.model_validate(dict(zip(names, row[:-1], strict=True))), str(row[-1])) for row in rows]
 
 
+def never_sent(hub: Hub, app: str, entity: str, history_from: date | None = None) -> int:
+    """How many live hub records of ``entity`` the app has never had, and that are due to it."""
+    dated = history_from is not None and "transaction_date" in model_for(entity).model_fields
+    rows = hub.query(
+        f"SELECT count(*) FROM {quote(entity)} e WHERE e.deleted_at IS NULL AND NOT EXISTS "
+        "(SELECT 1 FROM id_map m WHERE m.entity = ? AND m.app = ? AND m.hub_id = e.id) "
+        + ("AND (e.transaction_date IS NULL OR e.transaction_date >= ?)" if dated else ""),
+        entity,
+        app,
+        *([history_from] if dated else []),
+    )
+    return int(rows[0][0])
+
+
 def push_entity(
-    hub: Hub, sink: Sink, entity: str, run_id: str | None = None, *, history_from: date | None = None
+    hub: Hub,
+    sink: Sink,
+    entity: str,
+    run_id: str | None = None,
+    *,
+    history_from: date | None = None,
+    retries: Retries = RETRIES,
 ) -> PushCounts:
     """Write every due record of ``entity`` to the sink's app; record each result in the id map.
 
-    A sink may also report on records of another entity that the same write
-    carried (the people sent with their Xero contact): those are recorded too,
-    so they are not sent again on their own.
+    Skips whose cause may have been lifted since are re-checked first
+    (``reopen_healed``). A sink may also report on records of another entity
+    that the same write carried (the people sent with their Xero contact):
+    those are recorded too, so they are not sent again on their own.
     """
+    reopen_healed(hub, sink.app, entity)
     pending = due(hub, sink.app, entity, history_from)
     counts = PushCounts(due=len(pending))
+    counts.attention = _needing_attention(hub, sink.app, entity)
     if not pending:
         return counts
     hashes = {record.id: digest for record, digest in pending}
@@ -156,7 +223,8 @@ def push_entity(
         else:
             counts.waiting += result.waiting
             counts.failed += not result.waiting
-    _record(hub, sink.app, entity, own, hashes, tombstones, run_id)
+    _record(hub, sink.app, entity, own, hashes, tombstones, run_id, retries)
+    counts.attention = _needing_attention(hub, sink.app, entity)
     carried: dict[str, list[PushResult]] = {}
     for result in results:
         if result.entity not in (None, entity):
@@ -175,8 +243,41 @@ def push_entity(
             {hub_id: digest for hub_id, digest, _ in current},
             {hub_id for hub_id, _, gone in current if gone},
             run_id,
+            retries,
         )
     return counts
+
+
+def reopen_healed(hub: Hub, app: str, entity: str) -> int:
+    """Make due again the skips of ``entity`` whose cause may have been lifted since; how many.
+
+    A cause names the hub entities whose change may lift it (a bank account
+    set up in Xero lifts "no bank account"); a skip for a record the app does
+    not take is re-checked once that record's own state in the app changes.
+    Each skip is re-checked once per change, not on every run.
+    """
+    watched = [(name, cause.heals_on) for name, cause in CAUSES.items() if cause.heals_on]
+    since = " OR ".join(
+        f"(id_map.cause = '{name}' AND ("
+        + " OR ".join(f"EXISTS (SELECT 1 FROM {quote(e)} w WHERE w.hub_loaded_at > id_map.updated_at)" for e in heals)
+        + "))"
+        for name, heals in watched
+    )
+    referred = (
+        f"(id_map.cause = '{REFERENCE_NOT_TAKEN.name}' AND EXISTS (SELECT 1 FROM id_map r WHERE r.app = id_map.app "
+        "AND r.entity || '/' || CAST(r.hub_id AS VARCHAR) = id_map.waiting_on AND r.updated_at > id_map.updated_at))"
+    )
+    rows = hub.query(
+        "UPDATE id_map SET pushed_hash = NULL WHERE app = ? AND entity = ? AND status = 'skipped' "
+        f"AND pushed_hash IS NOT NULL AND ({since} OR {referred}) RETURNING hub_id",
+        app,
+        entity,
+    )
+    return len(rows)
+
+
+def _needing_attention(hub: Hub, app: str, entity: str) -> int:
+    return int(hub.query("SELECT count(*) FROM id_map WHERE app = ? AND entity = ? AND attention", app, entity)[0][0])
 
 
 def _record(
@@ -187,25 +288,23 @@ def _record(
     hashes: t.Mapping[UUID | None, str | None],
     tombstones: set[UUID | None],
     run_id: str | None,
+    retries: Retries,
 ) -> None:
-    """Each result in the id map (and notes in the rejects), in a few set-based writes."""
-    rows: dict[str, list[t.Any]] = {k: [] for k in ("hub_id", "remote_id", "pushed_hash", "status", "last_error")}
+    """Each result in the id map, the records' histories (and notes in the rejects), in a few set-based writes."""
+    columns = ("hub_id", "remote_id", "pushed_hash", "status", "last_error", "cause", "waiting_on")
+    rows: dict[str, list[t.Any]] = {k: [] for k in columns}
     for result in results:
         rows["hub_id"].append(str(result.hub_id))
         rows["remote_id"].append(result.remote_id)
         rows["pushed_hash"].append(hashes.get(result.hub_id) if result.ok or result.skipped else None)
-        rows["status"].append(
-            ("deleted" if result.hub_id in tombstones else "linked")
-            if result.ok
-            else "skipped"
-            if result.skipped
-            else "waiting"
-            if result.waiting
-            else "error"
-        )
+        rows["status"].append(_status(result, tombstones))
         rows["last_error"].append(result.error)
+        rows["cause"].append(None if result.ok else result.cause or (RULE.name if result.skipped else None))
+        target = result.waiting_for
+        rows["waiting_on"].append(f"{target[0]}/{target[1]}" if target is not None and not result.ok else None)
     ok = [i for i, r in enumerate(results) if r.ok]
-    failed = [i for i, r in enumerate(results) if not r.ok and not r.skipped]
+    waiting = [i for i, r in enumerate(results) if r.waiting and not r.ok]
+    failed = [i for i, r in enumerate(results) if not r.ok and not r.skipped and not r.waiting]
     skipped = [i for i, r in enumerate(results) if r.skipped]
     snapshots = [(r.hub_id, r.snapshot) for r in results if r.ok and r.snapshot is not None]
     hub.save_snapshots(entity, app, snapshots)  # the base of the next merge: reading it back is no change
@@ -214,16 +313,67 @@ def _record(
         [Reject(app, entity, "push", r.error or "not sent", r.remote_id, {"hub_id": str(r.hub_id)}) for r in notes],
         run_id=run_id,
     )
-    for chosen, columns in (
-        (ok, tuple(rows)),
-        # A record that did not get through keeps whatever remote id it had: only its status changes.
-        (failed, ("hub_id", "status", "last_error")),
-        (skipped, ("hub_id", "status", "last_error", "pushed_hash")),
+    for chosen, names, fresh in (
+        (ok, columns, True),
+        # A record that did not get through keeps whatever remote id it had: only its state changes.
+        (waiting, ("hub_id", "status", "last_error", "cause", "waiting_on"), False),
+        (failed, ("hub_id", "status", "last_error", "cause", "waiting_on"), False),
+        (skipped, ("hub_id", "status", "last_error", "pushed_hash", "cause", "waiting_on"), True),
     ):
-        if chosen:
-            table = pa.table({k: [rows[k][i] for i in chosen] for k in columns})
-            table = table.append_column("entity", pa.array([entity] * len(chosen)))
-            hub.upsert_id_map(table.append_column("app", pa.array([app] * len(chosen))))
+        if not chosen:
+            continue
+        table = pa.table({k: [rows[k][i] for i in chosen] for k in names})
+        if fresh:  # sent, or not to be sent: the failures before it no longer count
+            table = table.append_column("attempts", pa.array([0] * len(chosen), pa.int32()))
+            table = table.append_column("attention", pa.array([False] * len(chosen)))
+            table = table.append_column("retry_at", pa.array([None] * len(chosen), pa.timestamp("us", tz="UTC")))
+        table = table.append_column("entity", pa.array([entity] * len(chosen)))
+        hub.upsert_id_map(table.append_column("app", pa.array([app] * len(chosen))))
+    if failed:
+        _back_off(hub, app, entity, [rows["hub_id"][i] for i in failed], retries)
+    hub.add_history(
+        pa.table(
+            {
+                "entity": [r.entity or entity for r in results],
+                "hub_id": [str(r.hub_id) for r in results],
+                "app": [app] * len(results),
+                "action": [_action(r, tombstones) for r in results],
+                "detail": pa.array([r.error for r in results], pa.string()),
+            }
+        ),
+        run_id=run_id,
+    )
+
+
+def _status(result: PushResult, tombstones: set[UUID | None]) -> str:
+    if result.ok:
+        return "deleted" if result.hub_id in tombstones else "linked"
+    return "skipped" if result.skipped else "waiting" if result.waiting else "error"
+
+
+def _action(result: PushResult, tombstones: set[UUID | None]) -> str:
+    """What the push did to the record, as its history says it."""
+    if result.ok:
+        done = "deleted" if result.hub_id in tombstones else "created" if result.created else "updated"
+        return "unchanged" if result.unchanged else f"{done} in app"
+    return "skipped" if result.skipped else "waiting" if result.waiting else "failed"
+
+
+def _back_off(hub: Hub, app: str, entity: str, hub_ids: list[str], retries: Retries) -> None:
+    """One more failed attempt for each record: when it may be tried again, and whether it now needs attention."""
+    first, longest = retries.first.total_seconds(), retries.longest.total_seconds()
+    hub.query(
+        "UPDATE id_map SET attempts = coalesce(attempts, 0) + 1, "
+        "retry_at = now() + to_microseconds(CAST(1e6 * least(? * pow(2, coalesce(attempts, 0)), ?) AS BIGINT)), "
+        "attention = coalesce(attempts, 0) + 1 >= ? "
+        "WHERE app = ? AND entity = ? AND list_contains(CAST(? AS UUID[]), hub_id)",
+        first,
+        longest,
+        retries.attempts,
+        app,
+        entity,
+        hub_ids,
+    )
 
 
 def _never_coming(hub: Hub, app: str, results: list[PushResult]) -> list[PushResult]:
@@ -248,5 +398,16 @@ def _never_coming(hub: Hub, app: str, results: list[PushResult]) -> list[PushRes
             continue
         entity = result.waiting_for[0] if result.waiting_for else ""
         note = f"not sent: the {entity} record it refers to is not taken by {app} ({reason})"
-        out.append(PushResult(result.hub_id, False, result.remote_id, skipped=True, error=note, entity=result.entity))
+        out.append(
+            PushResult(
+                result.hub_id,
+                False,
+                result.remote_id,
+                skipped=True,
+                error=note,
+                entity=result.entity,
+                waiting_for=result.waiting_for,
+                cause=REFERENCE_NOT_TAKEN.name,
+            )
+        )
     return out
