@@ -111,6 +111,7 @@ def entity_states(hub: Hub, pushes: Iterable[tuple[str, str]], history_from: dat
                 row.causes[str(cause)] += int(count)
         if (app, entity) in written:
             row.states["due"] += never_sent(hub, app, entity, history_from)
+            row.states = +row.states  # no zero counts: a state with none is left out
         row.conflicts = _open_conflicts(hub, app, entity)
         oldest = hub.query(
             "SELECT hub_id, updated_at FROM id_map WHERE app = ? AND entity = ? AND status = 'waiting' "

@@ -4,6 +4,7 @@
 - an edited order updates the same invoice;
 - a refund becomes a credit note, paid back to the customer;
 - an order without a customer is not sent, with the product spec's reason;
+- a payment skipped for want of a bank account goes on the first run after one is set up in Xero;
 - an unpaid order is in receivables at once; paid in two parts, it ends PAID with two payments;
 - an order for a tracked item Xero lacks the stock for waits, naming the item, and goes once stock is there;
 - a Xero item's new price and stock reach the shop's product, and ``share = { items = "app_to_hub" }`` stops them;
@@ -177,6 +178,38 @@ def test_an_unpaid_order_is_in_receivables_at_once_and_paid_in_two_parts_ends_pa
     assert len(payments) == 2
     assert sum(Decimal(str(p["Amount"])) for p in payments) == Decimal(str(paid["Total"]))
     assert _writes(_sync(world)) == {}
+
+
+# The product FAQ's fix, end to end: the skip is the Xero sink's, so one shop runs it.
+@pytest.mark.parametrize("world", SHOPS[:1], indirect=True)
+def test_a_payment_skipped_for_want_of_a_bank_account_goes_on_the_first_run_after_one_is_set_up(
+    world: ShopWorld,
+) -> None:
+    book = world.sandbox.xero.org_named("AU")
+    for account in book.table("Accounts").values():
+        if account["Type"] == "BANK":
+            account["Status"] = "ARCHIVED"  # the organisation has no bank account yet
+    _, number = world.order(paid=True)
+
+    first = _sync(world)
+
+    held = _invoice(world, world.invoice_number(number))
+    assert held["Status"] == "AUTHORISED"
+    assert not [p for p in book.table("Payments").values() if p["_document"] == ("Invoices", held["InvoiceID"])]
+    assert any("Xero needs a BANK account" in str(r["notes"]) for r in first if r["entity"] == "payments")
+    assert "xero/payments" not in _writes(_sync(world))  # nothing changed: the payment is not tried again
+
+    client = xero_client(load_config(world.config).tenant(world.tenant))
+    [made] = client.write(
+        STREAMS["Accounts"],
+        [{"Code": "NEWBANK1", "Name": "Cheque account", "Type": "BANK", "BankAccountNumber": "062000123456789"}],
+    )
+    assert made.ok, made.errors
+    healed = _sync(world)
+
+    assert _writes(healed)["xero/payments"] == 1
+    paid = _invoice(world, world.invoice_number(number))
+    assert (paid["Status"], Decimal(str(paid["AmountDue"]))) == ("PAID", Decimal(0))
 
 
 def _buy_stock(world: ShopWorld, code: str, quantity: int) -> None:
