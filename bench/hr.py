@@ -254,7 +254,7 @@ def run_pass(hub: Hub, tenant: Tenant, counters: Counters, name: str, run_id: st
     step_start, before_step = time.perf_counter(), _calls(counters)
     for app, entity in pushes_for(tenant, needed):
         before, start = counters.of(app), time.perf_counter()
-        summary = push_batch(hub, sink_for(tenant, app, hub), entity, run_id, history_from=tenant.historical_data_from)
+        summary = push_batch(hub, sink_for(tenant, app, hub), entity, run_id, tenant)
         seconds = time.perf_counter() - start
         row = Row("push", app, f"{entity} -> {app}", summary, counters.of(app) - before, 0, seconds)
         row.minimum = write_minimum(entity, summary)

@@ -197,6 +197,20 @@ class AppLink(BaseModel):
         return self.share.get(entity, Share.BOTH)
 
 
+class RetrySettings(BaseModel):
+    """How records an app refuses are tried again: a wait that doubles, and a cap on attempts.
+
+    After ``attempts`` failures in a row a record needs attention: it is
+    listed and not sent again until a person asks (``datashare retry``).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    attempts: int = Field(default=5, ge=1, le=100)
+    first_wait_minutes: float = Field(default=5, ge=0)
+    longest_wait_hours: float = Field(default=6, ge=0)
+
+
 class Tenant(BaseModel):
     """One business: its Xero organisation and the apps it linked."""
 
@@ -207,6 +221,7 @@ class Tenant(BaseModel):
     historical_data_from: date | None = None
     payroll_access: bool = False
     store: Path | None = None
+    retries: RetrySettings = RetrySettings()
     apps: dict[str, AppLink]
 
     @model_validator(mode="after")

@@ -7,7 +7,7 @@ that handles them. The Prefect tasks of the domain flows wrap these.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import datetime, timedelta
 
 from connectors.vtiger import VtigerClient, make_mapper
 from connectors.vtiger.source import VtigerSource
@@ -17,14 +17,15 @@ from connectors.xero.client import XeroClient
 from connectors.xero.mapper import xero_mapper
 from connectors.xero.source import XeroSource
 from connectors.xero.streams import STREAMS
+from datashare.config import Tenant
 from datashare.model import ENTITIES
 from datashare.store import Hub
 from datashare.sync.extract import Source, extract
 from datashare.sync.load import load_mapped
 from datashare.sync.mapping import Mapper, map_staged
-from datashare.sync.push import Sink, push_entity
+from datashare.sync.push import RETRIES, Retries, Sink, push_entity
 
-__all__ = ["BatchSummary", "pull_batch", "pull_vtiger", "pull_xero", "push_batch"]
+__all__ = ["BatchSummary", "pull_batch", "pull_vtiger", "pull_xero", "push_batch", "retries_for"]
 
 
 @dataclass
@@ -51,6 +52,15 @@ class BatchSummary:
     def row(self) -> dict[str, object]:
         """As a row of the summary table."""
         return asdict(self)
+
+
+def retries_for(tenant: Tenant) -> Retries:
+    """How the tenant's refused records are tried again, as its config says."""
+    return Retries(
+        attempts=tenant.retries.attempts,
+        first=timedelta(minutes=tenant.retries.first_wait_minutes),
+        longest=timedelta(hours=tenant.retries.longest_wait_hours),
+    )
 
 
 def pull_batch(
@@ -90,10 +100,16 @@ def pull_vtiger(hub: Hub, client: VtigerClient, run_id: str, *, full: bool = Fal
 
 
 def push_batch(
-    hub: Hub, sink: Sink, entity: str, run_id: str | None = None, *, history_from: date | None = None
+    hub: Hub, sink: Sink, entity: str, run_id: str | None = None, tenant: Tenant | None = None
 ) -> BatchSummary:
-    """Write the hub's due records of ``entity`` to the sink's app (none dated before ``history_from``)."""
-    counts = push_entity(hub, sink, entity, run_id, history_from=history_from)
+    """Write the hub's due records of ``entity`` to the sink's app, by the tenant's settings when given.
+
+    The tenant's settings: no record dated before its historical-data cutoff,
+    and refused records tried again as its ``retries`` say.
+    """
+    history_from = tenant.historical_data_from if tenant is not None else None
+    retries = retries_for(tenant) if tenant is not None else RETRIES
+    counts = push_entity(hub, sink, entity, run_id, history_from=history_from, retries=retries)
     summary = BatchSummary(sink.app, "push", entity, read=counts.due)
     summary.created, summary.updated, summary.waiting = counts.created, counts.updated, counts.waiting
     summary.rejected, summary.skipped, summary.unchanged = counts.failed, counts.skipped, counts.unchanged

@@ -57,7 +57,15 @@ from tasks.wiring import (
     xero_client,
 )
 
-__all__ = ["Batch", "batches_for", "pull_collection", "push_entity_to", "pushes_for", "retry_transient", "sink_for"]
+__all__ = [
+    "Batch",
+    "batches_for",
+    "pull_collection",
+    "push_entity_to",
+    "pushes_for",
+    "retry_transient",
+    "sink_for",
+]
 
 # What each app takes from the hub, in reference order.
 PUSHES: dict[str, tuple[str, ...]] = {
@@ -219,7 +227,7 @@ def push_entity_to(config: str, tenant: str, app: str, entity: str, run_id: str 
     settings = load_config(Path(config)).tenant(tenant)
     with Hub.open(settings.store_path()) as hub:
         sink = sink_for(settings, app, hub)
-        return push_batch(hub, sink, entity, run_id, history_from=settings.historical_data_from).row()
+        return push_batch(hub, sink, entity, run_id, settings).row()
 
 
 def sink_for(tenant: Tenant, app: str, hub: Hub) -> Sink:

@@ -175,7 +175,8 @@ def retry(
         for name, kind, _ in cleared:
             if (name, kind) not in _pushes(settings):
                 continue
-            done = push_batch(hub, sink_for(settings, name, hub), kind, run_id=f"retry-{tenant}")
+            sink = sink_for(settings, name, hub)
+            done = push_batch(hub, sink, kind, f"retry-{tenant}", settings)
             _print(
                 f"{name} {kind}: {done.created:,} created, {done.updated:,} updated, {done.rejected:,} failed, "
                 f"{done.skipped:,} skipped, {done.waiting:,} waiting" + (f"; {done.notes}" if done.notes else ""),

@@ -46,7 +46,7 @@ NO_BANK_ACCOUNT = Cause(
 LOCKED_IN_XERO = Cause(
     "locked_in_xero",
     "Xero holds the document paid, credited or voided and takes no edit; re-checked when that changes",
-    ("payments", "credit_notes", "invoices"),
+    ("payments", "credit_notes"),
 )
 NO_CONTACT = Cause(
     "no_contact", "the document names no contact Xero has; re-checked when contacts change", ("organizations", "people")
