@@ -72,6 +72,12 @@ def test_the_app_can_keep_its_own_stock(tmp_path: Path) -> None:
     assert load_config(_write(tmp_path, text)).tenant("acme").apps["vtiger"].stock == StockKeeper.APP
 
 
+def test_refused_records_are_retried_as_the_tenant_says(tmp_path: Path) -> None:
+    text = _tenant("retries = { attempts = 3, first_wait_minutes = 1 }\n" + XERO)
+    retries = load_config(_write(tmp_path, text)).tenant("acme").retries
+    assert (retries.attempts, retries.first_wait_minutes, retries.longest_wait_hours) == (3, 1, 6)
+
+
 def test_env_secret_resolves_to_its_value(tmp_path: Path) -> None:
     config = load_config(_write(tmp_path, GOOD))
     assert config.tenant("acme").apps["vtiger"].secrets["access_key"].resolve() == "v"
@@ -157,6 +163,16 @@ BAD_CONFIGS = [
         _tenant(XERO + VTIGER + 'stock = "both"\n'),
         "tenant 'acme': apps.vtiger.stock: must be 'xero' or 'app'",
         id="unknown-stock-keeper",
+    ),
+    pytest.param(
+        _tenant("retries = { attempts = 0 }\n" + XERO),
+        "tenant 'acme': retries.attempts: must be greater than or equal to 1",
+        id="retries-never",
+    ),
+    pytest.param(
+        _tenant("retries = { tries = 3 }\n" + XERO),
+        "tenant 'acme': retries.tries: Extra inputs are not permitted",
+        id="retries-unknown-setting",
     ),
     pytest.param("[[tenants]\nname=", "not valid TOML", id="bad-toml"),
     pytest.param("[settings]\nx = 1\n", "unknown top-level key 'settings'", id="unknown-top-level"),
