@@ -59,7 +59,7 @@ def _org(hub_id: UUID, email: str, at: datetime) -> Organization:
     return Organization(id=hub_id, name="Acme Pty Ltd", email=email, updated_at=at)
 
 
-def _both_changed(hub: Hub, policies: dict[str, Policy], *, crm_at: datetime = EARLIER) -> UUID:
+def both_changed(hub: Hub, policies: dict[str, Policy], *, crm_at: datetime = EARLIER) -> UUID:
     """A customer linked in Xero and vTiger, its email changed in Xero (at LATER) and in vTiger (at ``crm_at``)."""
     refs = {app: HubRefs(hub, app) for app in ("xero", "vtiger")}
     hub_id = refs["xero"].hub_id("organizations", "X-1")
@@ -96,7 +96,7 @@ def test_the_configured_app_wins_a_conflict_even_against_a_newer_change(
     hub: Hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     policies = _policies(tmp_path, monkeypatch, 'policy = { organizations = "vtiger" }')
-    _both_changed(hub, policies)
+    both_changed(hub, policies)
     assert _email(hub) == "crm@acme.example"
     assert hub.query("SELECT run_id, policy, winner FROM conflicts") == [("r2", "source:vtiger", "vtiger")]
 
@@ -105,7 +105,7 @@ def test_without_a_configured_policy_the_newest_change_wins(
     hub: Hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     policies = _policies(tmp_path, monkeypatch, "")
-    _both_changed(hub, policies)
+    both_changed(hub, policies)
     assert _email(hub) == "x@acme.example"  # Xero's change is the later one
     assert hub.query("SELECT policy, winner FROM conflicts") == [("newest", "hub")]
 
@@ -114,13 +114,13 @@ def test_newest_in_the_config_lets_the_later_app_change_win(
     hub: Hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     policies = _policies(tmp_path, monkeypatch, 'policy = { organizations = "newest" }')
-    _both_changed(hub, policies, crm_at=datetime(2025, 3, 1, 11, 0, tzinfo=UTC))
+    both_changed(hub, policies, crm_at=datetime(2025, 3, 1, 11, 0, tzinfo=UTC))
     assert _email(hub) == "crm@acme.example"
     assert hub.query("SELECT policy, winner FROM conflicts") == [("newest", "vtiger")]
 
 
 def test_an_open_conflict_is_listed_with_the_record_both_values_and_who_won(hub: Hub) -> None:
-    hub_id = _both_changed(hub, {"organizations": Policy("vtiger")})
+    hub_id = both_changed(hub, {"organizations": Policy("vtiger")})
     [conflict] = list_conflicts(hub)
     assert (conflict.entity, conflict.hub_id, conflict.record, conflict.field) == (
         "organizations",
@@ -136,7 +136,7 @@ def test_an_open_conflict_is_listed_with_the_record_both_values_and_who_won(hub:
 
 def test_keeping_the_side_that_lost_rewrites_the_hub_record_and_makes_it_due_to_the_apps(hub: Hub) -> None:
     policies = {"organizations": Policy("vtiger")}
-    hub_id = _both_changed(hub, policies)
+    hub_id = both_changed(hub, policies)
     assert hub_id not in {r.id for r, _ in due(hub, "vtiger", "organizations")}  # vTiger holds what won
     [conflict] = list_conflicts(hub)
 
@@ -155,7 +155,7 @@ def test_keeping_the_side_that_lost_rewrites_the_hub_record_and_makes_it_due_to_
 
 
 def test_keeping_the_side_that_won_changes_nothing_and_closes_the_conflict(hub: Hub) -> None:
-    hub_id = _both_changed(hub, {"organizations": Policy("vtiger")})
+    hub_id = both_changed(hub, {"organizations": Policy("vtiger")})
     before = hub.query("SELECT hub_hash FROM organizations")
     [conflict] = list_conflicts(hub)
     [done] = resolve(hub, [conflict.id], Keep.APP)
@@ -166,7 +166,7 @@ def test_keeping_the_side_that_won_changes_nothing_and_closes_the_conflict(hub: 
 
 
 def test_a_conflict_resolved_or_unknown_cannot_be_resolved_again(hub: Hub) -> None:
-    _both_changed(hub, {})
+    both_changed(hub, {})
     [conflict] = list_conflicts(hub)
     resolve(hub, [conflict.id], Keep.APP)
     with pytest.raises(ConflictError, match=rf"conflict {conflict.id} was resolved already \(kept app\)"):
@@ -177,7 +177,7 @@ def test_a_conflict_resolved_or_unknown_cannot_be_resolved_again(hub: Hub) -> No
 
 def test_a_later_conflict_on_the_same_field_overtakes_the_earlier_one(hub: Hub) -> None:
     policies = {"organizations": Policy("vtiger")}
-    hub_id = _both_changed(hub, policies)
+    hub_id = both_changed(hub, policies)
     load_mapped(hub, "xero", [Mapped("organizations", "X-1", _org(hub_id, "x2@acme.example", LATER))])
     load_mapped(
         hub, "vtiger", [Mapped("organizations", "11x5", _org(hub_id, "crm2@acme.example", LATER))], policies=policies
