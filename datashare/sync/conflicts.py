@@ -98,20 +98,28 @@ def record_label(record: dict[str, t.Any] | None) -> str:
 
 
 def list_conflicts(
-    hub: Hub, *, entity: str | None = None, hub_id: UUID | None = None, include_closed: bool = False
+    hub: Hub,
+    *,
+    entity: str | None = None,
+    hub_id: UUID | None = None,
+    ids: Sequence[int] | None = None,
+    include_closed: bool = False,
 ) -> list[Conflict]:
-    """The open conflicts (or every one, with ``include_closed``), oldest first; of one entity or record if asked."""
+    """The open conflicts (or every one, with ``include_closed``), oldest first; of one entity, record or ``ids``."""
+    record = None if hub_id is None else str(hub_id)
     rows = hub.query(
-        "SELECT id, entity, hub_id, field, hub_value, app, app_value, policy, winner, decided_at, resolved_at, "
-        "CASE WHEN resolved_at IS NULL AND id < max(id) OVER (PARTITION BY entity, hub_id, field) "
+        "SELECT * FROM (SELECT id, entity, hub_id, field, hub_value, app, app_value, policy, winner, decided_at, "
+        "resolved_at, CASE WHEN resolved_at IS NULL AND id < max(id) OVER (PARTITION BY entity, hub_id, field) "
         f"THEN '{SUPERSEDED}' ELSE resolution END AS state "
-        "FROM conflicts WHERE (? IS NULL OR entity = ?) AND (? IS NULL OR hub_id = CAST(? AS UUID)) "
-        "QUALIFY ? OR state IS NULL ORDER BY id",
+        "FROM conflicts WHERE (? IS NULL OR entity = ?) AND (? IS NULL OR hub_id = CAST(? AS UUID))) "
+        "WHERE (? OR state IS NULL) AND (? IS NULL OR list_contains(CAST(? AS BIGINT[]), id)) ORDER BY id",
         entity,
         entity,
-        hub_id and str(hub_id),
-        hub_id and str(hub_id),
+        record,
+        record,
         include_closed,
+        ids,
+        ids,
     )
     labels = _labels(hub, {(str(r[1]), r[2]) for r in rows})
     return [
@@ -141,7 +149,7 @@ def resolve(hub: Hub, ids: Sequence[int], keep: Keep) -> list[Resolved]:
     to them. Every id must be an open conflict (asked for twice, it counts once).
     """
     wanted = sorted(set(ids))
-    every = {c.id: c for c in list_conflicts(hub, include_closed=True) if c.id in wanted}
+    every = {c.id: c for c in list_conflicts(hub, ids=wanted, include_closed=True)}
     for cid in wanted:
         found = every.get(cid)
         if found is None:
