@@ -22,6 +22,12 @@ A TOML file lists tenants::
     share = { organizations = "both", items = "app_to_hub" }
     stock = "xero"                            # who keeps the stock count: "xero" (default) or "app"
 
+A tenant may also say who wins where an app and the hub both changed the same
+field of a record since the last run, per entity: a linked app's name (that
+app's value wins) or ``"newest"`` (the later change wins; the default)::
+
+    policy = { organizations = "xero", items = "newest" }   # in [[tenants]], before its apps
+
 Secrets are references by name, never values: ``env:NAME`` (an environment
 variable) or ``prefect:NAME`` (a Prefect Secret block). A bad file fails at
 load with one message naming the file, the tenant and the field.
@@ -42,6 +48,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from datashare.apps import APPS
 from datashare.model import ENTITIES
+from datashare.sync.merge import NEWEST_WINS, Policy
 
 __all__ = [
     "AppLink",
@@ -165,6 +172,14 @@ class AppLink(BaseModel):
     share: dict[str, Share] = Field(default_factory=dict)
     stock: StockKeeper = StockKeeper.XERO  # who keeps the stock count of items, for an app that holds one
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_policy_here(cls, data: Any) -> Any:
+        # In TOML a key written after [tenants.apps.X] belongs to that app: say where it goes instead.
+        if isinstance(data, dict) and "policy" in data:
+            raise ValueError("policy: belongs to the tenant, not to an app: write it before the [tenants.apps…] tables")
+        return data
+
     @field_validator("base_url", "auth_url", "login_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
@@ -222,6 +237,7 @@ class Tenant(BaseModel):
     payroll_access: bool = False
     store: Path | None = None
     retries: RetrySettings = RetrySettings()
+    policy: dict[str, str] = Field(default_factory=dict)  # per entity: the app that wins a conflict, or "newest"
     apps: dict[str, AppLink]
 
     @model_validator(mode="after")
@@ -238,7 +254,31 @@ class Tenant(BaseModel):
                 raise ValueError(f"apps.{app}.secrets.token_store: must be 'prefect:NAME' or 'file:PATH'")
         if "xero" not in self.apps:
             raise ValueError("apps: every tenant links Xero ([tenants.apps.xero] is missing)")
+        self._policy_known()
         return self
+
+    def _policy_known(self) -> None:
+        """Each policy names a known entity, and ``newest`` or a linked app that sends that entity to the hub."""
+        for entity, winner in self.policy.items():
+            if entity not in ENTITIES:
+                raise ValueError(f"policy: unknown entity {entity!r} (known: {', '.join(ENTITIES)})")
+            if winner == NEWEST_WINS:
+                continue
+            linked = ", ".join(self.apps)
+            if winner not in APPS:
+                raise ValueError(f"policy.{entity}: must be {NEWEST_WINS!r} or a linked app ({linked}), not {winner!r}")
+            if winner not in self.apps:
+                raise ValueError(f"policy.{entity}: {winner!r} is not linked to this tenant (linked: {linked})")
+            share = self.apps[winner].direction(entity)
+            if not share.to_hub:
+                # Its records never reach the merge, so it could never win there.
+                raise ValueError(
+                    f"policy.{entity}: {winner} does not send {entity} to the hub (share = {share.value!r})"
+                )
+
+    def policies(self) -> dict[str, Policy]:
+        """The conflict policy of each entity the config names, as the merge takes it (others: newest wins)."""
+        return {entity: Policy.named(winner) for entity, winner in self.policy.items()}
 
     def store_path(self, root: Path | None = None) -> Path:
         """Where this tenant's hub file is (relative paths from ``root``, default the working directory)."""
@@ -276,7 +316,7 @@ def _tenant_error(path: Path, raw: dict[str, Any], error: ValidationError) -> Co
         message = problem["msg"].removeprefix("Value error, ").replace("Input should be", "must be")
         if problem["type"] == "missing":
             message = "missing"
-        if message.startswith(("apps.", "apps:")):  # the tenant-level check names its own field
+        if message.startswith(("apps.", "apps:", "policy.", "policy:")):  # the tenant-level check names its own field
             field, _, message = message.partition(": ")
         problems.append(f"tenant {tenant!r}: {field}: {message}" if field else f"tenant {tenant!r}: {message}")
     return ConfigError(f"{path}: " + "; ".join(problems))

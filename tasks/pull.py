@@ -23,6 +23,7 @@ from datashare.store import Hub
 from datashare.sync.extract import Source, extract
 from datashare.sync.load import load_mapped
 from datashare.sync.mapping import Mapper, map_staged
+from datashare.sync.merge import Policy
 from datashare.sync.push import RETRIES, Retries, Sink, push_entity
 
 __all__ = ["BatchSummary", "pull_batch", "pull_vtiger", "pull_xero", "push_batch", "retries_for"]
@@ -64,14 +65,26 @@ def retries_for(tenant: Tenant) -> Retries:
 
 
 def pull_batch(
-    hub: Hub, source: Source, mapper: Mapper, run_id: str, *, full: bool = False, since: datetime | None = None
+    hub: Hub,
+    source: Source,
+    mapper: Mapper,
+    run_id: str,
+    *,
+    full: bool = False,
+    since: datetime | None = None,
+    policies: dict[str, Policy] | None = None,
 ) -> BatchSummary:
-    """Extract one collection (from ``since`` when it has no cursor), map what was staged, load it into the hub."""
+    """Extract one collection (from ``since`` when it has no cursor), map what was staged, load it into the hub.
+
+    ``policies`` settle conflicts per entity (the tenant's; newest wins where none is named).
+    """
     summary = BatchSummary(source.app, source.stream, source.entity)
     extracted = extract(hub, source, run_id, full=full, since=since)
     # Only this collection's records: an entity read from two collections (journals) is mapped per collection.
     mapped = map_staged(hub, source.app, source.entity, run_id, mapper, stream=source.stream)
-    loaded = load_mapped(hub, source.app, mapped.mapped, {source.entity: mapped.deleted}, run_id=run_id)
+    loaded = load_mapped(
+        hub, source.app, mapped.mapped, {source.entity: mapped.deleted}, policies=policies, run_id=run_id
+    )
     summary.read = extracted.read + extracted.deleted
     summary.mapped = len(mapped.mapped)
     summary.rejected = extracted.rejected + mapped.rejected

@@ -200,7 +200,7 @@ def pull_collection(
     start = since or settings.historical_data_from
     moment = datetime.combine(start, time(), tzinfo=UTC) if start else None
     with Hub.open(settings.store_path()) as hub:
-        return pull_batch(hub, source, mapper, run_id, full=full, since=moment).row()
+        return pull_batch(hub, source, mapper, run_id, full=full, since=moment, policies=settings.policies()).row()
 
 
 def pushes_for(tenant: Tenant, entities: t.Iterable[str]) -> list[Batch]:

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from datashare.cli.conflicts import conflicts_app
 from datashare.cli.connect import connect_app
 from datashare.cli.dashboard import dashboard
 from datashare.cli.demo import DEMO_ENVIRONMENT, DemoBusyError, run_demo
@@ -26,6 +27,7 @@ store_app = typer.Typer(help="Inspect tenants' hub stores.", no_args_is_help=Tru
 app.add_typer(store_app, name="store")
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(connect_app, name="connect")
+app.add_typer(conflicts_app, name="conflicts")
 app.command()(dashboard)
 for command in (status, why, retry):
     app.command()(command)

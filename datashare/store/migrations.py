@@ -152,6 +152,35 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        5,
+        "conflicts: a stable id each, and how a person resolved it",
+        (
+            # Ids are handed out in the order conflicts were decided, so the ones recorded before keep that order.
+            "CREATE SEQUENCE conflict_ids START 1",
+            """CREATE TABLE conflicts_v5 (
+                id BIGINT PRIMARY KEY DEFAULT nextval('conflict_ids'),
+                run_id VARCHAR,
+                entity VARCHAR NOT NULL,
+                hub_id UUID NOT NULL,
+                field VARCHAR NOT NULL,
+                base_value JSON,
+                hub_value JSON,
+                app VARCHAR NOT NULL,
+                app_value JSON,
+                policy VARCHAR NOT NULL,
+                winner VARCHAR NOT NULL,
+                decided_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                resolved_at TIMESTAMPTZ,
+                resolution VARCHAR
+            )""",
+            "INSERT INTO conflicts_v5 (run_id, entity, hub_id, field, base_value, hub_value, app, app_value, policy, "
+            "winner, decided_at) SELECT run_id, entity, hub_id, field, base_value, hub_value, app, app_value, policy, "
+            "winner, decided_at FROM conflicts ORDER BY decided_at, entity, hub_id, field",
+            "DROP TABLE conflicts",
+            "ALTER TABLE conflicts_v5 RENAME TO conflicts",
+        ),
+    ),
 )
 
 

@@ -128,9 +128,8 @@ def entity_states(hub: Hub, pushes: Iterable[tuple[str, str]], history_from: dat
 
 
 def _open_conflicts(hub: Hub, app: str, entity: str) -> int:
-    resolvable = any(r[0] == "resolved_at" for r in hub.query("DESCRIBE conflicts"))
-    unresolved = " AND resolved_at IS NULL" if resolvable else ""
-    return int(hub.query(f"SELECT count(*) FROM conflicts WHERE app = ? AND entity = ?{unresolved}", app, entity)[0][0])
+    sql = "SELECT count(*) FROM conflicts WHERE app = ? AND entity = ? AND resolved_at IS NULL"
+    return int(hub.query(sql, app, entity)[0][0])
 
 
 def last_runs(hub: Hub) -> dict[str, tuple[datetime | None, datetime | None, str | None]]:
@@ -236,7 +235,11 @@ def _story(hub: Hub, entity: str, hub_id: UUID, written: set[tuple[str, str]]) -
                 history,
             )
         )
-    conflicts = int(hub.query("SELECT count(*) FROM conflicts WHERE entity = ? AND hub_id = ?", entity, hub_id)[0][0])
+    conflicts = int(
+        hub.query(
+            "SELECT count(*) FROM conflicts WHERE entity = ? AND hub_id = ? AND resolved_at IS NULL", entity, hub_id
+        )[0][0]
+    )
     return RecordStory(entity, hub_id, label(held), apps, conflicts)
 
 

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-__all__ = ["NOT_MERGED", "Conflict", "MergeResult", "Policy", "merge_fields", "same_value"]
+__all__ = ["NEWEST_WINS", "NOT_MERGED", "Conflict", "MergeResult", "Policy", "merge_fields", "same_value"]
 
 NOT_MERGED = frozenset({"id", "created_at", "updated_at"})
+NEWEST_WINS = "newest"
+"""The policy name (in the tenant config and in ``conflicts``) where the newest change wins."""
 
 
 @dataclass(frozen=True)
@@ -26,10 +28,15 @@ class Policy:
 
     source: str | None = None
 
+    @classmethod
+    def named(cls, winner: str) -> Policy:
+        """The policy a tenant config names: ``"newest"``, or the app whose value wins."""
+        return cls(None if winner == NEWEST_WINS else winner)
+
     @property
     def name(self) -> str:
         """As recorded in ``conflicts``."""
-        return f"source:{self.source}" if self.source else "newest"
+        return f"source:{self.source}" if self.source else NEWEST_WINS
 
 
 @dataclass(frozen=True)
