@@ -79,6 +79,8 @@ class PushCounts:
     skipped: int = 0
     unchanged: int = 0
     reasons: Counter[str] = field(default_factory=Counter)  # why records were skipped, waited or failed
+    # Each record's result as recorded, with its entity (records carried along under theirs): what a plan reports.
+    results: list[tuple[str, PushResult]] = field(default_factory=list)
 
 
 def held_hash(app: str, entity: str, alias: str = "e") -> str:
@@ -157,6 +159,7 @@ def push_entity(
             counts.waiting += result.waiting
             counts.failed += not result.waiting
     _record(hub, sink.app, entity, own, hashes, tombstones, run_id)
+    counts.results = [(str(r.entity or entity), r) for r in results]
     carried: dict[str, list[PushResult]] = {}
     for result in results:
         if result.entity not in (None, entity):
