@@ -13,6 +13,7 @@ from rich.table import Table
 from datashare.cli.connect import connect_app
 from datashare.cli.dashboard import dashboard
 from datashare.cli.demo import DEMO_ENVIRONMENT, DemoBusyError, run_demo
+from datashare.cli.plan import plan
 from datashare.cli.prefect_server import PrefectServerError
 from datashare.cli.sandbox import sandbox_app
 from datashare.config import Config, ConfigError, load_config
@@ -26,6 +27,7 @@ app.add_typer(store_app, name="store")
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(connect_app, name="connect")
 app.command()(dashboard)
+app.command()(plan)
 
 
 def _print(*objects: Any, **options: Any) -> None:
