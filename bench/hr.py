@@ -19,7 +19,7 @@ directly: the payroll gate (``check_payroll_gate``), then a pass of
 (1) ``pull_batch`` for every (app, collection) of ``batches_for`` (the
 hr_payroll entities and the lookups they name: tax rates and accounts, the
 payroll collections of AU, Deputy's Employee and Timesheet), sources and
-mappers from ``_source_and_mapper``; (2) ``roll_up_time`` (approved shifts
+mappers from ``source_and_mapper``; (2) ``roll_up_time`` (approved shifts
 into time sheets per employee and pay period); (3) ``push_batch`` for every
 push of ``pushes_for``, with ``sink_for``'s sinks (the time sheets go to Xero
 payroll, one call each). Then (4) the same pass again, incremental: it must
@@ -62,6 +62,7 @@ import tenant as bench_tenant
 from xero_extract import ROOMY, _free_port, _minimum, _NoPacer
 
 import tasks.sync
+import tasks.wiring
 from connectors.deputy import DeputyClient
 from connectors.deputy.streams import MAX_RECORDS as DEPUTY_PAGE
 from connectors.xero.client import XeroClient
@@ -74,7 +75,7 @@ from datashare.store import Hub
 from datashare.sync.timesheets import RollUp, roll_up_time
 from tasks.hr import check_payroll_gate
 from tasks.pull import BatchSummary, pull_batch, push_batch
-from tasks.sync import _source_and_mapper, batches_for, pushes_for, sink_for
+from tasks.sync import batches_for, pushes_for, sink_for, source_and_mapper
 from tasks.wiring import deputy_client, token_store, xero_auth, xero_endpoints, xero_link
 
 ORGANISATION = "Southern Cross Outdoor Co"  # the sandbox's AU organisation
@@ -163,7 +164,8 @@ def instrumented(counters: Counters, deputy_http: httpx.Client) -> Iterator[None
 
     with (
         mock.patch.object(tasks.sync, "xero_client", return_value=counters.xero),
-        mock.patch.object(tasks.sync, "deputy_client", counted_deputy),
+        mock.patch.object(tasks.wiring, "xero_client", return_value=counters.xero),
+        mock.patch.object(tasks.wiring, "deputy_client", counted_deputy),
     ):
         yield
 
@@ -236,7 +238,7 @@ def run_pass(hub: Hub, tenant: Tenant, counters: Counters, name: str, run_id: st
 
     step_start, before_step = time.perf_counter(), _calls(counters)
     for app, stream in batches_for(tenant, needed):
-        source, mapper = _source_and_mapper(tenant, app, stream)
+        source, mapper = source_and_mapper(tenant, app, stream)
         before, start = counters.of(app), time.perf_counter()
         summary = pull_batch(hub, source, mapper, run_id, since=since)
         seconds = time.perf_counter() - start

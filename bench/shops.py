@@ -38,7 +38,7 @@ from datashare.config import load_config
 from datashare.model import DOMAINS, with_references
 from datashare.store import Hub
 from tasks.pull import BatchSummary, pull_batch, push_batch
-from tasks.sync import _source_and_mapper, batches_for, pushes_for, sink_for
+from tasks.sync import batches_for, pushes_for, sink_for, source_and_mapper
 from tasks.wiring import token_store
 
 ORGANISATION = "Southern Cross Outdoor Co"
@@ -115,7 +115,7 @@ def one_pass(config: Path, label: str) -> list[tuple[str, BatchSummary, float]]:
         needed = with_references(DOMAINS[domain])
         with Hub.open(settings.store_path()) as hub:
             for app, stream in batches_for(settings, needed):
-                source, mapper = _source_and_mapper(settings, app, stream)
+                source, mapper = source_and_mapper(settings, app, stream)
                 start = time.perf_counter()
                 summary = pull_batch(hub, source, mapper, f"{label}-{domain}")
                 rows.append((domain, summary, time.perf_counter() - start))

@@ -49,6 +49,7 @@ from xero_extract import ROOMY, _free_port, _minimum, _NoPacer
 
 import tasks.pull
 import tasks.sync
+import tasks.wiring
 from connectors.vtiger import VtigerClient
 from connectors.vtiger.streams import MAX_ROWS, MODULES
 from connectors.xero.client import XeroClient
@@ -230,7 +231,8 @@ def instrumented(counters: Counters, rows: list[Row], page_size: int, crm_http: 
     with (
         mock.patch.object(tasks.pull, "pull_batch", timed_pull),
         mock.patch.object(tasks.sync, "xero_client", return_value=counters.xero),
-        mock.patch.object(tasks.sync, "vtiger_client", crm_client),
+        mock.patch.object(tasks.wiring, "xero_client", return_value=counters.xero),
+        mock.patch.object(tasks.wiring, "vtiger_client", crm_client),
     ):
         yield
 

@@ -19,6 +19,10 @@ def accounting(
     full: bool = False,
     since: date | None = None,
     config: str = DEFAULT_CONFIG,
+    plan: bool = False,
 ) -> list[dict[str, t.Any]]:
-    """Sync the tenant's accounting data from Xero into its hub (and on to the apps that take it)."""
-    return run_domain("accounting", tenant, entities, full=full, since=since, config=config)
+    """Sync the tenant's accounting data from Xero into its hub (and on to the apps that take it).
+
+    ``plan``: write nothing; leave what a run would write to each app, and why, as an artifact.
+    """
+    return run_domain("accounting", tenant, entities, full=full, since=since, config=config, plan=plan)

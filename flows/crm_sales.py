@@ -19,6 +19,10 @@ def crm_sales(
     full: bool = False,
     since: date | None = None,
     config: str = DEFAULT_CONFIG,
+    plan: bool = False,
 ) -> list[dict[str, t.Any]]:
-    """Sync the tenant's CRM and sales data between its apps and its hub."""
-    return run_domain("crm_sales", tenant, entities, full=full, since=since, config=config)
+    """Sync the tenant's CRM and sales data between its apps and its hub.
+
+    ``plan``: write nothing; leave what a run would write to each app, and why, as an artifact.
+    """
+    return run_domain("crm_sales", tenant, entities, full=full, since=since, config=config, plan=plan)

@@ -16,10 +16,10 @@ from prefect.runtime import flow_run
 
 from datashare.config import load_config
 from datashare.dashboard import main_figures_markdown
-from datashare.model import DOMAINS, UnknownEntityError, with_references
 from datashare.store import Hub
 from flows import progress
-from tasks.sync import batches_for, pull_collection, push_entity_to, pushes_for
+from tasks.plan import plan_domain
+from tasks.sync import batches_for, domain_entities, pull_collection, push_entity_to, pushes_for
 
 __all__ = ["DEFAULT_CONFIG", "run_domain", "tenant_lock"]
 
@@ -62,6 +62,21 @@ def free_tenant_lock(tenant: str) -> None:
         client.delete_global_concurrency_limit_by_name(f"tenant-{tenant}")
 
 
+def _plan(
+    domain: str, tenant: str, entities: list[str] | None, *, full: bool, since: date | None, config: str
+) -> list[dict[str, t.Any]]:
+    """The run's plan as an artifact; its counts. The tenant's slot is held so the hub is copied whole."""
+    with tenant_lock(tenant):
+        made = plan_domain(config, tenant, domain, entities, full, since)
+    create_markdown_artifact(
+        made["markdown"],
+        key=f"{_slug(f'{domain}-{tenant}')}-plan",
+        description=f"{domain} for {tenant}: what a run would write to each app (nothing was written)",
+    )
+    get_run_logger().info("plan of %s for %s: %s", domain, tenant, made["writes_kept"] or "nothing to write")
+    return t.cast(list[dict[str, t.Any]], made["counts"])
+
+
 def _slug(text: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
 
@@ -75,27 +90,22 @@ def run_domain(
     since: date | None = None,
     config: str = DEFAULT_CONFIG,
     before_push: t.Callable[[str, str, str], dict[str, t.Any]] | None = None,
+    plan: bool = False,
 ) -> list[dict[str, t.Any]]:
     """Sync a domain's entities (or the ``entities`` given) for one tenant; leaves summary and rejects artifacts.
 
     ``full`` reads everything again (``since``: everything changed after that day).
     ``before_push`` (a task taking config, tenant and run id) runs between the
-    pulls and the pushes, and adds its row to the summary.
+    pulls and the pushes, and adds its row to the summary. ``plan``: write
+    nothing anywhere; leave the plan of the run (``tasks.plan``) as a Markdown
+    artifact, and return its counts per app and entity.
     """
     logger = get_run_logger()
     settings = load_config(Path(config)).tenant(tenant)
-    wanted = entities or list(DOMAINS[domain])
-    for entity in wanted:
-        if entity not in DOMAINS[domain]:
-            raise (
-                UnknownEntityError(entity)
-                if entity not in sum(DOMAINS.values(), ())
-                else ValueError(f"{entity} is not part of the {domain} domain ({', '.join(DOMAINS[domain])})")
-            )
+    wanted, needed = domain_entities(domain, entities)
+    if plan:
+        return _plan(domain, tenant, entities, full=full, since=since, config=config)
     run_id = str(flow_run.get_id() or f"{domain}-{tenant}")
-    # What the wanted records point at is read and written too, so none waits for another flow's records.
-    # Payroll names accounts by code only and never a tax code: an HR run reads no lookups (and so no CRM).
-    needed = with_references(wanted, lookups=domain != "hr_payroll")
     batches = batches_for(settings, needed)
     rows: list[dict[str, t.Any]] = []
     with tenant_lock(tenant):

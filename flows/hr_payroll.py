@@ -29,8 +29,12 @@ def hr_payroll(
     full: bool = False,
     since: date | None = None,
     config: str = DEFAULT_CONFIG,
+    plan: bool = False,
 ) -> list[dict[str, t.Any]] | State:
-    """Sync the tenant's HR and payroll data, or end Skipped when its organisation or connection has none."""
+    """Sync the tenant's HR and payroll data, or end Skipped when its organisation or connection has none.
+
+    ``plan``: write nothing; leave what a run would write to each app, and why, as an artifact.
+    """
     gate = payroll_gate(config, tenant)
     if not gate.open:
         get_run_logger().warning("HR and payroll skipped for %s: %s", tenant, gate.reason)
@@ -40,4 +44,6 @@ def hr_payroll(
             description="why this run shared no HR data",
         )
         return Completed(message=gate.reason, name="Skipped")
-    return run_domain("hr_payroll", tenant, entities, full=full, since=since, config=config, before_push=roll_up_shifts)
+    return run_domain(
+        "hr_payroll", tenant, entities, full=full, since=since, config=config, before_push=roll_up_shifts, plan=plan
+    )

@@ -28,8 +28,12 @@ def reimport(
     entities: list[str] | None = None,
     since: date | None = None,
     config: str = DEFAULT_CONFIG,
+    plan: bool = False,
 ) -> dict[str, list[dict[str, t.Any]]]:
-    """Reset the cursors of a domain (or all, or some entities) and read everything again (or what changed since)."""
+    """Reset the cursors of a domain (or all, or some entities) and read everything again (or what changed since).
+
+    ``plan``: reset nothing and write nothing; each domain leaves the plan of its re-import as an artifact.
+    """
     domains = [domain] if domain else list(_FLOWS)
     unknown = [d for d in domains if d not in _FLOWS]
     if unknown:
@@ -40,8 +44,11 @@ def reimport(
         chosen = [e for e in (entities or DOMAINS[name]) if e in DOMAINS[name]]
         if not chosen:
             continue
-        with Hub.open(settings.store_path()) as hub:
-            hub.reset_cursors(entities=chosen)
+        if not plan:  # a plan's full read ignores the cursors in its scratch hub: the real ones stay
+            with Hub.open(settings.store_path()) as hub:
+                hub.reset_cursors(entities=chosen)
         # A domain that ends Skipped (HR of an organisation without payroll) returns nothing.
-        results[name] = _FLOWS[name](tenant=tenant, entities=chosen, full=True, since=since, config=config) or []
+        results[name] = (
+            _FLOWS[name](tenant=tenant, entities=chosen, full=True, since=since, config=config, plan=plan) or []
+        )
     return results

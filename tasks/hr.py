@@ -9,15 +9,16 @@ from pathlib import Path
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from connectors.xero.client import XeroClient
 from connectors.xero.payroll import PAYROLL_COUNTRIES
-from datashare.config import load_config
+from datashare.config import Tenant, load_config
 from datashare.store import Hub
 from datashare.sync.timesheets import roll_up_time
 from tasks.pull import BatchSummary
 from tasks.sync import retry_transient
 from tasks.wiring import token_store, xero_client
 
-__all__ = ["NO_PAYROLL_ACCESS", "PayrollGate", "payroll_gate", "roll_up_shifts"]
+__all__ = ["NO_PAYROLL_ACCESS", "PayrollGate", "payroll_gate", "read_payroll_gate", "roll_up_shifts"]
 
 NO_PAYROLL_ACCESS = "payroll access not granted: reconnect Xero with payroll access"
 
@@ -54,12 +55,17 @@ def check_payroll_gate(country: str, organisation: str, payroll_access: bool, sc
 def payroll_gate(config: str, tenant: str) -> PayrollGate:
     """Read the organisation (one Accounting API call, never a payroll one) and the connection's scopes."""
     settings = load_config(Path(config)).tenant(tenant)
-    organisation = xero_client(settings).organisation()
-    token = token_store(settings, "xero").load()
+    return read_payroll_gate(settings, xero_client(settings))
+
+
+def read_payroll_gate(tenant: Tenant, client: XeroClient) -> PayrollGate:
+    """The gate of a tenant, from its organisation (read with ``client``) and its Xero connection's scopes."""
+    organisation = client.organisation()
+    token = token_store(tenant, "xero").load()
     return check_payroll_gate(
         str(organisation.get("CountryCode", "")),
-        str(organisation.get("Name", tenant)),
-        settings.payroll_access,
+        str(organisation.get("Name", tenant.name)),
+        tenant.payroll_access,
         token.scopes if token is not None else set(),
     )
 

@@ -41,30 +41,24 @@ from connectors.xero.sink import XeroSink
 from connectors.xero.source import XeroSource
 from connectors.xero.streams import STREAMS
 from datashare.config import StockKeeper, Tenant, load_config
-from datashare.model import DOMAINS, ENTITIES
+from datashare.model import DOMAINS, ENTITIES, UnknownEntityError, with_references
 from datashare.store import Hub
 from datashare.sync.extract import Source
 from datashare.sync.mapping import Mapper
 from datashare.sync.push import Sink
 from tasks.pull import pull_batch, push_batch
-from tasks.wiring import (
-    deputy_client,
-    magento_client,
-    neto_client,
-    salesforce_client,
-    shopify_client,
-    vtiger_client,
-    xero_client,
-)
+from tasks.wiring import Clients, xero_client
 
 __all__ = [
     "Batch",
     "batches_for",
+    "domain_entities",
     "pull_collection",
     "push_entity_to",
     "pushes_for",
     "retry_transient",
     "sink_for",
+    "source_and_mapper",
 ]
 
 # What each app takes from the hub, in reference order.
@@ -120,6 +114,24 @@ def _collections(tenant: Tenant, app: str, wanted: set[str]) -> list[tuple[str, 
     return []
 
 
+def domain_entities(domain: str, entities: list[str] | None) -> tuple[list[str], list[str]]:
+    """The entities a domain run syncs (``entities``, else the domain's) and those it reads and writes for them.
+
+    What the wanted records point at is read and written too, so none waits
+    for another flow's records. Payroll names accounts by code only and never
+    a tax code: an HR run reads no lookups (and so no CRM).
+    """
+    wanted = entities or list(DOMAINS[domain])
+    for entity in wanted:
+        if entity not in DOMAINS[domain]:
+            raise (
+                UnknownEntityError(entity)
+                if entity not in sum(DOMAINS.values(), ())
+                else ValueError(f"{entity} is not part of the {domain} domain ({', '.join(DOMAINS[domain])})")
+            )
+    return wanted, with_references(wanted, lookups=domain != "hr_payroll")
+
+
 def _xero_country(tenant: Tenant) -> str:
     """The country of the tenant's Xero organisation (asked once per process)."""
     return str(xero_client(tenant).organisation().get("CountryCode", ""))
@@ -137,35 +149,37 @@ def batches_for(tenant: Tenant, entities: t.Iterable[str]) -> list[Batch]:
     return [batch for _, batch in sorted(found, key=lambda pair: pair[0])]
 
 
-def _source_and_mapper(tenant: Tenant, app: str, stream: str) -> tuple[Source, Mapper]:
+def source_and_mapper(tenant: Tenant, app: str, stream: str, clients: Clients | None = None) -> tuple[Source, Mapper]:
+    """The reader of one (app, collection) and the mapper of what it reads (``clients``: whose HTTP to use)."""
+    clients = clients or Clients(tenant)
     if app == "xero":
-        client = xero_client(tenant)
+        client = clients.xero()
         currency = str(client.organisation()["BaseCurrency"])
         if stream in STREAMS:
             return XeroSource(client, STREAMS[stream]), xero_mapper(currency)
         country = _xero_country(tenant)
         return XeroSource(client, payroll_stream(country, stream)), payroll_mapper(country, currency)
     if app == "deputy":
-        return DeputySource(deputy_client(tenant), DEPUTY_STREAMS[stream]), deputy_mapper()
+        return DeputySource(clients.deputy(), DEPUTY_STREAMS[stream]), deputy_mapper()
     if app == "salesforce":
-        currency = str(xero_client(tenant).organisation()["BaseCurrency"])  # a single-currency org: the books'
+        currency = str(clients.xero().organisation()["BaseCurrency"])  # a single-currency org: the books'
         sobject = sobject_named(stream)
-        return SalesforceSource(salesforce_client(tenant), sobject), salesforce_mapper(currency)
+        return SalesforceSource(clients.salesforce(), sobject), salesforce_mapper(currency)
     if app in SHOP_PREFIXES:
-        return _shop_source_and_mapper(tenant, app, stream)
-    crm = vtiger_client(tenant)
+        return _shop_source_and_mapper(tenant, app, stream, clients)
+    crm = clients.vtiger()
     # Where Xero keeps the stock, vTiger's count is a copy it moves on its own: not read back.
     stock = tenant.apps["vtiger"].stock == StockKeeper.APP
     return VtigerSource(crm, MODULES[stream]), make_mapper(lookups=read_lookups(crm), stock=stock)
 
 
-def _shop_source_and_mapper(tenant: Tenant, app: str, stream: str) -> tuple[Source, Mapper]:
+def _shop_source_and_mapper(tenant: Tenant, app: str, stream: str, clients: Clients) -> tuple[Source, Mapper]:
     """A shop's stream and mapper: invoices numbered with the shop's prefix, dated in the shop's timezone."""
     link = tenant.apps[app]
-    books = str(xero_client(tenant).organisation()["BaseCurrency"])
+    books = str(clients.xero().organisation()["BaseCurrency"])
     zone = ZoneInfo(link.timezone) if link.timezone else None
     if app == "shopify":
-        shop = shopify_client(tenant)
+        shop = clients.shopify()
         facts = shop.shop()  # the shop says its currency, its timezone and whether prices include tax
         settings = ShopSettings(str(facts.get("currencyCode") or books), SHOP_PREFIXES[app])
         where = zone or ZoneInfo(str(facts.get("ianaTimezone") or "UTC"))
@@ -173,9 +187,9 @@ def _shop_source_and_mapper(tenant: Tenant, app: str, stream: str) -> tuple[Sour
         return ShopifySource(shop, SHOPIFY_STREAMS[stream]), mapper
     settings = ShopSettings(books, SHOP_PREFIXES[app])
     if app == "magento":
-        store = magento_client(tenant)
+        store = clients.magento()
         return MagentoSource(store, MAGENTO_STREAMS[stream]), magento_mapper(settings, timezone=zone or UTC)
-    site = neto_client(tenant)
+    site = clients.neto()
     site_tz = zone or NETO_SITE_TZ
     return NetoSource(site, NETO_STREAMS[stream], site_tz=site_tz), neto_mapper(settings, site_tz=site_tz)
 
@@ -196,7 +210,7 @@ def pull_collection(
     else at the tenant's historical-data cutoff, else at the beginning.
     """
     settings = load_config(Path(config)).tenant(tenant)
-    source, mapper = _source_and_mapper(settings, app, stream)
+    source, mapper = source_and_mapper(settings, app, stream)
     start = since or settings.historical_data_from
     moment = datetime.combine(start, time(), tzinfo=UTC) if start else None
     with Hub.open(settings.store_path()) as hub:
@@ -230,20 +244,21 @@ def push_entity_to(config: str, tenant: str, app: str, entity: str, run_id: str 
         return push_batch(hub, sink, entity, run_id, settings).row()
 
 
-def sink_for(tenant: Tenant, app: str, hub: Hub) -> Sink:
-    """The writer of an app, with what it needs to know of the hub."""
+def sink_for(tenant: Tenant, app: str, hub: Hub, clients: Clients | None = None) -> Sink:
+    """The writer of an app, with what it needs to know of the hub (``clients``: whose HTTP to use)."""
+    clients = clients or Clients(tenant)
     if app == "vtiger":
         keeper = tenant.apps["vtiger"].stock
-        return VtigerSink(vtiger_client(tenant), hub=hub, xero_keeps_stock=keeper == StockKeeper.XERO)
+        return VtigerSink(clients.vtiger(), hub=hub, xero_keeps_stock=keeper == StockKeeper.XERO)
     if app == "salesforce":
-        currency = str(xero_client(tenant).organisation()["BaseCurrency"])
-        return SalesforceSink(salesforce_client(tenant), currency=currency, hub=hub)
+        currency = str(clients.xero().organisation()["BaseCurrency"])
+        return SalesforceSink(clients.salesforce(), currency=currency, hub=hub)
     if app in SHOP_PREFIXES:
         # Xero keeps the count unless the tenant chose the shop as its inventory app.
         keeps = tenant.apps[app].stock == StockKeeper.XERO
         if app == "shopify":
-            return ShopifySink(shopify_client(tenant), xero_keeps_stock=keeps, hub=hub)
+            return ShopifySink(clients.shopify(), xero_keeps_stock=keeps, hub=hub)
         if app == "magento":
-            return MagentoSink(magento_client(tenant), xero_keeps_stock=keeps, hub=hub)
-        return NetoSink(neto_client(tenant), xero_keeps_stock=keeps, hub=hub)
-    return XeroSink(xero_client(tenant), hub)
+            return MagentoSink(clients.magento(), xero_keeps_stock=keeps, hub=hub)
+        return NetoSink(clients.neto(), xero_keeps_stock=keeps, hub=hub)
+    return XeroSink(clients.xero(), hub)

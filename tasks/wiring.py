@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 import threading
+from functools import cached_property
 
 import httpx
 
+from connectors.base.dry_run import DryRunTransport, Rehearsal, WriteBook
 from connectors.base.tokens import TokenStore, token_store_for
 from connectors.deputy import DeputyClient
+from connectors.deputy.dry_run import DeputyRehearsal
 from connectors.magento import MagentoClient
+from connectors.magento.dry_run import MagentoRehearsal
 from connectors.neto import NetoClient
+from connectors.neto.dry_run import NetoRehearsal
 from connectors.salesforce import DEFAULT_VERSION, SalesforceAuth, SalesforceClient
+from connectors.salesforce.dry_run import SalesforceRehearsal
 from connectors.shopify import ShopifyClient
+from connectors.shopify.dry_run import ShopifyRehearsal
 from connectors.vtiger import VtigerClient
+from connectors.vtiger.dry_run import VtigerRehearsal
 from connectors.xero.auth import XeroAuth, XeroEndpoints
 from connectors.xero.client import XeroClient
+from connectors.xero.dry_run import XeroRehearsal
 from datashare.config import AppLink, ConfigError, Tenant
 
 __all__ = [
+    "REHEARSALS",
+    "Clients",
     "deputy_client",
     "magento_client",
     "neto_client",
@@ -127,3 +138,69 @@ def neto_client(tenant: Tenant, *, http: httpx.Client | None = None) -> NetoClie
     if not link.username:
         raise ConfigError(f"tenant {tenant.name!r}: apps.neto.username: missing (the user the API key belongs to)")
     return NetoClient(link.base_url, link.secrets["api_key"].resolve(), link.username, http=http)
+
+
+REHEARSALS: dict[str, Rehearsal] = {
+    r.app: r
+    for r in (
+        XeroRehearsal(),
+        VtigerRehearsal(),
+        SalesforceRehearsal(),
+        ShopifyRehearsal(),
+        MagentoRehearsal(),
+        NetoRehearsal(),
+        DeputyRehearsal(),
+    )
+}
+"""Each app's side of a plan: which of its requests only read, and its answer to a write."""
+
+
+class Clients:
+    """A tenant's app clients, made on first use: talking to the apps, or (``book`` given) rehearsed for a plan.
+
+    Rehearsed, every client's HTTP goes through a ``DryRunTransport``: reads
+    reach the app, writes are answered from ``book`` and never sent.
+    """
+
+    def __init__(self, tenant: Tenant, book: WriteBook | None = None) -> None:
+        self.tenant = tenant
+        self.book = book
+
+    def http(self, app: str) -> httpx.Client | None:
+        """The HTTP client for an app's connector (None: the connector's own, to the app)."""
+        if self.book is None:
+            return None
+        transport = DryRunTransport(REHEARSALS[app], self.book)
+        return httpx.Client(transport=transport, timeout=30.0, follow_redirects=False)
+
+    def xero(self) -> XeroClient:
+        """The tenant's Xero client."""
+        return xero_client(self.tenant) if self.book is None else self._xero
+
+    @cached_property
+    def _xero(self) -> XeroClient:
+        return xero_client(self.tenant, http=self.http("xero"))
+
+    def vtiger(self) -> VtigerClient:
+        """A vTiger client for the tenant's CRM."""
+        return vtiger_client(self.tenant, http=self.http("vtiger"))
+
+    def deputy(self) -> DeputyClient:
+        """A Deputy client for the tenant's install."""
+        return deputy_client(self.tenant, http=self.http("deputy"))
+
+    def salesforce(self) -> SalesforceClient:
+        """A Salesforce client for the tenant's org."""
+        return salesforce_client(self.tenant, http=self.http("salesforce"))
+
+    def shopify(self) -> ShopifyClient:
+        """A Shopify client for the tenant's shop."""
+        return shopify_client(self.tenant, http=self.http("shopify"))
+
+    def magento(self) -> MagentoClient:
+        """A Magento client for the tenant's store."""
+        return magento_client(self.tenant, http=self.http("magento"))
+
+    def neto(self) -> NetoClient:
+        """A Neto client for the tenant's site."""
+        return neto_client(self.tenant, http=self.http("neto"))

@@ -583,7 +583,16 @@ class XeroSink:
         for group in people.values():
             # People Xero already has keep their places: sending a contact replaces its persons,
             # so the ones left out for lack of room are always the newcomers, and they are reported.
-            group.sort(key=lambda p: p.id is None or refs.remote_id("people", p.id) is None)
+            # Then by name, not by hub id: which newcomers get the room must not depend on ids a hub
+            # drew at random (a plan, on a scratch hub, says who is left out; the run must agree).
+            group.sort(
+                key=lambda p: (
+                    p.id is None or refs.remote_id("people", p.id) is None,
+                    (p.last_name or "").casefold(),
+                    (p.first_name or "").casefold(),
+                    (p.email or "").casefold(),
+                )
+            )
         payloads, dropped, new = [], [], []
         for org in orgs:
             assert org.id is not None  # hub records always have their id

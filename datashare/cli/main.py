@@ -15,6 +15,7 @@ from datashare.cli.connect import connect_app
 from datashare.cli.dashboard import dashboard
 from datashare.cli.demo import DEMO_ENVIRONMENT, DemoBusyError, run_demo
 from datashare.cli.ledger import retry, status, why
+from datashare.cli.plan import plan
 from datashare.cli.prefect_server import PrefectServerError
 from datashare.cli.sandbox import sandbox_app
 from datashare.config import Config, ConfigError, load_config
@@ -29,7 +30,7 @@ app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(connect_app, name="connect")
 app.add_typer(conflicts_app, name="conflicts")
 app.command()(dashboard)
-for command in (status, why, retry):
+for command in (status, why, retry, plan):
     app.command()(command)
 
 

@@ -121,6 +121,8 @@ class PushCounts:
     unchanged: int = 0
     attention: int = 0  # records that need attention (failed too often): not sent again until retried
     reasons: Counter[str] = field(default_factory=Counter)  # why records were skipped, waited or failed
+    # Each record's result as recorded, with its entity (records carried along under theirs): what a plan reports.
+    results: list[tuple[str, PushResult]] = field(default_factory=list)
 
 
 def held_hash(app: str, entity: str, alias: str = "e") -> str:
@@ -225,6 +227,7 @@ def push_entity(
             counts.failed += not result.waiting
     _record(hub, sink.app, entity, own, hashes, tombstones, run_id, retries)
     counts.attention = _needing_attention(hub, sink.app, entity)
+    counts.results = [(str(r.entity or entity), r) for r in results]
     carried: dict[str, list[PushResult]] = {}
     for result in results:
         if result.entity not in (None, entity):
