@@ -15,7 +15,7 @@ from datashare.dashboard.figures import (
     read_all,
     read_view,
 )
-from datashare.dashboard.health import ATTENTION_LISTED, SyncHealth, has_ledger, sync_health
+from datashare.dashboard.health import ATTENTION_LISTED, SyncHealth, has_ledger, look_further_markdown, sync_health
 from datashare.dashboard.page import CHARTS, Chart, dashboard_path, render_dashboard, write_dashboard
 from datashare.dashboard.views import HELPERS, MACROS, WIDGETS, View, Widget, create_views, view_names, widget
 
@@ -34,6 +34,7 @@ __all__ = [
     "create_views",
     "dashboard_path",
     "has_ledger",
+    "look_further_markdown",
     "main_figures",
     "main_figures_markdown",
     "open_dashboard",

@@ -10,15 +10,17 @@ is written (``pushes``), which only the tenant's config knows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import shlex
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from datashare.dashboard.figures import Rows
 from datashare.store import Hub
-from datashare.sync.ledger import STATES, entity_states, last_runs, needing_attention
+from datashare.sync.ledger import STATES, Attention, entity_states, last_runs, needing_attention
 
-__all__ = ["ATTENTION_LISTED", "SyncHealth", "has_ledger", "sync_health"]
+__all__ = ["ATTENTION_LISTED", "SyncHealth", "has_ledger", "look_further_markdown", "sync_health"]
 
 ATTENTION_LISTED = 200
 """At most this many records needing attention are listed (the count by state has them all)."""
@@ -70,3 +72,31 @@ def sync_health(hub: Hub, pushes: Iterable[tuple[str, str]] = (), history_from: 
         ],
     )
     return SyncHealth(runs, states, oldest, attention)
+
+
+def look_further_markdown(tenant: str, config: str | Path, dashboard: Path, attention: Sequence[Attention] = ()) -> str:
+    """Where a person looks further after a run, as Markdown: the ledger commands for the tenant, and its dashboard.
+
+    A record that needs attention is the example given to ``datashare why``.
+    """
+    conf = shlex.quote(str(Path(config).resolve()))
+    who = shlex.quote(tenant)
+    example = (attention[0].remote_id or str(attention[0].hub_id)) if attention else None
+    record = shlex.quote(example) if example else "ID"
+    lines = [
+        f"## Look further: {tenant}",
+        "",
+        f"{len(attention):,} record(s) need attention." if attention else "No record needs attention.",
+        "",
+        "| to see | run |",
+        "| --- | --- |",
+        f"| where each record stands in each app | `datashare status {who} --config {conf}` |",
+        f"| one record's story, why, and what each run did to it{'' if example else ' (ID: a hub id or an app id)'} "
+        f"| `datashare why {who} {record} --config {conf}` |",
+        f"| send again what failed or needs attention (or the `retry-records` deployment) "
+        f"| `datashare retry {who} --now --config {conf}` |",
+        f"| conflicts the policy settled | `datashare conflicts {who} --config {conf}` |",
+        f"| the dashboard, written to [{dashboard.name}]({dashboard.resolve().as_uri()}) "
+        f"| `datashare dashboard {who} --config {conf}` |",
+    ]
+    return "\n".join(lines) + "\n"

@@ -14,6 +14,7 @@ import pytest
 
 from datashare.dashboard import (
     create_views,
+    look_further_markdown,
     main_figures,
     main_figures_markdown,
     open_dashboard,
@@ -22,7 +23,7 @@ from datashare.dashboard import (
     view_names,
 )
 from datashare.store import Hub
-from datashare.sync.ledger import STATES
+from datashare.sync.ledger import STATES, needing_attention
 from sandbox.xero import OrgBook
 from tests.dashboard.books import (
     POSTED,
@@ -345,3 +346,23 @@ def test_sync_health_of_a_hub_nothing_has_run_on_is_empty(tmp_path: Path) -> Non
         health = sync_health(hub)
     assert (len(health.runs), len(health.states), len(health.oldest_wait), len(health.attention)) == (0, 0, 0, 0)
     assert health.needs_attention() == 0
+
+
+def test_look_further_names_the_ledger_commands_for_the_tenant_and_its_dashboard(
+    ledger_hub: LedgerHub, tmp_path: Path
+) -> None:
+    with Hub.open(ledger_hub.path) as hub:
+        waiting = needing_attention(hub)
+    config = tmp_path / "my tenants.toml"
+    page = tmp_path / "demo-au-dashboard.html"
+
+    text = look_further_markdown("demo-au", config, page, waiting)
+    calm = look_further_markdown("demo-au", config, page)
+
+    quoted = f"'{config}'"  # a path with a space, quoted for the shell
+    for command in ("status demo-au", f"why demo-au {waiting[0].hub_id}", "retry demo-au --now", "conflicts demo-au"):
+        assert f"`datashare {command} --config {quoted}`" in text
+    assert f"[demo-au-dashboard.html]({page.as_uri()})" in text
+    assert "1 record(s) need attention." in text
+    assert "No record needs attention." in calm
+    assert f"datashare why demo-au ID --config {quoted}" in calm
