@@ -18,6 +18,7 @@ from datashare.config import load_config
 from datashare.dashboard import main_figures_markdown
 from datashare.store import Hub
 from flows import progress
+from flows.attention import report_attention
 from tasks.plan import plan_domain
 from tasks.sync import batches_for, domain_entities, pull_collection, push_entity_to, pushes_for
 
@@ -157,6 +158,7 @@ def run_domain(
         key=f"{key}-figures",
         description=f"{domain} for {tenant}: the hub's main figures after the run",
     )
+    report_attention(settings, config, key, f"{domain} for {tenant}")
     totals = {c: sum(int(r[c]) for r in rows) for c in SUMMARY_COLUMNS[3:-1]}
     logger.info("%s for %s: %s", domain, tenant, ", ".join(f"{k} {v}" for k, v in totals.items()))
     return rows

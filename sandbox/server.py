@@ -15,6 +15,7 @@
     /shopify/au/...      the AU organisation's Shopify shop (/admin/api/2025-07/graphql.json, REST)
     /magento/au/...      the AU organisation's Magento 2 store (/rest/V1/...)
     /neto/au/...         the AU organisation's Neto site (/do/WS/NetoAPI)
+    /hooks/inbox         a webhook inbox: the demo's Prefect notifications post here (GET lists them)
 
 Each CRM shares part of its customers and product codes with its Xero
 organisation (spelled a little differently), so matching has real work to do;
@@ -43,6 +44,8 @@ from sandbox.deputy import SAMPLE_TOKEN as DEPUTY_SAMPLE_TOKEN
 from sandbox.deputy import DeputyState
 from sandbox.deputy import create_app as create_deputy
 from sandbox.deputy import seed_sample as seed_deputy
+from sandbox.hooks import HookInbox
+from sandbox.hooks import create_app as create_hooks
 from sandbox.magento import SAMPLE_TOKEN as MAGENTO_TOKEN
 from sandbox.magento import MagentoState
 from sandbox.magento import create_app as create_magento
@@ -91,6 +94,8 @@ class Sandbox:
     neto: dict[str, NetoState] = field(default_factory=dict)
     seeded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     """The moment the sample data was made as of (UTC)."""
+    hooks: HookInbox = field(default_factory=HookInbox)
+    """What was posted to ``/hooks/inbox`` (the demo's notifications)."""
 
     def describe(self, base_url: str) -> list[tuple[str, str, str]]:
         """``(app, base URL, sample credentials)`` for each emulator."""
@@ -123,6 +128,7 @@ class Sandbox:
             rows.append(("magento", f"{base_url}/magento/{org}", f"bearer token {MAGENTO_TOKEN}"))
         for org in self.neto:
             rows.append(("neto", f"{base_url}/neto/{org}", f"NETOAPI_KEY {NETO_KEY}, NETOAPI_USERNAME {NETO_USERNAME}"))
+        rows.append(("hooks", f"{base_url}/hooks/inbox", "none: POST a webhook, GET lists what came"))
         return rows
 
 
@@ -181,6 +187,7 @@ def build_sandbox(
         routes.append(Mount(f"/deputy/{org}", app=create_deputy(install, faults=faults[f"deputy/{org}"])))
     # One shop of each kind, for the AU organisation: their orders become its invoices.
     shopify, magento, neto = ShopifyState(clock=clock), MagentoState(clock=clock), NetoState(clock=clock)
+    hooks = HookInbox()
     seed_shopify(shopify, scale=scale, seed=seed)
     seed_magento(magento, scale=scale, seed=seed)
     seed_neto(neto, scale=scale, seed=seed)
@@ -191,6 +198,7 @@ def build_sandbox(
         Mount("/shopify/au", app=create_shopify(shopify, faults=faults["shopify/au"])),
         Mount("/magento/au", app=create_magento(magento, faults=faults["magento/au"])),
         Mount("/neto/au", app=create_neto(neto, faults=faults["neto/au"])),
+        Mount("/hooks", app=create_hooks(hooks)),
     ]
     return Sandbox(
         Starlette(routes=routes),
@@ -203,4 +211,5 @@ def build_sandbox(
         magento={"au": magento},
         neto={"au": neto},
         seeded_at=clock.moment,
+        hooks=hooks,
     )

@@ -48,10 +48,14 @@ done
 
 "$BIN/prefect" work-pool create datashare-process --type process >/dev/null 2>&1 || true
 "$BIN/prefect" --no-prompt deploy --all >.prefect/logs/deploy.log 2>&1
+# The webhook block and automations of prefect.yaml's `notifications` (made again or updated, never duplicated).
+"$BIN/python" -m flows.notifications >>.prefect/logs/deploy.log 2>&1
 setsid "$BIN/prefect" worker start --pool datashare-process >.prefect/logs/worker.log 2>&1 &
 echo $! >.prefect/worker.pid
 
-echo "Prefect UI: http://127.0.0.1:4200  (deployments: crm-sales, accounting, hr-payroll, reimport, sync-all)"
+echo "Prefect UI: http://127.0.0.1:4200  (deployments: crm-sales, accounting, hr-payroll, reimport, retry-records, sync-all)"
 echo "Start a re-import from the UI (Deployments > reimport > Run > Custom run) or:"
 echo "  PREFECT_API_URL=$PREFECT_API_URL $BIN/prefect deployment run reimport/reimport --param tenant=demo-au"
+echo "Send again what needs attention: Deployments > retry-records > Run > Custom run"
+echo "Failed runs and runs leaving records that need attention notify: see http://127.0.0.1:8750/hooks/inbox"
 echo "Stop everything with: make ui-stop"

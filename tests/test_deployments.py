@@ -33,3 +33,16 @@ def test_the_hr_deployment_is_scheduled_for_every_demo_tenant() -> None:
     demo = tomllib.loads((ROOT / "config" / "demo.toml").read_text(encoding="utf-8"))
     tenants = {tenant["name"] for tenant in demo["tenants"]}
     assert {s["parameters"]["tenant"] for s in hr["schedules"]} == tenants
+
+
+def test_the_retry_deployment_offers_every_parameter_of_its_flow_each_described_for_the_ui_form() -> None:
+    from prefect.utilities.callables import parameter_schema
+
+    from flows.retry import retry_records
+
+    [retry] = [d for d in _deployments() if d["name"] == "retry-records"]
+    assert retry["entrypoint"] == "flows/retry.py:retry_records"
+    assert "schedules" not in retry  # started by a person, from the UI or the CLI
+    assert set(retry["parameters"]) == set(inspect.signature(retry_records.fn).parameters)
+    schema = parameter_schema(retry_records.fn).properties
+    assert {name for name, spec in schema.items() if spec.get("description")} == set(retry["parameters"])

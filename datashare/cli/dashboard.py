@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from datashare.config import ConfigError, load_config
-from datashare.dashboard import write_dashboard
+from datashare.dashboard import dashboard_path, write_dashboard
+from datashare.model import ENTITIES
 
 __all__ = ["dashboard"]
 
@@ -42,6 +43,16 @@ def dashboard(
         typer.echo(f"{tenant}: no hub store yet at {hub} (run a sync first)", err=True)
         raise typer.Exit(1)
     day: date = as_of.date() if as_of else date.today()
-    target = out or hub.with_name(f"{tenant}-dashboard.html")
-    path = write_dashboard(hub, target, title=f"{tenant}: dashboard", as_of=day, accounts=accounts)
+    from tasks.sync import pushes_for  # the wiring imports every connector: only this command pays
+
+    target = out or dashboard_path(hub, tenant)
+    path = write_dashboard(
+        hub,
+        target,
+        title=f"{tenant}: dashboard",
+        as_of=day,
+        accounts=accounts,
+        pushes=pushes_for(settings, ENTITIES),
+        history_from=settings.historical_data_from,
+    )
     typer.echo(str(path))

@@ -35,7 +35,8 @@ from datashare.cli.log_file import logs_to_file
 from datashare.cli.prefect_server import free_port, prefect_server
 from datashare.cli.run_report import entity_table, new_notes, notes, written, written_line
 from datashare.config import Config, Tenant, load_config
-from datashare.dashboard import write_dashboard
+from datashare.dashboard import dashboard_path, write_dashboard
+from datashare.model import ENTITIES
 from datashare.store import Hub
 from flows import progress
 from flows.accounting import accounting
@@ -51,6 +52,7 @@ from sandbox.server import DEFAULT_PORT, build_sandbox
 from sandbox.shopify import SAMPLE_TOKEN as SHOPIFY_TOKEN
 from sandbox.vtiger import SAMPLE_ACCESS_KEY
 from sandbox.xero import SAMPLE_CLIENT_SECRET
+from tasks.sync import pushes_for
 from tasks.wiring import token_store, xero_endpoints, xero_link
 
 __all__ = ["DEMO_ENVIRONMENT", "DemoBusyError", "run_demo"]
@@ -300,8 +302,14 @@ def run_demo(config: Config, *, port: int = DEFAULT_PORT, console: Console | Non
                 watcher.finish()
                 _report(console, tenant.name, first, second)
     for name, path in stores.items():
+        tenant = config.tenant(name)
         pages[name] = write_dashboard(
-            path, path.with_name(f"{name}-dashboard.html"), title=f"{name}: dashboard", as_of=date.today()
+            path,
+            dashboard_path(path, name),
+            title=f"{name}: dashboard",
+            as_of=date.today(),
+            pushes=pushes_for(tenant, ENTITIES),  # so the sync-health section counts what is due to each app
+            history_from=tenant.historical_data_from,
         )
     _hubs(console, stores, pages)
     console.print(f"Prefect's log lines of this demo: {run_log}", highlight=False)

@@ -7,6 +7,7 @@ which escapes ``<`` and ``/``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -20,9 +21,11 @@ from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
 from datashare.dashboard.figures import Rows, open_dashboard, read_view
+from datashare.dashboard.health import SyncHealth, has_ledger, sync_health
 from datashare.dashboard.views import WIDGETS, Widget
+from datashare.store import Hub
 
-__all__ = ["CHARTS", "Chart", "render_dashboard", "write_dashboard"]
+__all__ = ["CHARTS", "Chart", "dashboard_path", "render_dashboard", "write_dashboard"]
 
 
 @dataclass(frozen=True)
@@ -80,16 +83,44 @@ th { background: #f4f7f9; position: sticky; top: 0; }
 td.number { text-align: right; font-variant-numeric: tabular-nums; }
 .chart { height: 380px; }
 .no-data { color: #8a949e; font-style: italic; }
+.attention { color: #b3261e; font-weight: 600; }
 </style>
 <script>{{ plotly_js }}</script>
 </head>
 <body>
+{% macro table(t, empty) %}
+{% if t.rows %}
+<div class="scroll"><table data-view="{{ t.view }}">
+<thead><tr>{% for c in t.columns %}<th>{{ c }}</th>{% endfor %}</tr></thead>
+<tbody>
+{% for row in t.rows %}<tr>{% for cell in row %}<td{% if cell.number %} class="number"{% endif %}>{{ cell.text }}</td>{% endfor %}</tr>
+{% endfor %}
+</tbody>
+</table></div>
+{% else %}
+<p class="no-data">{{ empty }}</p>
+{% endif %}
+{% endmacro %}
 <header>
 <h1>{{ title }}</h1>
 <p class="meta">As of {{ as_of }}{% if currency %} · amounts in {{ currency }} unless a currency is shown{% endif %}
  · from {{ source }}</p>
 </header>
 <main>
+{% if health %}
+<section data-section="sync_health" id="sync_health">
+<h2>Sync health</h2>
+<p class="description">Whether the hub is up to date: each domain's last successful run, records by state in each app,
+the oldest waiting record, and the records that need a person (see <code>datashare why</code> and
+<code>datashare retry</code>).</p>
+{% if health.attention_count %}<p class="attention">{{ health.attention_count }} record(s) need attention</p>{% endif %}
+{% if health.chart %}<div class="chart" data-chart="sync_health">{{ health.chart }}</div>{% endif %}
+{% for t in health.tables %}
+<h3>{{ t.caption }}</h3>
+{{ table(t, t.empty) }}
+{% endfor %}
+</section>
+{% endif %}
 {% for w in widgets %}
 <section data-widget="{{ w.name }}" id="{{ w.name }}">
 <h2>{{ w.title }}</h2>
@@ -100,17 +131,7 @@ td.number { text-align: right; font-variant-numeric: tabular-nums; }
 {% if w.chart %}<div class="chart" data-chart="{{ w.name }}">{{ w.chart }}</div>{% endif %}
 {% for t in w.tables %}
 {% if w.tables | length > 1 %}<h3>{{ t.caption }}</h3>{% endif %}
-{% if t.rows %}
-<div class="scroll"><table data-view="{{ t.view }}">
-<thead><tr>{% for c in t.columns %}<th>{{ c }}</th>{% endfor %}</tr></thead>
-<tbody>
-{% for row in t.rows %}<tr>{% for cell in row %}<td{% if cell.number %} class="number"{% endif %}>{{ cell.text }}</td>{% endfor %}</tr>
-{% endfor %}
-</tbody>
-</table></div>
-{% else %}
-<p class="no-data">no data</p>
-{% endif %}
+{{ table(t, "no data") }}
 {% endfor %}
 {% endif %}
 </section>
@@ -121,6 +142,10 @@ td.number { text-align: right; font-variant-numeric: tabular-nums; }
 """
 
 _CAPTIONS = {
+    "sync_runs": "Last successful run per domain",
+    "sync_states": "Records by state, per app and entity",
+    "sync_oldest_wait": "Oldest waiting record",
+    "sync_attention": "Needs attention (failed too often: left alone until retried)",
     "invoice_summary_by_status": "By status",
     "invoice_summary_by_month": "By month (posted invoices and bills)",
     "invoice_summary_aged": "Aged receivables and payables",
@@ -142,7 +167,9 @@ def _cell(value: object) -> _Cell:
         return _Cell(f"{value:,}", True)
     if isinstance(value, int):
         return _Cell(f"{value:,}", True)
-    if isinstance(value, date | datetime):
+    if isinstance(value, datetime):
+        return _Cell(value.isoformat(sep=" ", timespec="minutes"), False)
+    if isinstance(value, date):
         return _Cell(value.isoformat(), False)
     return _Cell(str(value), False)
 
@@ -193,6 +220,46 @@ def _chart(con: duckdb.DuckDBPyConnection, widget: Widget, chart: Chart, where: 
     return html
 
 
+def _health(health: SyncHealth) -> dict[str, Any]:
+    """The sync-health section's tables, and a stacked bar of records by state per app and entity."""
+    parts = (
+        ("sync_runs", health.runs, "no run recorded yet"),
+        ("sync_states", health.states, "no records yet"),
+        ("sync_oldest_wait", health.oldest_wait, "none waiting"),
+        ("sync_attention", health.attention, "none"),
+    )
+    tables = [{**_table(view, rows), "empty": empty} for view, rows, empty in parts]
+    return {
+        "tables": tables,
+        "chart": Markup(_states_chart(health.states)),  # noqa: S704  (plotly's fragment, hub text escaped)
+        "attention_count": health.needs_attention(),
+    }
+
+
+def _states_chart(states: Rows) -> str:
+    """Records by state as stacked bars, one bar per app and entity ("" when the hub has none)."""
+    if not states.rows:
+        return ""
+    bars = [f"{row[0]} {row[1]}" for row in states.rows]
+    figure = go.Figure()
+    for state in states.columns[2:-1]:  # the states, not the conflicts (counted beside them)
+        counts = states.column(state)
+        if any(counts):
+            figure.add_trace(go.Bar(name=state, x=bars, y=counts))
+    figure.update_layout(
+        barmode="stack",
+        margin={"l": 60, "r": 20, "t": 20, "b": 120},
+        height=380,
+        template="plotly_white",
+        xaxis_type="category",
+        yaxis_title="records",
+    )
+    html: str = figure.to_html(
+        full_html=False, include_plotlyjs=False, div_id="chart-sync-health", config={"displayModeBar": False}
+    )
+    return html
+
+
 def _filters(view: str, accounts: list[str] | None) -> tuple[str, list[object]]:
     if view == "accounts_comparison":
         return ("WHERE list_contains(?, code)", [accounts]) if accounts is not None else ("WHERE chosen", [])
@@ -205,8 +272,12 @@ def render_dashboard(
     title: str,
     source: str = "the hub",
     accounts: list[str] | None = None,
+    health: SyncHealth | None = None,
 ) -> str:
-    """The page's HTML from a connection that has the dashboard views (``accounts``: codes to compare)."""
+    """The page's HTML from a connection that has the dashboard views (``accounts``: codes to compare).
+
+    ``health``, when given, is shown first, as the sync-health section.
+    """
     widgets = []
     for w in WIDGETS:
         tables = []
@@ -240,6 +311,8 @@ def render_dashboard(
         as_of=as_of.isoformat(),
         currency=currency,
         source=source,
+        # The section's chart is plotly's own fragment, like the widgets' (hub text escaped in its JSON).
+        health=_health(health) if health is not None else None,
         widgets=widgets,
         # plotly.js itself (no hub data), once for every chart: the page needs no network.
         plotly_js=Markup(plotly.offline.get_plotlyjs()),  # noqa: S704
@@ -253,16 +326,27 @@ def write_dashboard(
     title: str = "datashare dashboard",
     as_of: date | None = None,
     accounts: list[str] | None = None,
+    pushes: Iterable[tuple[str, str]] = (),
+    history_from: date | None = None,
 ) -> Path:
     """Write the dashboard of a hub file to ``out_path`` (one HTML file, readable offline); returns its path.
 
     ``as_of`` is the day the dashboard describes (default today); ``accounts``
     are the account codes the comparison shows (default: bank and revenue accounts).
+    ``pushes`` (the tenant's (app, entity) writes) and ``history_from`` (its
+    historical-data cutoff) let the sync-health section count the records due to each app.
     """
     hub = Path(hub_path)
     with open_dashboard(hub, as_of=as_of) as con:
-        html = render_dashboard(con, title=title, source=hub.name, accounts=accounts)
+        ledger = Hub(hub, con)  # read only: the section's queries only read
+        health = sync_health(ledger, pushes, history_from) if has_ledger(ledger) else None
+        html = render_dashboard(con, title=title, source=hub.name, accounts=accounts, health=health)
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(html, encoding="utf-8")
     return out.resolve()
+
+
+def dashboard_path(hub_path: str | Path, tenant: str) -> Path:
+    """Where a tenant's dashboard page goes by default: beside its hub file."""
+    return Path(hub_path).with_name(f"{tenant}-dashboard.html")

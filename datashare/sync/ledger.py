@@ -9,6 +9,8 @@ them as a person asks:
 - ``entity_states``: per app and entity, how many records are in step, due,
   waiting, skipped (by cause), failed, needing attention, in conflict;
 - ``explain``: one record's states in every app, with why and its history;
+- ``needing_attention``: the records that failed too often and wait for a
+  person, with the app's last error;
 - ``clear_for_retry``: a person asks for records to be tried again (the
   attention flag, attempts and back-off cleared; the records made due).
 
@@ -28,6 +30,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from datashare.model import CanonicalModel, model_for
+from datashare.redact import redact_text
 from datashare.store import Hub
 from datashare.store.schema import quote
 from datashare.sync.causes import CAUSES
@@ -36,6 +39,7 @@ from datashare.sync.push import held_hash, never_sent
 __all__ = [
     "STATES",
     "AppState",
+    "Attention",
     "EntityStates",
     "HistoryLine",
     "RecordStory",
@@ -44,6 +48,7 @@ __all__ = [
     "explain",
     "label",
     "last_runs",
+    "needing_attention",
 ]
 
 STATES = ("in step", "due", "waiting", "skipped", "failed", "needs attention", "deleted")
@@ -139,6 +144,49 @@ def last_runs(hub: Hub) -> dict[str, tuple[datetime | None, datetime | None, str
         "arg_max(status, started_at) FROM runs GROUP BY flow ORDER BY flow"
     )
     return {str(flow): (ok, last, status) for flow, ok, last, status in rows}
+
+
+@dataclass(frozen=True)
+class Attention:
+    """A record that failed too often in an app and is left alone until a person asks for a retry."""
+
+    app: str
+    entity: str
+    hub_id: UUID
+    label: str
+    remote_id: str | None
+    attempts: int
+    last_error: str | None
+    since: datetime | None  # when it last changed: the last failed attempt
+
+
+def needing_attention(hub: Hub, limit: int | None = None) -> list[Attention]:
+    """The records that need attention, oldest first (at most ``limit``), each with the app's last error.
+
+    The error is the vendor's message, secrets masked: it goes on to artifacts and the dashboard.
+    """
+    rows = hub.query(
+        "SELECT app, entity, hub_id, remote_id, coalesce(attempts, 0), last_error, updated_at FROM id_map "
+        "WHERE coalesce(attention, false) ORDER BY updated_at, app, entity, hub_id"
+        + (" LIMIT ?" if limit is not None else ""),
+        *([limit] if limit is not None else []),
+    )
+    found: dict[str, dict[UUID, CanonicalModel]] = {}
+    for entity in {str(r[1]) for r in rows}:
+        found[entity] = hub.records(entity, [r[2] for r in rows if r[1] == entity])
+    return [
+        Attention(
+            str(app),
+            str(entity),
+            hub_id,
+            label(found[entity].get(hub_id)),
+            remote,
+            int(n),
+            redact_text(error) if error else None,
+            since,
+        )
+        for app, entity, hub_id, remote, n, error, since in rows
+    ]
 
 
 @dataclass

@@ -15,6 +15,7 @@ from sandbox.xero import OrgBook
 from sandbox.xero.auth import PAYROLL_SCOPES
 from tasks.pull import pull_batch, pull_xero
 from tests.connectors.xero_world import SCOPES, XeroWorld, make_world
+from tests.dashboard.ledger import LedgerHub, make_ledger_hub
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -51,3 +52,9 @@ def hub_path(tmp_path_factory: pytest.TempPathFactory, world: XeroWorld) -> Path
         ]
     assert sum(s.rejected for s in summaries) == 0
     return path
+
+
+@pytest.fixture
+def ledger_hub(hub_path: Path, tmp_path: Path) -> LedgerHub:
+    """The dashboard hub (a copy) with a ledger of runs and vTiger states of every kind (``tests.dashboard.ledger``)."""
+    return make_ledger_hub(hub_path, tmp_path / "ledger.duckdb")

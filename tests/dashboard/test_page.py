@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 from datetime import date
+from html import escape
 from pathlib import Path
 
 import typer
@@ -13,8 +14,10 @@ from typer.testing import CliRunner
 from datashare.cli.dashboard import dashboard
 from datashare.dashboard import CHARTS, WIDGETS, write_dashboard
 from datashare.store import Hub
+from tests.dashboard.ledger import ERROR, LedgerHub
 
 SECTION = re.compile(r'<section data-widget="([a-z_]+)"[^>]*>(.*?)</section>', re.S)
+HEALTH = re.compile(r'<section data-section="sync_health"[^>]*>(.*?)</section>', re.S)
 HOSTILE = '<script>alert("hub")</script>'
 
 
@@ -34,7 +37,7 @@ def test_the_page_has_a_titled_section_per_widget_a_chart_where_one_is_drawn_and
         assert f"<h2>{w.title}</h2>" in body
         assert "no data" not in body
         assert ('class="plotly-graph-div"' in body) == (w.name in CHARTS), w.name
-    assert html.count("Plotly.newPlot(") == len(CHARTS)
+    assert html.count("Plotly.newPlot(") == len(CHARTS) + 1  # and the sync-health section's
     assert len(re.findall(r"plotly\.js v\d", html)) == 1  # the library is embedded once
     assert not re.search(r"<script[^>]+src=", html)  # and nothing is fetched: the page reads offline
     assert f"As of {as_of.isoformat()}" in html
@@ -68,6 +71,33 @@ def test_every_widget_of_an_empty_hub_says_no_data(tmp_path: Path) -> None:
     assert list(found) == [w.name for w in WIDGETS]
     assert all('<p class="no-data">no data</p>' in body for body in found.values())
     assert "Plotly.newPlot(" not in html
+    [health] = HEALTH.findall(html)
+    for empty in ("no run recorded yet", "no records yet", "none waiting", "none"):
+        assert f'<p class="no-data">{empty}</p>' in health
+
+
+def test_the_sync_health_section_comes_first_with_runs_states_the_oldest_wait_and_attention(
+    ledger_hub: LedgerHub, tmp_path: Path, as_of: date
+) -> None:
+    html = write_dashboard(ledger_hub.path, tmp_path / "page.html", as_of=as_of, pushes=ledger_hub.pushes).read_text(
+        encoding="utf-8"
+    )
+    [health] = HEALTH.findall(html)
+    assert html.index('data-section="sync_health"') < html.index("data-widget=")
+    assert "<h2>Sync health</h2>" in health
+    for view in ("sync_runs", "sync_states", "sync_oldest_wait", "sync_attention"):
+        assert f'<table data-view="{view}">' in health
+    assert 'class="plotly-graph-div"' in health  # records by state, drawn
+    assert "1 record(s) need attention" in health
+    runs = health[health.index('data-view="sync_runs"') :]
+    assert "crm_sales" in runs
+    assert "FAILED" in runs
+    oldest = health[health.index('data-view="sync_oldest_wait"') : health.index('data-view="sync_attention"')]
+    assert escape(ledger_hub.waiting) in oldest
+    attention = health[health.index('data-view="sync_attention"') :]
+    assert escape(ledger_hub.attention) in attention
+    assert ERROR in attention
+    assert "sEcReT" not in html  # the vendor's message reaches the page with its secrets masked
 
 
 def _cli() -> typer.Typer:

@@ -12,8 +12,18 @@ from typing import Any
 import duckdb
 import pytest
 
-from datashare.dashboard import create_views, main_figures, main_figures_markdown, open_dashboard, read_view, view_names
+from datashare.dashboard import (
+    create_views,
+    look_further_markdown,
+    main_figures,
+    main_figures_markdown,
+    open_dashboard,
+    read_view,
+    sync_health,
+    view_names,
+)
 from datashare.store import Hub
+from datashare.sync.ledger import STATES, needing_attention
 from sandbox.xero import OrgBook
 from tests.dashboard.books import (
     POSTED,
@@ -27,6 +37,7 @@ from tests.dashboard.books import (
     overdue_days,
     unpaid,
 )
+from tests.dashboard.ledger import ERROR, RUNS, WAITING_SINCE, LedgerHub
 
 
 def rows(hub_path: Path, view: str, as_of: date) -> list[dict[str, Any]]:
@@ -299,3 +310,59 @@ def test_main_figures_can_be_read_while_this_process_has_the_hub_open(hub_path: 
         markdown = main_figures_markdown(copy, as_of=date(2026, 1, 1))
         assert hub.query("SELECT count(*) FROM duckdb_views() WHERE NOT internal AND NOT temporary") == [(0,)]
     assert "| Receivables |" in markdown
+
+
+def test_sync_health_has_each_domains_last_success_records_by_state_the_oldest_wait_and_attention(
+    ledger_hub: LedgerHub,
+) -> None:
+    with Hub.open(ledger_hub.path) as hub:
+        health = sync_health(hub, ledger_hub.pushes)
+
+    runs = {r["domain"]: r for r in health.runs.dicts()}
+    assert runs["crm_sales"]["last successful run"] == RUNS[0][4]  # the failed run after it is not a success
+    assert (runs["crm_sales"]["last run"], runs["crm_sales"]["last run status"]) == (RUNS[1][3], "FAILED")
+    assert runs["accounting"]["last successful run"] == RUNS[2][4]
+    states = {(r["app"], r["entity"]): r for r in health.states.dicts()}
+    vtiger = states["vtiger", "organizations"]
+    assert {s: vtiger[s] for s in STATES if vtiger[s]} == {
+        "in step": 1,
+        "needs attention": 1,
+        "waiting": 1,
+        "skipped": 1,
+        "due": ledger_hub.organizations - 4,  # never sent to vTiger
+    }
+    assert states["xero", "organizations"]["in step"] >= ledger_hub.organizations  # read from Xero, written nowhere
+    assert health.oldest_wait.dicts() == [
+        {"app": "vtiger", "entity": "organizations", "record": ledger_hub.waiting, "waiting since": WAITING_SINCE}
+    ]
+    [listed] = health.attention.dicts()
+    assert (listed["record"], listed["remote id"], listed["attempts"]) == (ledger_hub.attention, None, 5)
+    assert listed["last error"] == f"{ERROR} (Bearer ***)"  # the vendor's message, secrets masked
+    assert health.needs_attention() == 1
+
+
+def test_sync_health_of_a_hub_nothing_has_run_on_is_empty(tmp_path: Path) -> None:
+    with Hub.open(tmp_path / "empty.duckdb") as hub:
+        health = sync_health(hub)
+    assert (len(health.runs), len(health.states), len(health.oldest_wait), len(health.attention)) == (0, 0, 0, 0)
+    assert health.needs_attention() == 0
+
+
+def test_look_further_names_the_ledger_commands_for_the_tenant_and_its_dashboard(
+    ledger_hub: LedgerHub, tmp_path: Path
+) -> None:
+    with Hub.open(ledger_hub.path) as hub:
+        waiting = needing_attention(hub)
+    config = tmp_path / "my tenants.toml"
+    page = tmp_path / "demo-au-dashboard.html"
+
+    text = look_further_markdown("demo-au", config, page, waiting)
+    calm = look_further_markdown("demo-au", config, page)
+
+    quoted = f"'{config}'"  # a path with a space, quoted for the shell
+    for command in ("status demo-au", f"why demo-au {waiting[0].hub_id}", "retry demo-au --now", "conflicts demo-au"):
+        assert f"`datashare {command} --config {quoted}`" in text
+    assert f"[demo-au-dashboard.html]({page.as_uri()})" in text
+    assert "1 record(s) need attention." in text
+    assert "No record needs attention." in calm
+    assert f"datashare why demo-au ID --config {quoted}" in calm

@@ -14,7 +14,7 @@ from datashare.model import CanonicalModel, Organization
 from datashare.model.mapping import Refs
 from datashare.store import Hub
 from datashare.sync.causes import NO_ROOM
-from datashare.sync.ledger import clear_for_retry, entity_states, explain
+from datashare.sync.ledger import clear_for_retry, entity_states, explain, needing_attention
 from datashare.sync.push import PushResult, Retries, push_entity
 
 NOW = Retries(attempts=3, first=timedelta(0), longest=timedelta(0))  # no wait between attempts: each run tries
@@ -113,3 +113,21 @@ def test_states_count_skips_by_cause_and_records_the_app_never_had_as_due(hub: H
     assert row.states == {"skipped": 1, "in step": 2, "due": 1}
     assert row.causes == {NO_ROOM.name: 1}
     assert explain(hub, str(sent))[0].apps[0].history[0].action == "created in app"
+
+
+def test_the_records_needing_attention_are_listed_with_their_label_attempts_and_error_secrets_masked(hub: Hub) -> None:
+    bad, good = _customers(hub, "Refused Co", "Fine Co")
+    sink = RefusingSink(refuse={bad})
+    assert needing_attention(hub) == []
+    for n in range(3):
+        push_entity(hub, sink, "organizations", f"run-{n}", retries=NOW)
+    hub.query("UPDATE id_map SET last_error = last_error || ' (Bearer abc.def)' WHERE hub_id = ?", bad)
+
+    [listed] = needing_attention(hub)
+
+    assert (listed.app, listed.entity, listed.hub_id, listed.label) == ("vtiger", "organizations", bad, "Refused Co")
+    assert (listed.remote_id, listed.attempts) == (None, 3)
+    assert listed.last_error == "Validation failed: accountname is too long (Bearer ***)"
+    assert listed.since is not None
+    assert good not in {a.hub_id for a in needing_attention(hub)}
+    assert needing_attention(hub, limit=0) == []
