@@ -151,6 +151,8 @@ def _load_entity(
             continue
         match = index.find(record)
         if match is not None and match != record.id and taken.get(match, item.remote_id) == item.remote_id:
+            if taken.get(match) == item.remote_id and match in linked_to.values():
+                continue  # the same app record again in this batch (each of a customer's orders brings it)
             relinks.append((item.remote_id, match))
             if record.id is not None:
                 linked_to[record.id] = match
