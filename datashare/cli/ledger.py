@@ -83,8 +83,8 @@ def status(tenant: str, config: ConfigOption = DEFAULT_CONFIG, as_json: JsonOpti
     _print(_states_table(tenant, rows))
     for row in rows:
         for cause, count in row.causes.most_common():
-            says = CAUSES[cause].says if cause in CAUSES else cause
-            _print(f"  {row.app} {row.entity}: {count:,} {cause}: {says}", highlight=False)
+            says = f"{cause}: {CAUSES[cause].says}" if cause in CAUSES else cause
+            _print(f"  {row.app} {row.entity}: {count:,} {says}", highlight=False)
         if row.oldest_wait is not None:
             _print(
                 f"  {row.app} {row.entity}: oldest waiting since {row.oldest_wait:%Y-%m-%d %H:%M} "

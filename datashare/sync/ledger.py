@@ -33,7 +33,7 @@ from datashare.model import CanonicalModel, model_for
 from datashare.redact import redact_text
 from datashare.store import Hub
 from datashare.store.schema import quote
-from datashare.sync.causes import CAUSES
+from datashare.sync.causes import CAUSES, RULE
 from datashare.sync.push import held_hash, never_sent
 
 __all__ = [
@@ -53,11 +53,12 @@ __all__ = [
 
 STATES = ("in step", "due", "waiting", "skipped", "failed", "needs attention", "deleted")
 
-_LABEL_FIELDS = ("transaction_number", "name", "code", "email", "reference", "title")
+_LABEL_FIELDS = ("transaction_number", "name", "code")
+_LABEL_FALLBACKS = ("email", "reference", "title")
 
 
 def label(record: CanonicalModel | None) -> str:
-    """A record as a person knows it: its number, name, code or email (its hub id when it has none)."""
+    """A record as a person knows it: its number, name or code, a person's name, else an email (or its hub id)."""
     if record is None:
         return "(not in the hub)"
     for name in _LABEL_FIELDS:
@@ -67,6 +68,10 @@ def label(record: CanonicalModel | None) -> str:
     first, last = getattr(record, "first_name", None), getattr(record, "last_name", None)
     if first or last:
         return " ".join(p for p in (first, last) if p)
+    for name in _LABEL_FALLBACKS:
+        value = getattr(record, name, None)
+        if isinstance(value, str) and value.strip():
+            return value
     return str(record.id)
 
 
@@ -81,7 +86,7 @@ def _state_sql(held: str) -> str:
 
 @dataclass
 class EntityStates:
-    """One app and entity: records by state, skips and waits by cause, and the oldest wait."""
+    """One app and entity: records by state, skips and waits by cause (a rule's by what it says), the oldest wait."""
 
     app: str
     entity: str
@@ -105,15 +110,17 @@ def entity_states(hub: Hub, pushes: Iterable[tuple[str, str]], history_from: dat
     for app, entity in sorted(pairs):
         row = EntityStates(app, entity)
         held = held_hash(app, entity) if (app, entity) in written else "m.pushed_hash"
-        for state, cause, count in hub.query(
-            f"SELECT {_state_sql(held)} AS state, m.cause, count(*) FROM id_map m "
-            f"LEFT JOIN {quote(entity)} e ON e.id = m.hub_id WHERE m.app = ? AND m.entity = ? GROUP BY ALL",
+        for state, cause, rule, count in hub.query(
+            f"SELECT {_state_sql(held)} AS state, m.cause, CASE WHEN m.cause = '{RULE.name}' THEN m.last_error END, "
+            f"count(*) FROM id_map m LEFT JOIN {quote(entity)} e ON e.id = m.hub_id "
+            "WHERE m.app = ? AND m.entity = ? GROUP BY ALL",
             app,
             entity,
         ):
             row.states[str(state)] += int(count)
             if state in ("skipped", "waiting") and cause:
-                row.causes[str(cause)] += int(count)
+                # A rule says itself: "suppliers are not written to vTiger" tells more than "rule".
+                row.causes[str(rule or cause)] += int(count)
         if (app, entity) in written:
             row.states["due"] += never_sent(hub, app, entity, history_from)
             row.states = +row.states  # no zero counts: a state with none is left out
