@@ -130,7 +130,9 @@ def merge_fields(
             app_changed, hub_changed = not same_value(theirs, before), not same_value(ours, before)
         if not app_changed:
             continue
-        if not hub_changed:
+        # A value against none is no conflict: the hub holds nothing there (the app that made the record does not
+        # carry the field, e.g. a shop's invoice has no amount due until Xero works it out), so the app's is taken.
+        if not hub_changed or (ours is None and theirs is not None):
             merged[name] = theirs
             result.changed = True
             continue

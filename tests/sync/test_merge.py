@@ -66,3 +66,13 @@ def test_nothing_changed_means_nothing_to_write() -> None:
     result = merge_fields(BASE, dict(BASE), dict(BASE), app="xero", policy=NEWEST)
     assert not result.changed
     assert result.record == BASE
+
+
+def test_a_value_where_the_hub_holds_none_is_taken_without_a_conflict() -> None:
+    # A shop's invoice has no amount due: Xero works it out, then changes it when the payment arrives.
+    base = {**BASE, "website": "https://old.example"}
+    hub = {**BASE, "website": None, "updated_at": "2025-01-09T00:00:00+00:00"}
+    incoming = {**BASE, "website": "https://new.example"}
+    result = merge_fields(base, hub, incoming, app="xero", policy=Policy("vtiger"))
+    assert result.record["website"] == "https://new.example"
+    assert (result.changed, result.conflicts) == (True, [])
