@@ -80,11 +80,13 @@ def pull_batch(
     """
     summary = BatchSummary(source.app, source.stream, source.entity)
     extracted = extract(hub, source, run_id, full=full, since=since)
+    read_until = hub.now()
     # Only this collection's records: an entity read from two collections (journals) is mapped per collection.
     mapped = map_staged(hub, source.app, source.entity, run_id, mapper, stream=source.stream)
     loaded = load_mapped(
         hub, source.app, mapped.mapped, {source.entity: mapped.deleted}, policies=policies, run_id=run_id
     )
+    hub.mark_loaded(source.app, source.entity, read_until, stream=source.stream)
     summary.read = extracted.read + extracted.deleted
     summary.mapped = len(mapped.mapped)
     summary.rejected = extracted.rejected + mapped.rejected

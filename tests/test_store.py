@@ -231,10 +231,19 @@ def test_id_map_refuses_unknown_columns_and_missing_keys(hub: Hub) -> None:
 
 def test_raw_staging_keeps_the_latest_payload_per_remote_id(hub: Hub) -> None:
     assert hub.stage_raw("xero", "invoices", "run-1", [("a", {"n": 1}), ("b", {"n": 2})]) == 2
+    assert hub.mark_loaded("xero", "invoices", hub.now()) == 2
     hub.stage_raw("xero", "invoices", "run-2", [("a", {"n": 3})])
     rows = hub.query(f"SELECT remote_id, payload, run_id FROM {raw_table_name('xero', 'invoices')} ORDER BY remote_id")
     assert [(r[0], json.loads(r[1]), r[2]) for r in rows] == [("a", {"n": 3}, "run-2"), ("b", {"n": 2}, "run-1")]
     assert hub.staged("xero", "invoices", "run-2") == [("", "a", {"n": 3})]
+
+
+def test_records_staged_by_a_run_that_died_before_loading_are_mapped_by_the_next(hub: Hub) -> None:
+    hub.stage_raw("xero", "invoices", "run-1", [("a", {"n": 1}), ("b", {"n": 2})])  # run-1 died here
+    hub.stage_raw("xero", "invoices", "run-2", [("c", {"n": 3})])
+    assert [rid for _, rid, _ in hub.staged("xero", "invoices", "run-2")] == ["a", "b", "c"]
+    assert hub.mark_loaded("xero", "invoices", hub.now()) == 3
+    assert hub.staged("xero", "invoices", "run-3") == []
 
 
 def test_raw_staging_keeps_streams_of_one_entity_apart(hub: Hub) -> None:

@@ -316,8 +316,9 @@ class Hub:
             f"CREATE TABLE IF NOT EXISTS {quote(table)} "
             f"({columns}, staged_at TIMESTAMPTZ, PRIMARY KEY (stream, remote_id))"
         ).fetchall()
-        # Staging tables made before deletions were staged lack the column.
+        # Staging tables made before deletions were staged lack the column; before staging had a state, ``loaded``.
         self.con.execute(f"ALTER TABLE {quote(table)} ADD COLUMN IF NOT EXISTS deleted BOOLEAN").fetchall()
+        self.con.execute(f"ALTER TABLE {quote(table)} ADD COLUMN IF NOT EXISTS loaded BOOLEAN").fetchall()
         pairs = list(records)
         gone = list(deleted)
         arrow = pa.table(
@@ -334,6 +335,7 @@ class Hub:
             "deleted": "i.deleted",
             "run_id": f"CAST({_sql_literal(run_id)} AS VARCHAR)",
             "staged_at": "now()",
+            "loaded": "false",  # until a load takes it (``mark_loaded``), whichever run that is
         }
         counts = merge_arrow(
             self.con,
@@ -349,18 +351,42 @@ class Hub:
     def staged(
         self, app: str, entity: str, run_id: str, stream: str | None = None
     ) -> list[tuple[str, str, dict[str, Any] | None]]:
-        """The raw records a run staged (of one stream, or all): ``(stream, remote_id, payload)``; a deletion has None."""
+        """The raw records to map (of one stream, or all): ``(stream, remote_id, payload)``; a deletion has None.
+
+        Those the run staged, and those any earlier run staged and no load took
+        (a run that died between extract and load moved its cursor past them:
+        without this they would never reach the hub).
+        """
         table = raw_table_name(app, entity)
         if table not in self.tables():
             return []
         rows = self.query(
-            f"SELECT stream, remote_id, payload, deleted FROM {quote(table)} WHERE run_id = ? "
+            f"SELECT stream, remote_id, payload, deleted FROM {quote(table)} WHERE (run_id = ? OR loaded = false) "
             "AND (? IS NULL OR stream = ?) ORDER BY stream, remote_id",
             run_id,
             stream,
             stream,
         )
         return [(str(stream), str(rid), None if gone else json.loads(payload)) for stream, rid, payload, gone in rows]
+
+    def mark_loaded(self, app: str, entity: str, until: datetime, stream: str | None = None) -> int:
+        """Staged records (of one stream, or all) staged until ``until`` have been loaded; how many."""
+        table = raw_table_name(app, entity)
+        if table not in self.tables():
+            return 0
+        rows = self.query(
+            f"UPDATE {quote(table)} SET loaded = true WHERE loaded = false AND staged_at <= ? "
+            "AND (? IS NULL OR stream = ?) RETURNING 1",
+            until,
+            stream,
+            stream,
+        )
+        return len(rows)
+
+    def now(self) -> datetime:
+        """The hub's clock (what ``now()`` writes into its rows)."""
+        moment: datetime = self.query("SELECT now()")[0][0]
+        return moment
 
     # -- cursors ----------------------------------------------------------------------
 

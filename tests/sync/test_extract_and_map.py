@@ -16,6 +16,7 @@ from datashare.store import Hub
 from datashare.sync.extract import SourcePage, extract
 from datashare.sync.mapping import map_staged
 from datashare.sync.refs import HubRefs
+from tasks.pull import pull_batch
 
 
 @pytest.fixture
@@ -141,3 +142,15 @@ def test_refs_look_natural_codes_up_in_the_canonical_table(hub: Hub) -> None:
     assert refs.remote_id("organizations:code", org.id) == "C-1"
     with pytest.raises(KeyError, match="no field 'colour'"):
         refs.hub_id("organizations:colour", "red")
+
+
+def test_a_run_killed_between_extract_and_load_leaves_nothing_stranded(hub: Hub) -> None:
+    extract(hub, ListSource(PAGES), "run-A")  # run A read every page, moved its cursor, and died before loading
+    again = ListSource(PAGES)
+
+    summary = pull_batch(hub, again, _mapper, "run-B")
+
+    assert again.asked == ["2"]  # nothing new to read: the cursor is past every page
+    assert (summary.mapped, summary.created, summary.rejected) == (2, 2, 1)
+    assert hub.query("SELECT name FROM organizations ORDER BY name") == [("Acme",), ("Coast",)]
+    assert pull_batch(hub, ListSource(PAGES), _mapper, "run-C").mapped == 0  # loaded once, not again
