@@ -240,6 +240,19 @@ class Tenant(BaseModel):
     policy: dict[str, str] = Field(default_factory=dict)  # per entity: the app that wins a conflict, or "newest"
     apps: dict[str, AppLink]
 
+    @field_validator("store")
+    @classmethod
+    def _store_is_a_hub_file(cls, store: Path | None) -> Path | None:
+        if store is None:
+            return None
+        if store.suffix != ".duckdb":
+            raise ValueError(f"must be a .duckdb file, like data/NAME.duckdb (got {str(store)!r})")
+        if not store.is_absolute() and ".." in store.parts:
+            raise ValueError(f"must stay inside the working folder: no '..' (got {str(store)!r})")
+        if store.is_absolute() and store.parts[1:2] in (("dev",), ("proc",), ("sys",)):
+            raise ValueError(f"{str(store)!r} is no place for a hub file")
+        return store
+
     @model_validator(mode="after")
     def _apps_known_and_complete(self) -> Tenant:
         for app, link in self.apps.items():
@@ -348,6 +361,7 @@ def load_config(path: str | Path, *, check_env: bool = True) -> Config:
         config = Config.model_validate({"path": path, "tenants": raw.get("tenants", [])})
     except ValidationError as error:
         raise _tenant_error(path, raw, error) from None
+    _check_apart(path, config.tenants)
     if check_env:
         for tenant in config.tenants:
             for app, link in tenant.apps.items():
@@ -358,3 +372,35 @@ def load_config(path: str | Path, *, check_env: bool = True) -> Config:
                             f"missing secret: environment variable {ref.name} is not set"
                         )
     return config
+
+
+def _check_apart(path: Path, tenants: list[Tenant]) -> None:
+    """Refuse tenants that would share a hub file or a token store: one business's data must never mix with another's.
+
+    Two tenants on one hub read each other's cursors and id maps (a run ends
+    "Completed" having synced nothing of the second business); two links on
+    one token store overwrite each other's rotating refresh token.
+    """
+    stores: dict[str, str] = {}
+    for tenant in tenants:
+        where = os.path.normpath(tenant.store_path())
+        if where in stores:
+            raise ConfigError(
+                f"{path}: tenants {stores[where]!r} and {tenant.name!r} share the store {where}: "
+                "each tenant needs a hub file of its own"
+            )
+        stores[where] = tenant.name
+    tokens: dict[str, str] = {}
+    for tenant in tenants:
+        for app, link in tenant.apps.items():
+            ref = link.secrets.get("token_store")
+            if ref is None:
+                continue
+            key = f"file:{os.path.normpath(ref.name)}" if ref.kind == "file" else str(ref)
+            owner = f"{tenant.name}/{app}"
+            if key in tokens:
+                raise ConfigError(
+                    f"{path}: {tokens[key]} and {owner} share the token store {key}: each link needs its own "
+                    "(a rotating refresh token written by one would lock the other out)"
+                )
+            tokens[key] = owner

@@ -33,7 +33,7 @@ payroll_access = true
 name = "bayside"
 xero_organisation = "Bayside Club"
 store = "/var/lib/datashare/bayside.duckdb"
-{XERO}
+{XERO.replace("acme-xero-token", "bayside-xero-token")}
 """
 
 
@@ -173,6 +173,43 @@ BAD_CONFIGS = [
         _tenant("retries = { tries = 3 }\n" + XERO),
         "tenant 'acme': retries.tries: Extra inputs are not permitted",
         id="retries-unknown-setting",
+    ),
+    pytest.param(
+        _tenant('store = "data/shared.duckdb"\n' + XERO)
+        + "\n"
+        + _tenant('store = "data/./shared.duckdb"\n' + XERO.replace("acme-xero", "bay-xero"), name="bay"),
+        "tenants 'acme' and 'bay' share the store data/shared.duckdb: each tenant needs a hub file of its own",
+        id="shared-store",
+    ),
+    pytest.param(
+        _tenant(XERO) + "\n" + _tenant('store = "data/acme.duckdb"\n' + XERO, name="bay"),
+        "tenants 'acme' and 'bay' share the store data/acme.duckdb",
+        id="store-equal-to-another-tenants-default",
+    ),
+    pytest.param(
+        _tenant(XERO) + "\n" + _tenant(XERO, name="bay"),
+        "acme/xero and bay/xero share the token store prefect:acme-xero-token: each link needs its own",
+        id="shared-token-store",
+    ),
+    pytest.param(
+        _tenant('store = "/dev/null"\n' + XERO),
+        "tenant 'acme': store: must be a .duckdb file, like data/NAME.duckdb (got '/dev/null')",
+        id="store-dev-null",
+    ),
+    pytest.param(
+        _tenant('store = ""\n' + XERO),
+        "tenant 'acme': store: must be a .duckdb file",
+        id="store-empty",
+    ),
+    pytest.param(
+        _tenant('store = "../../etc/evil.duckdb"\n' + XERO),
+        "tenant 'acme': store: must stay inside the working folder: no '..'",
+        id="store-outside",
+    ),
+    pytest.param(
+        _tenant('store = "/proc/self/hub.duckdb"\n' + XERO),
+        "tenant 'acme': store: '/proc/self/hub.duckdb' is no place for a hub file",
+        id="store-in-proc",
     ),
     pytest.param("[[tenants]\nname=", "not valid TOML", id="bad-toml"),
     pytest.param("[settings]\nx = 1\n", "unknown top-level key 'settings'", id="unknown-top-level"),
