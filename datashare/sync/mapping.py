@@ -7,10 +7,13 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from datashare.model.mapping import Mapped, MappingError, Refs
+from datashare.redact import redact_text
 from datashare.store import Hub, Reject
 from datashare.sync.refs import HubRefs
 
 __all__ = ["MapResult", "Mapper", "map_staged"]
+
+_REASON_CHARS = 300  # an unexpected error's message, cut: a validation error can quote a whole record
 
 Mapper = t.Callable[[str, dict[str, t.Any], Refs], list[Mapped]]
 """A connector's mapping: ``(stream, raw record, refs) -> canonical records``."""
@@ -27,7 +30,13 @@ class MapResult:
 
 
 def map_staged(hub: Hub, app: str, entity: str, run_id: str, mapper: Mapper, *, stream: str | None = None) -> MapResult:
-    """Map every record the run staged (of one stream, or all); one that cannot be mapped becomes a reject."""
+    """Map every record the run staged (of one stream, or all); one that cannot be mapped becomes a reject.
+
+    Whatever a mapper raises on one record (a ``MappingError`` with its reason,
+    or anything unforeseen: a figure of 10**30, a list where an object was)
+    rejects that record alone, with the error's type and message; the rest of
+    the batch goes on.
+    """
     refs = HubRefs(hub, app)
     result = MapResult()
     rejects: list[Reject] = []
@@ -46,6 +55,9 @@ def map_staged(hub: Hub, app: str, entity: str, run_id: str, mapper: Mapper, *, 
                 result.mapped.append(mapped)
         except MappingError as error:
             rejects.append(Reject(app, entity, "map", str(error), remote_id, payload))
+        except Exception as error:  # one malformed record must not stop its batch, on every run
+            reason = f"could not be read ({type(error).__name__}: {redact_text(str(error))[:_REASON_CHARS]})"
+            rejects.append(Reject(app, entity, "map", reason, remote_id, payload))
     refs.flush()
     result.rejected = hub.add_rejects(rejects, run_id=run_id)
     return result

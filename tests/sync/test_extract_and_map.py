@@ -6,6 +6,7 @@ import typing as t
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,18 @@ def test_a_run_killed_between_extract_and_load_leaves_nothing_stranded(hub: Hub)
     assert (summary.mapped, summary.created, summary.rejected) == (2, 2, 1)
     assert hub.query("SELECT name FROM organizations ORDER BY name") == [("Acme",), ("Coast",)]
     assert pull_batch(hub, ListSource(PAGES), _mapper, "run-C").mapped == 0  # loaded once, not again
+
+
+def test_a_record_a_mapper_trips_over_is_one_reject_and_the_rest_of_the_batch_loads(hub: Hub) -> None:
+    def fragile(stream: str, raw: dict[str, t.Any], refs: Refs) -> list[Mapped]:
+        if raw["Name"] == "Bayside":
+            return [Mapped("organizations", "c2", Organization(name=str(Decimal(10) ** 30 / 0)))]
+        return _mapper(stream, raw, refs)
+
+    extract(hub, ListSource(PAGES), "run-1")
+    result = map_staged(hub, "xero", "organizations", "run-1", fragile)
+
+    assert (result.read, result.rejected, [m.remote_id for m in result.mapped]) == (3, 1, ["c1", "c3"])
+    [(remote, reason)] = hub.query("SELECT remote_id, reason FROM rejects WHERE stage = 'map'")
+    assert remote == "c2"
+    assert reason.startswith("could not be read (DivisionByZero:")
