@@ -3,7 +3,7 @@
 A CRM account Xero refuses on every call (its email has two @, which vTiger
 keeps and Xero will not) fails, backs off and, after the tenant's cap, needs
 attention: the run says so, and later runs stop calling Xero for it while the
-rest goes on. ``datashare retry`` makes it due again.
+rest goes on. (A retry asked for sends it again: tests/flows/test_retry_flow.py.)
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import pytest
 
 from datashare.config import load_config
 from datashare.store import Hub
-from datashare.sync.ledger import clear_for_retry
 from flows.crm_sales import crm_sales
 from sandbox.server import Sandbox
 from sandbox.vtiger import records as vtiger_records
@@ -92,9 +91,3 @@ def test_a_record_xero_refuses_on_every_call_needs_attention_after_the_cap_and_i
     assert third["attention"] == 1
     assert "1 need attention" in third["notes"]
     assert _sent(config) == 2
-
-    with Hub.open(load_config(config).tenant(TENANT).store_path()) as hub:
-        assert ("xero", "organizations", 1) in clear_for_retry(hub, app="xero", entity="organizations")
-    crm_sales(tenant=TENANT, config=str(config))
-    assert _state(config) == ("error", 1, False)  # asked for again: tried once more, counting afresh
-    assert _sent(config) == 3

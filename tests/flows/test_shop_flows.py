@@ -199,7 +199,7 @@ def test_a_payment_skipped_for_want_of_a_bank_account_goes_on_the_first_run_afte
     [skipped] = [r for r in first if (r["app"], r["stream"], r["entity"]) == ("xero", "push", "payments")]
     assert skipped["skipped"] >= 1  # this order's payment, and the seeded paid orders' too
     assert "Xero needs a BANK account" in skipped["notes"]
-    assert "xero/payments" not in _writes(_sync(world))  # nothing changed: the payment is not tried again
+    # (That nothing is asked again while the cause stands is tests/connectors/test_xero_skips_heal.py's.)
 
     client = xero_client(load_config(world.config).tenant(world.tenant))
     [made] = client.write(
