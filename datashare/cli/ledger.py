@@ -13,15 +13,14 @@
 from __future__ import annotations
 
 import json
-import typing as t
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from datashare.cli.screen import open_hub, say, shown
 from datashare.config import Config, ConfigError, Tenant, load_config
 from datashare.model import ENTITIES
 from datashare.store import Hub
@@ -37,8 +36,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machine
 DEFAULT_CONFIG = Path("datashare.toml")
 
 
-def _print(*objects: t.Any, **options: t.Any) -> None:
-    Console().print(*objects, **options)
+_print = say
 
 
 def _tenant(config: Path, name: str, *, check_env: bool = False) -> tuple[Config, Tenant]:
@@ -46,16 +44,12 @@ def _tenant(config: Path, name: str, *, check_env: bool = False) -> tuple[Config
         loaded = load_config(config, check_env=check_env)
         return loaded, loaded.tenant(name)
     except ConfigError as error:
-        _print(f"[red]config error:[/red] {error}", highlight=False)
+        _print(f"[red]config error:[/red] {shown(error)}", highlight=False)
         raise typer.Exit(2) from None
 
 
 def _hub(tenant: Tenant) -> Hub:
-    path = tenant.store_path()
-    if not path.exists():
-        _print(f"[yellow]{tenant.name}: no hub store yet at {path}: run a sync first[/yellow]")
-        raise typer.Exit(1)
-    return Hub.open(path)
+    return open_hub(tenant.name, tenant.store_path())
 
 
 def _pushes(tenant: Tenant) -> list[tuple[str, str]]:
@@ -84,7 +78,7 @@ def status(tenant: str, config: ConfigOption = DEFAULT_CONFIG, as_json: JsonOpti
     for row in rows:
         for cause, count in row.causes.most_common():
             says = f"{cause}: {CAUSES[cause].says}" if cause in CAUSES else cause
-            _print(f"  {row.app} {row.entity}: {count:,} {says}", highlight=False)
+            _print(f"  {row.app} {row.entity}: {count:,} {says}", highlight=False, markup=False)
         if row.oldest_wait is not None:
             _print(
                 f"  {row.app} {row.entity}: oldest waiting since {row.oldest_wait:%Y-%m-%d %H:%M} "
@@ -93,7 +87,10 @@ def status(tenant: str, config: ConfigOption = DEFAULT_CONFIG, as_json: JsonOpti
             )
     attention = sum(r.states["needs attention"] for r in rows)
     if attention:
-        _print(f"[red]{attention:,} records need attention[/red]: see `datashare why`, then `datashare retry {tenant}`")
+        _print(
+            f"[red]{attention:,} records need attention[/red]: see `datashare why`, then "
+            f"`datashare retry {shown(tenant)}`"
+        )
     for flow, (ok, last, state) in runs.items():
         success = f"{ok:%Y-%m-%d %H:%M}" if ok else "never"
         _print(f"{flow}: last successful run {success}; last run {last:%Y-%m-%d %H:%M} {state}", highlight=False)
@@ -121,17 +118,19 @@ def why(
     with _hub(settings) as hub:
         stories = explain(hub, record, _pushes(settings), app)
     if not stories:
-        _print(f"[yellow]{tenant}: no record {record!r}{f' in {app}' if app else ''} in the hub[/yellow]")
+        where = f" in {app}" if app else ""
+        _print(f"[yellow]{shown(tenant)}: no record {shown(repr(record))}{shown(where)} in the hub[/yellow]")
         raise typer.Exit(1)
     if as_json:
         print(json.dumps([asdict(s) for s in stories], default=str, indent=2))
         return
     for story in stories:
-        _print(f"[bold]{story.entity} {story.label}[/bold] (hub id {story.hub_id})", highlight=False)
+        _print(f"[bold]{story.entity} {shown(story.label)}[/bold] (hub id {story.hub_id})", highlight=False)
         if story.conflicts:
             _print(f"  {story.conflicts} conflict(s) recorded: see `datashare conflicts {tenant}`")
         for state in story.apps:
-            _print(f"  {state.app} {state.remote_id or '(no id there yet)'}: {state.state}", highlight=False)
+            there = state.remote_id or "(no id there yet)"
+            _print(f"  {state.app} {there}: {state.state}", highlight=False, markup=False)
             details = [
                 state.cause_says or state.cause,
                 state.last_error,
@@ -140,10 +139,11 @@ def why(
                 f"next try after {state.retry_at:%Y-%m-%d %H:%M}" if state.retry_at else None,
             ]
             for line in filter(None, details):
-                _print(f"    {line}", highlight=False)
+                _print(f"    {line}", highlight=False, markup=False)
             for event in state.history:
                 detail = f": {event.detail}" if event.detail else ""
-                _print(f"    {event.at:%Y-%m-%d %H:%M:%S} {event.action}{detail} ({event.run_id})", highlight=False)
+                line = f"    {event.at:%Y-%m-%d %H:%M:%S} {event.action}{detail} ({event.run_id})"
+                _print(line, highlight=False, markup=False)
 
 
 def retry(
@@ -157,15 +157,15 @@ def retry(
     """Clear records that failed or need attention (or one record) so they are sent again."""
     _, settings = _tenant(config, tenant, check_env=now)
     if entity is not None and entity not in ENTITIES:
-        _print(f"[red]unknown entity {entity!r}[/red]: one of {', '.join(ENTITIES)}", highlight=False)
+        _print(f"[red]unknown entity {shown(repr(entity))}[/red]: one of {', '.join(ENTITIES)}", highlight=False)
         raise typer.Exit(2)
     with _hub(settings) as hub:
         cleared = clear_for_retry(hub, app=app, entity=entity, record=record)
         if not cleared:
-            _print(f"{tenant}: nothing to retry")
+            _print(f"{tenant}: nothing to retry", markup=False)
             return
         for name, kind, count in cleared:
-            _print(f"{tenant}: {count:,} {kind} made due again for {name}", highlight=False)
+            _print(f"{tenant}: {count:,} {kind} made due again for {name}", highlight=False, markup=False)
         if not now:
             _print("they are sent on the next run (or run `datashare retry --now`)")
             return

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from datashare.cli.conflicts import conflicts_app
 from datashare.cli.connect import connect_app
@@ -18,8 +20,8 @@ from datashare.cli.ledger import retry, status, why
 from datashare.cli.plan import plan
 from datashare.cli.prefect_server import PrefectServerError
 from datashare.cli.sandbox import sandbox_app
+from datashare.cli.screen import open_hub, say, shown
 from datashare.config import Config, ConfigError, load_config
-from datashare.store import Hub
 
 __all__ = ["app"]
 
@@ -34,9 +36,7 @@ for command in (status, why, retry, plan):
     app.command()(command)
 
 
-def _print(*objects: Any, **options: Any) -> None:
-    """Print with rich, sized to the terminal (or COLUMNS) of the moment."""
-    Console().print(*objects, **options)
+_print = say
 
 
 ConfigOption = Annotated[
@@ -51,7 +51,7 @@ def _load(path: Path, *, check_env: bool = True) -> Config:
     try:
         return load_config(path, check_env=check_env)
     except ConfigError as error:
-        _print(f"[red]config error:[/red] {error}", highlight=False)
+        _print(f"[red]config error:[/red] {escape(str(error))}", highlight=False)
         raise typer.Exit(2) from None
 
 
@@ -76,7 +76,7 @@ def tenants(config: ConfigOption = DEFAULT_CONFIG) -> None:
         for name, link in tenant.apps.items():
             limited = {e: s.value for e, s in link.share.items()}
             apps.append(f"{name} ({link.base_url})" + (f" {limited}" if limited else ""))
-        table.add_row(
+        cells = (
             tenant.name,
             tenant.xero_organisation,
             "\n".join(apps),
@@ -84,6 +84,7 @@ def tenants(config: ConfigOption = DEFAULT_CONFIG) -> None:
             str(tenant.historical_data_from or "all"),
             str(tenant.store_path()),
         )
+        table.add_row(*(Text(cell) for cell in cells))  # the config's own words: never read as markup
     _print(table)
 
 
@@ -94,13 +95,10 @@ def store_stats(tenant: str, config: ConfigOption = DEFAULT_CONFIG) -> None:
     try:
         path = cfg.tenant(tenant).store_path()
     except ConfigError as error:
-        _print(f"[red]{error}[/red]", highlight=False)
+        _print(f"[red]{escape(str(error))}[/red]", highlight=False)
         raise typer.Exit(2) from None
-    if not path.exists():
-        _print(f"[yellow]{tenant}: no hub store yet at {path}[/yellow]")
-        raise typer.Exit(1)
-    with Hub.open(path) as hub:
-        _print(_stats_table(f"{tenant}: {path}", hub.stats()))
+    with open_hub(tenant, path) as hub:
+        _print(_stats_table(f"{shown(tenant)}: {shown(path)}", hub.stats()))
 
 
 @app.command()
