@@ -34,6 +34,7 @@ ConfigOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of tables.")]
 DEFAULT_CONFIG = Path("datashare.toml")
+_CAUSES_SHOWN = 5  # reasons shown per app and entity; the rest are counted
 
 
 _print = say
@@ -76,9 +77,14 @@ def status(tenant: str, config: ConfigOption = DEFAULT_CONFIG, as_json: JsonOpti
         return
     _print(_states_table(tenant, rows))
     for row in rows:
-        for cause, count in row.causes.most_common():
+        shown_causes = row.causes.most_common(_CAUSES_SHOWN)
+        for cause, count in shown_causes:
             says = f"{cause}: {CAUSES[cause].says}" if cause in CAUSES else cause
             _print(f"  {row.app} {row.entity}: {count:,} {says}", highlight=False, markup=False)
+        others = sum(row.causes.values()) - sum(n for _, n in shown_causes)
+        if others:  # a rule naming each record (a SKU, a number) gives a reason per record: `why` tells them apart
+            more = f"  {row.app} {row.entity}: {others:,} more, for {len(row.causes) - len(shown_causes)} other reasons"
+            _print(more, highlight=False, markup=False)
         if row.oldest_wait is not None:
             _print(
                 f"  {row.app} {row.entity}: oldest waiting since {row.oldest_wait:%Y-%m-%d %H:%M} "
