@@ -325,8 +325,9 @@ def test_xero_purchase_orders_reach_vtiger_to_a_vendor_made_for_their_supplier(
     assert _writes(_run(config)) == {}
 
 
-# Invoices held back are checked end to end for Salesforce too (tests/flows/test_salesforce_flow.py): here in make soak.
-@pytest.mark.parametrize("entity", ["items", pytest.param("invoices", marks=pytest.mark.soak)])
+# Both in make soak (70 s each): a direction turned off is checked in make test for the shops' items
+# (tests/flows/test_shop_flows.py) and for Salesforce's invoices (tests/flows/test_salesforce_flow.py).
+@pytest.mark.parametrize("entity", [pytest.param(e, marks=pytest.mark.soak) for e in ("items", "invoices")])
 def test_an_entity_shared_only_towards_the_hub_is_not_written_to_vtiger_while_the_rest_is(
     entity: str, own_sandbox: tuple[Sandbox, Path]
 ) -> None:

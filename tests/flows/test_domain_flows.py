@@ -66,6 +66,7 @@ def test_reimport_reads_everything_again_and_writes_nothing_twice(tenant_config:
     assert _total(rows, "created") == _total(rows, "updated") == 0
 
 
+@pytest.mark.soak  # 50 s: in make soak, to keep make test within its 20 minutes
 def test_reimport_since_a_day_reads_only_what_changed_after_it(tenant_config: Path) -> None:
     accounting(tenant="demo-au", config=str(tenant_config))
     everything = reimport(tenant="demo-au", domain="accounting", config=str(tenant_config))["accounting"]

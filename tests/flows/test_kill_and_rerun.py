@@ -153,6 +153,7 @@ def _doubles(keys: t.Iterable[object]) -> dict[object, int]:
     return {key: n for key, n in Counter(keys).items() if n > 1}
 
 
+@pytest.mark.soak  # 40 s of real kills: in make soak, to keep make test within its 20 minutes
 def test_runs_killed_midway_and_run_again_leave_no_duplicate_in_any_app(
     own_sandbox: tuple[Sandbox, Path], tmp_path: Path
 ) -> None:
