@@ -32,6 +32,10 @@ from tests.seed_moments import SEEDED_AT
 pytestmark = [pytest.mark.prefect, pytest.mark.e2e, pytest.mark.usefixtures("prefect_server")]
 
 
+# vTiger in make test; Salesforce in make soak (its flows are checked in make test by tests/flows/test_salesforce_flow.py).
+VTIGER_THEN_SOAK = [CRMS[0], *(pytest.param(crm, marks=pytest.mark.soak) for crm in CRMS[1:])]
+
+
 @pytest.fixture(params=CRMS)
 def world(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CrmWorld]:
     """A sandbox of the test's own and a tenant linking its AU Xero with the CRM under test."""
@@ -60,6 +64,7 @@ def _writes(rows: list[dict[str, t.Any]]) -> dict[str, int]:
     }
 
 
+@pytest.mark.parametrize("world", VTIGER_THEN_SOAK, indirect=True)
 def test_a_customer_created_in_xero_reaches_the_crm_with_its_updates_and_nothing_is_written_twice(
     world: CrmWorld,
 ) -> None:
@@ -87,6 +92,7 @@ def test_a_customer_created_in_xero_reaches_the_crm_with_its_updates_and_nothing
     assert _writes(_run(world)) == {}
 
 
+@pytest.mark.parametrize("world", VTIGER_THEN_SOAK, indirect=True)
 def test_crm_organizations_products_and_sales_reach_xero_by_the_product_rules(world: CrmWorld) -> None:
     name = f"Crowded Rules Test Co ({world.crm})"
     account = world.add_organization(name, people=7)

@@ -86,6 +86,7 @@ def _contact_of(world: ShopWorld, customer: str) -> str:
     return str(contact)
 
 
+@pytest.mark.parametrize("world", ONE_SHOP_THEN_SOAK, indirect=True)
 def test_a_paid_order_an_edit_and_a_refund_reach_xero_once_each(world: ShopWorld) -> None:
     customer = world.customer()
     paid_id, paid_number = world.order(paid=True)
@@ -120,6 +121,7 @@ def test_a_paid_order_an_edit_and_a_refund_reach_xero_once_each(world: ShopWorld
     assert set(_writes(_sync(world))) <= {f"{world.shop}/items"}
 
 
+@pytest.mark.parametrize("world", ONE_SHOP_THEN_SOAK, indirect=True)
 def test_an_order_without_a_customer_is_not_sent_with_the_reason_and_throttling_loses_no_order(
     world: ShopWorld,
 ) -> None:
