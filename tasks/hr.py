@@ -15,7 +15,7 @@ from datashare.config import Tenant, load_config
 from datashare.store import Hub
 from datashare.sync.timesheets import roll_up_time
 from tasks.pull import BatchSummary
-from tasks.sync import retry_transient
+from tasks.sync import app_task
 from tasks.wiring import token_store, xero_client
 
 __all__ = ["NO_PAYROLL_ACCESS", "PayrollGate", "payroll_gate", "read_payroll_gate", "roll_up_shifts"]
@@ -45,13 +45,7 @@ def check_payroll_gate(country: str, organisation: str, payroll_access: bool, sc
     return PayrollGate(True, "", country)
 
 
-@task(
-    retries=2,
-    retry_delay_seconds=[5, 30],
-    retry_condition_fn=retry_transient,
-    cache_policy=NO_CACHE,
-    task_run_name="payroll gate ({tenant})",
-)
+@app_task("payroll gate ({tenant})")
 def payroll_gate(config: str, tenant: str) -> PayrollGate:
     """Read the organisation (one Accounting API call, never a payroll one) and the connection's scopes."""
     settings = load_config(Path(config)).tenant(tenant)

@@ -17,9 +17,6 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from uuid import UUID
 
-from prefect import task
-from prefect.cache_policies import NO_CACHE
-
 from connectors.base.dry_run import WriteBook
 from datashare.config import Tenant, load_config
 from datashare.store import Hub
@@ -28,7 +25,7 @@ from datashare.sync.push import PushResult, push_entity
 from datashare.sync.timesheets import roll_up_time
 from tasks.hr import read_payroll_gate
 from tasks.pull import pull_batch
-from tasks.sync import batches_for, domain_entities, pushes_for, retry_transient, sink_for, source_and_mapper
+from tasks.sync import app_task, batches_for, domain_entities, pushes_for, sink_for, source_and_mapper
 from tasks.wiring import Clients
 
 __all__ = ["DOMAIN_ORDER", "make_plan", "plan_domain"]
@@ -142,13 +139,7 @@ def _planned(
     return out
 
 
-@task(
-    retries=2,
-    retry_delay_seconds=[5, 30],
-    retry_condition_fn=retry_transient,
-    cache_policy=NO_CACHE,
-    task_run_name="plan {domain} ({tenant})",
-)
+@app_task("plan {domain} ({tenant})")
 def plan_domain(
     config: str, tenant: str, domain: str, entities: list[str] | None, full: bool, since: date | None
 ) -> dict[str, t.Any]:

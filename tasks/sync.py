@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from prefect import task
+from prefect import Task, task
 from prefect.cache_policies import NO_CACHE
 
 from connectors.base.retry import is_transient
@@ -51,6 +51,7 @@ from tasks.wiring import Clients, xero_client
 
 __all__ = [
     "Batch",
+    "app_task",
     "batches_for",
     "domain_entities",
     "pull_collection",
@@ -79,6 +80,9 @@ PUSHES: dict[str, tuple[str, ...]] = {
 SHOP_PREFIXES: dict[str, str] = {"shopify": "SHOP-", "magento": "MAG-", "neto": "NETO-"}
 """What goes before a shop's order number to make its Xero invoice number."""
 
+_P = t.ParamSpec("_P")
+_R = t.TypeVar("_R")
+
 Batch = tuple[str, str]
 """An (app, collection) pair: what one task run pulls."""
 
@@ -90,6 +94,17 @@ def retry_transient(task: t.Any, task_run: t.Any, state: t.Any) -> bool:
     except Exception as error:
         return is_transient(error)
     return False
+
+
+def app_task(run_name: str) -> t.Callable[[t.Callable[_P, _R]], Task[_P, _R]]:
+    """The decorator of a task that calls the apps: retried twice (5 s, then 30 s) on errors that may pass."""
+    return task(
+        retries=2,
+        retry_delay_seconds=[5, 30],
+        retry_condition_fn=retry_transient,
+        cache_policy=NO_CACHE,
+        task_run_name=run_name,
+    )
 
 
 def _collections(tenant: Tenant, app: str, wanted: set[str]) -> list[tuple[str, str]]:
@@ -194,13 +209,7 @@ def _shop_source_and_mapper(tenant: Tenant, app: str, stream: str, clients: Clie
     return NetoSource(site, NETO_STREAMS[stream], site_tz=site_tz), neto_mapper(settings, site_tz=site_tz)
 
 
-@task(
-    retries=2,
-    retry_delay_seconds=[5, 30],
-    retry_condition_fn=retry_transient,
-    cache_policy=NO_CACHE,
-    task_run_name="pull {app} {stream} ({tenant})",
-)
+@app_task("pull {app} {stream} ({tenant})")
 def pull_collection(
     config: str, tenant: str, app: str, stream: str, run_id: str, full: bool = False, since: date | None = None
 ) -> dict[str, t.Any]:
@@ -229,13 +238,7 @@ def pushes_for(tenant: Tenant, entities: t.Iterable[str]) -> list[Batch]:
     ]
 
 
-@task(
-    retries=2,
-    retry_delay_seconds=[5, 30],
-    retry_condition_fn=retry_transient,
-    cache_policy=NO_CACHE,
-    task_run_name="push {entity} to {app} ({tenant})",
-)
+@app_task("push {entity} to {app} ({tenant})")
 def push_entity_to(config: str, tenant: str, app: str, entity: str, run_id: str | None = None) -> dict[str, t.Any]:
     """Write the hub's due records of one entity to one app; returns its counts."""
     settings = load_config(Path(config)).tenant(tenant)

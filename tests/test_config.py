@@ -8,20 +8,11 @@ from pathlib import Path
 import pytest
 
 from datashare.config import ConfigError, Share, StockKeeper, load_config
+from tests.config_blocks import VTIGER as VTIGER_LINK
+from tests.config_blocks import XERO
 
-XERO = """
-[tenants.apps.xero]
-base_url = "http://127.0.0.1:8750/xero/"
-client_id = "cid"
-secrets = { client_secret = "env:T_XERO_SECRET", token_store = "prefect:acme-xero-token" }
-"""
-VTIGER = """
-[tenants.apps.vtiger]
-base_url = "http://127.0.0.1:8750/vtiger"
-username = "admin"
-secrets = { access_key = "env:T_VTIGER_KEY" }
-share = { organizations = "both", items = "app_to_hub", invoices = "off" }
-"""
+# The vTiger link shares some entities one way or none.
+VTIGER = VTIGER_LINK + 'share = { organizations = "both", items = "app_to_hub", invoices = "off" }\n'
 GOOD = f"""
 [[tenants]]
 name = "acme"

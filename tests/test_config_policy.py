@@ -8,19 +8,7 @@ import pytest
 
 from datashare.config import ConfigError, load_config
 from datashare.sync.merge import Policy
-
-XERO = """
-[tenants.apps.xero]
-base_url = "http://127.0.0.1:8750/xero"
-client_id = "cid"
-secrets = { client_secret = "env:T_XERO_SECRET", token_store = "prefect:acme-xero-token" }
-"""
-VTIGER = """
-[tenants.apps.vtiger]
-base_url = "http://127.0.0.1:8750/vtiger"
-username = "admin"
-secrets = { access_key = "env:T_VTIGER_KEY" }
-"""
+from tests.config_blocks import VTIGER, XERO
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from typer.core import TyperGroup
 
+from datashare.cli.options import DEFAULT_CONFIG, ConfigOption
 from datashare.config import ConfigError, load_config
 from datashare.model import ENTITIES
 from datashare.store import Hub
@@ -43,9 +44,6 @@ conflicts_app = typer.Typer(
 )
 
 TenantArgument = Annotated[str, typer.Argument(help="The tenant whose hub holds the conflicts.")]
-ConfigOption = Annotated[
-    Path, typer.Option("--config", "-c", envvar="DATASHARE_CONFIG", help="Tenant config file (TOML).")
-]
 EntityOption = Annotated[str | None, typer.Option("--entity", "-e", help="Only this entity's conflicts.")]
 
 
@@ -82,7 +80,7 @@ def _policy(conflict: Conflict) -> str:
 @conflicts_app.command("list")
 def list_command(
     tenant: TenantArgument,
-    config: ConfigOption = Path("datashare.toml"),
+    config: ConfigOption = DEFAULT_CONFIG,
     entity: EntityOption = None,
     every: Annotated[bool, typer.Option("--all", help="Resolved and overtaken ones too.")] = False,
 ) -> None:
@@ -125,7 +123,7 @@ def resolve_command(
         str | None, typer.Option("--record", help="Every open conflict of this hub record (its hub id).")
     ] = None,
     entity: EntityOption = None,
-    config: ConfigOption = Path("datashare.toml"),
+    config: ConfigOption = DEFAULT_CONFIG,
 ) -> None:
     """Keep one side of conflicts; a value that changes the hub record is written to the apps on the next run."""
     hub_id = _record_id(record)

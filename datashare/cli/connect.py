@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typing as t
 import webbrowser
-from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -15,6 +14,7 @@ from rich.console import Console
 from connectors.base.errors import ConnectorError
 from connectors.salesforce.connect import connect as connect_org
 from connectors.xero.connect import connect
+from datashare.cli.options import DEFAULT_CONFIG, ConfigOption
 from datashare.config import ConfigError, load_config
 from tasks.wiring import token_store, xero_endpoints, xero_link
 
@@ -25,9 +25,6 @@ connect_app = typer.Typer(help="Connect a tenant's apps.", no_args_is_help=True)
 BrowserOption = Annotated[
     bool,
     typer.Option("--browser/--sandbox-approve", help="Open the consent page in a browser, or let the sandbox approve."),
-]
-ConfigOption = Annotated[
-    Path, typer.Option("--config", "-c", envvar="DATASHARE_CONFIG", help="Tenant config file (TOML).")
 ]
 
 
@@ -50,7 +47,7 @@ def _opener(
 @connect_app.command("xero")
 def connect_xero(
     tenant: str,
-    config: ConfigOption = Path("datashare.toml"),
+    config: ConfigOption = DEFAULT_CONFIG,
     payroll: Annotated[
         bool | None, typer.Option("--payroll/--no-payroll", help="Ask for payroll access (default: the config's).")
     ] = None,
@@ -87,7 +84,7 @@ def connect_xero(
 @connect_app.command("salesforce")
 def connect_salesforce(
     tenant: str,
-    config: ConfigOption = Path("datashare.toml"),
+    config: ConfigOption = DEFAULT_CONFIG,
     browser: BrowserOption = True,
 ) -> None:
     """Connect the tenant's Salesforce org: web-server flow with PKCE, tokens into the tenant's token store."""

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from datashare.cli.options import DEFAULT_CONFIG, ConfigOption, JsonOption, load_tenant
 from datashare.cli.screen import open_hub, say, shown
-from datashare.config import Config, ConfigError, Tenant, load_config
+from datashare.config import Tenant
 from datashare.model import ENTITIES
 from datashare.store import Hub
 from datashare.sync.causes import CAUSES
@@ -29,24 +29,7 @@ from datashare.sync.ledger import STATES, EntityStates, clear_for_retry, entity_
 
 __all__ = ["retry", "status", "why"]
 
-ConfigOption = Annotated[
-    Path, typer.Option("--config", "-c", envvar="DATASHARE_CONFIG", help="Tenant config file (TOML).")
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of tables.")]
-DEFAULT_CONFIG = Path("datashare.toml")
 _CAUSES_SHOWN = 5  # reasons shown per app and entity; the rest are counted
-
-
-_print = say
-
-
-def _tenant(config: Path, name: str, *, check_env: bool = False) -> tuple[Config, Tenant]:
-    try:
-        loaded = load_config(config, check_env=check_env)
-        return loaded, loaded.tenant(name)
-    except ConfigError as error:
-        _print(f"[red]config error:[/red] {shown(error)}", highlight=False)
-        raise typer.Exit(2) from None
 
 
 def _hub(tenant: Tenant) -> Hub:
@@ -61,7 +44,7 @@ def _pushes(tenant: Tenant) -> list[tuple[str, str]]:
 
 def status(tenant: str, config: ConfigOption = DEFAULT_CONFIG, as_json: JsonOption = False) -> None:
     """Where each tenant record stands in each app: in step, due, waiting, skipped, failed, needing attention."""
-    _, settings = _tenant(config, tenant)
+    settings = load_tenant(config, tenant)
     with _hub(settings) as hub:
         rows = entity_states(hub, _pushes(settings), settings.historical_data_from)
         runs = last_runs(hub)
@@ -75,31 +58,31 @@ def status(tenant: str, config: ConfigOption = DEFAULT_CONFIG, as_json: JsonOpti
         }
         print(json.dumps(payload, default=str, indent=2))
         return
-    _print(_states_table(tenant, rows))
+    say(_states_table(tenant, rows))
     for row in rows:
         shown_causes = row.causes.most_common(_CAUSES_SHOWN)
         for cause, count in shown_causes:
             says = f"{cause}: {CAUSES[cause].says}" if cause in CAUSES else cause
-            _print(f"  {row.app} {row.entity}: {count:,} {says}", highlight=False, markup=False)
+            say(f"  {row.app} {row.entity}: {count:,} {says}", highlight=False, markup=False)
         others = sum(row.causes.values()) - sum(n for _, n in shown_causes)
         if others:  # a rule naming each record (a SKU, a number) gives a reason per record: `why` tells them apart
             more = f"  {row.app} {row.entity}: {others:,} more, for {len(row.causes) - len(shown_causes)} other reasons"
-            _print(more, highlight=False, markup=False)
+            say(more, highlight=False, markup=False)
         if row.oldest_wait is not None:
-            _print(
+            say(
                 f"  {row.app} {row.entity}: oldest waiting since {row.oldest_wait:%Y-%m-%d %H:%M} "
                 f"({row.oldest_wait_record})",
                 highlight=False,
             )
     attention = sum(r.states["needs attention"] for r in rows)
     if attention:
-        _print(
+        say(
             f"[red]{attention:,} records need attention[/red]: see `datashare why`, then "
             f"`datashare retry {shown(tenant)}`"
         )
     for flow, (ok, last, state) in runs.items():
         success = f"{ok:%Y-%m-%d %H:%M}" if ok else "never"
-        _print(f"{flow}: last successful run {success}; last run {last:%Y-%m-%d %H:%M} {state}", highlight=False)
+        say(f"{flow}: last successful run {success}; last run {last:%Y-%m-%d %H:%M} {state}", highlight=False)
 
 
 def _states_table(tenant: str, rows: list[EntityStates]) -> Table:
@@ -120,23 +103,23 @@ def why(
     as_json: JsonOption = False,
 ) -> None:
     """One record in every app: its state, why, what it waits on, and what each run did to it."""
-    _, settings = _tenant(config, tenant)
+    settings = load_tenant(config, tenant)
     with _hub(settings) as hub:
         stories = explain(hub, record, _pushes(settings), app)
     if not stories:
         where = f" in {app}" if app else ""
-        _print(f"[yellow]{shown(tenant)}: no record {shown(repr(record))}{shown(where)} in the hub[/yellow]")
+        say(f"[yellow]{shown(tenant)}: no record {shown(repr(record))}{shown(where)} in the hub[/yellow]")
         raise typer.Exit(1)
     if as_json:
         print(json.dumps([asdict(s) for s in stories], default=str, indent=2))
         return
     for story in stories:
-        _print(f"[bold]{story.entity} {shown(story.label)}[/bold] (hub id {story.hub_id})", highlight=False)
+        say(f"[bold]{story.entity} {shown(story.label)}[/bold] (hub id {story.hub_id})", highlight=False)
         if story.conflicts:
-            _print(f"  {story.conflicts} conflict(s) recorded: see `datashare conflicts {tenant}`")
+            say(f"  {story.conflicts} conflict(s) recorded: see `datashare conflicts {tenant}`")
         for state in story.apps:
             there = state.remote_id or "(no id there yet)"
-            _print(f"  {state.app} {there}: {state.state}", highlight=False, markup=False)
+            say(f"  {state.app} {there}: {state.state}", highlight=False, markup=False)
             details = [
                 state.cause_says or state.cause,
                 state.last_error,
@@ -145,11 +128,11 @@ def why(
                 f"next try after {state.retry_at:%Y-%m-%d %H:%M}" if state.retry_at else None,
             ]
             for line in filter(None, details):
-                _print(f"    {line}", highlight=False, markup=False)
+                say(f"    {line}", highlight=False, markup=False)
             for event in state.history:
                 detail = f": {event.detail}" if event.detail else ""
                 line = f"    {event.at:%Y-%m-%d %H:%M:%S} {event.action}{detail} ({event.run_id})"
-                _print(line, highlight=False, markup=False)
+                say(line, highlight=False, markup=False)
 
 
 def retry(
@@ -161,19 +144,19 @@ def retry(
     config: ConfigOption = DEFAULT_CONFIG,
 ) -> None:
     """Clear records that failed or need attention (or one record) so they are sent again."""
-    _, settings = _tenant(config, tenant, check_env=now)
+    settings = load_tenant(config, tenant, check_env=now)
     if entity is not None and entity not in ENTITIES:
-        _print(f"[red]unknown entity {shown(repr(entity))}[/red]: one of {', '.join(ENTITIES)}", highlight=False)
+        say(f"[red]unknown entity {shown(repr(entity))}[/red]: one of {', '.join(ENTITIES)}", highlight=False)
         raise typer.Exit(2)
     with _hub(settings) as hub:
         cleared = clear_for_retry(hub, app=app, entity=entity, record=record)
         if not cleared:
-            _print(f"{tenant}: nothing to retry", markup=False)
+            say(f"{tenant}: nothing to retry", markup=False)
             return
         for name, kind, count in cleared:
-            _print(f"{tenant}: {count:,} {kind} made due again for {name}", highlight=False, markup=False)
+            say(f"{tenant}: {count:,} {kind} made due again for {name}", highlight=False, markup=False)
         if not now:
-            _print("they are sent on the next run (or run `datashare retry --now`)")
+            say("they are sent on the next run (or run `datashare retry --now`)")
             return
         from tasks.pull import push_batch
         from tasks.sync import sink_for
@@ -183,7 +166,7 @@ def retry(
                 continue
             sink = sink_for(settings, name, hub)
             done = push_batch(hub, sink, kind, f"retry-{tenant}", settings)
-            _print(
+            say(
                 f"{name} {kind}: {done.created:,} created, {done.updated:,} updated, {done.rejected:,} failed, "
                 f"{done.skipped:,} skipped, {done.waiting:,} waiting" + (f"; {done.notes}" if done.notes else ""),
                 highlight=False,

@@ -17,6 +17,7 @@ from datashare.cli.connect import connect_app
 from datashare.cli.dashboard import dashboard
 from datashare.cli.demo import DEMO_ENVIRONMENT, DemoBusyError, run_demo
 from datashare.cli.ledger import retry, status, why
+from datashare.cli.options import DEFAULT_CONFIG, ConfigOption
 from datashare.cli.plan import plan
 from datashare.cli.prefect_server import PrefectServerError
 from datashare.cli.sandbox import sandbox_app
@@ -36,14 +37,6 @@ for command in (status, why, retry, plan):
     app.command()(command)
 
 
-_print = say
-
-
-ConfigOption = Annotated[
-    Path,
-    typer.Option("--config", "-c", envvar="DATASHARE_CONFIG", help="Tenant config file (TOML)."),
-]
-DEFAULT_CONFIG = Path("datashare.toml")
 DEMO_CONFIG = Path(__file__).resolve().parents[2] / "config" / "demo.toml"
 
 
@@ -51,7 +44,7 @@ def _load(path: Path, *, check_env: bool = True) -> Config:
     try:
         return load_config(path, check_env=check_env)
     except ConfigError as error:
-        _print(f"[red]config error:[/red] {escape(str(error))}", highlight=False)
+        say(f"[red]config error:[/red] {escape(str(error))}", highlight=False)
         raise typer.Exit(2) from None
 
 
@@ -85,7 +78,7 @@ def tenants(config: ConfigOption = DEFAULT_CONFIG) -> None:
             str(tenant.store_path()),
         )
         table.add_row(*(Text(cell) for cell in cells))  # the config's own words: never read as markup
-    _print(table)
+    say(table)
 
 
 @store_app.command("stats")
@@ -95,10 +88,10 @@ def store_stats(tenant: str, config: ConfigOption = DEFAULT_CONFIG) -> None:
     try:
         path = cfg.tenant(tenant).store_path()
     except ConfigError as error:
-        _print(f"[red]{escape(str(error))}[/red]", highlight=False)
+        say(f"[red]{escape(str(error))}[/red]", highlight=False)
         raise typer.Exit(2) from None
     with open_hub(tenant, path) as hub:
-        _print(_stats_table(f"{shown(tenant)}: {shown(path)}", hub.stats()))
+        say(_stats_table(f"{shown(tenant)}: {shown(path)}", hub.stats()))
 
 
 @app.command()
@@ -115,10 +108,10 @@ def demo(
     try:
         run_demo(cfg, port=port, console=Console(width=140))
     except (DemoBusyError, PrefectServerError) as error:
-        _print(f"[red]demo stopped:[/red] {error}", highlight=False)
+        say(f"[red]demo stopped:[/red] {error}", highlight=False)
         raise typer.Exit(1) from None
     except OSError as error:
-        _print(f"[red]cannot start the sandbox apps on port {port}: {error}[/red]", highlight=False)
+        say(f"[red]cannot start the sandbox apps on port {port}: {error}[/red]", highlight=False)
         raise typer.Exit(1) from None
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 
+from datashare.cli.options import DEFAULT_CONFIG, ConfigOption
 from datashare.config import ConfigError, load_config
 from datashare.sync.plan import OUTCOMES, Plan
 from tasks.plan import DOMAIN_ORDER, make_plan
@@ -60,9 +60,7 @@ def plan_view(made: Plan) -> RenderableType:
 
 def plan(
     tenant: Annotated[str, typer.Argument(help="The tenant to plan a run for.")],
-    config: Annotated[
-        Path, typer.Option("--config", "-c", envvar="DATASHARE_CONFIG", help="Tenant config file (TOML).")
-    ] = Path("datashare.toml"),
+    config: ConfigOption = DEFAULT_CONFIG,
     domain: Annotated[Domain, typer.Option(help="The domain whose run to plan.")] = Domain.all,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON (every record) instead.")] = False,
 ) -> None:

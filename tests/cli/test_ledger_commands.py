@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from uuid import UUID, uuid4
@@ -14,37 +13,13 @@ from typer.testing import CliRunner
 from datashare.cli.main import DEMO_CONFIG, app
 from datashare.config import load_config
 from datashare.model import CanonicalModel, Organization
-from datashare.model.mapping import Refs
 from datashare.store import Hub
-from datashare.sync.causes import NO_ROOM
-from datashare.sync.push import PushResult, Retries, push_entity
+from datashare.sync.push import Retries, push_entity
+from tests.stub_apps import RefusingSink
 
 runner = CliRunner()
 TENANT = "demo-au"
 NOW = Retries(attempts=2, first=timedelta(0), longest=timedelta(0))
-
-
-@dataclass
-class StubVtiger:
-    """vTiger as far as these commands care: refuses one record, skips another, takes the rest."""
-
-    refuse: UUID
-    skip: UUID
-    app: str = "vtiger"
-    calls: list[UUID] = field(default_factory=list)
-
-    def push(self, entity: str, records: list[CanonicalModel], refs: Refs) -> list[PushResult]:
-        out = []
-        for record in records:
-            assert record.id is not None
-            self.calls.append(record.id)
-            if record.id == self.refuse:
-                out.append(PushResult(record.id, False, error="accountname: value too long"))
-            elif record.id == self.skip:
-                out.append(PushResult.skip(record.id, "left out: Xero takes at most 5 contact persons", NO_ROOM))
-            else:
-                out.append(PushResult(record.id, True, "11x9", created=True))
-        return out
 
 
 @pytest.fixture
@@ -57,7 +32,9 @@ def ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, UUID]:
     made = {name: Organization(id=uuid4(), name=name) for name in ("Refused Co", "Crowded Co", "Fine Co")}
     with Hub.open(path) as hub:
         hub.upsert_records(list(made.values()), source="xero")
-        sink = StubVtiger(refuse=_id_of(made["Refused Co"]), skip=_id_of(made["Crowded Co"]))
+        sink = RefusingSink(
+            {_id_of(made["Refused Co"])}, {_id_of(made["Crowded Co"])}, refusal="accountname: value too long"
+        )
         for run in ("run-1", "run-2"):
             push_entity(hub, sink, "organizations", run, retries=NOW)
     return {name: _id_of(record) for name, record in made.items()}

@@ -59,6 +59,21 @@ def _unpaid_invoice(hub: Hub) -> tuple[UUID, str, Decimal]:
     return t.cast(UUID, hub_id), str(remote), Decimal(str(due))
 
 
+def _shop_payment(hub: Hub, number: str, invoice: UUID, due: Decimal) -> UUID:
+    """A shop's payment of all that is due on ``invoice``, brought into the hub; its hub id."""
+    payment = Payment(
+        id=uuid4(),
+        type=PaymentType.CUSTOMER,
+        transaction_number=number,
+        transaction_date=date(2026, 11, 20),
+        amount={"currency": "AUD", "total_amount": str(due)},
+        payment_lines=[{"invoice_id": invoice, "amount": str(due)}],
+    )
+    hub.upsert_records([payment], source="shopify")
+    assert payment.id is not None
+    return payment.id
+
+
 def _state(hub: Hub, payment: UUID) -> tuple[str, str | None]:
     [(status, cause)] = hub.query(
         "SELECT status, cause FROM id_map WHERE app = 'xero' AND entity = 'payments' AND hub_id = ?", str(payment)
@@ -68,20 +83,11 @@ def _state(hub: Hub, payment: UUID) -> tuple[str, str | None]:
 
 def test_a_payment_skipped_for_want_of_a_bank_account_is_sent_once_one_is_set_up(hub: Hub, world: XeroWorld) -> None:
     invoice, remote, due = _unpaid_invoice(hub)
-    payment = Payment(
-        id=uuid4(),
-        type=PaymentType.CUSTOMER,
-        transaction_number="SHOP-PAY-9",
-        transaction_date=date(2026, 11, 20),
-        amount={"currency": "AUD", "total_amount": str(due)},
-        payment_lines=[{"invoice_id": invoice, "amount": str(due)}],
-    )
-    hub.upsert_records([payment], source="shopify")
-    assert payment.id is not None
+    payment = _shop_payment(hub, "SHOP-PAY-9", invoice, due)
 
     skipped = _push(hub, world)
     assert (skipped.skipped, skipped.created) == (1, 0)
-    assert _state(hub, payment.id) == ("skipped", NO_BANK_ACCOUNT.name)
+    assert _state(hub, payment) == ("skipped", NO_BANK_ACCOUNT.name)
     pull_xero(hub, world.client, "nothing changed")
     assert _push(hub, world).due == 0  # the cause stands: not asked again
 
@@ -94,30 +100,21 @@ def test_a_payment_skipped_for_want_of_a_bank_account_is_sent_once_one_is_set_up
     healed = _push(hub, world)
 
     assert (healed.due, healed.created, healed.skipped) == (1, 1, 0)
-    assert _state(hub, payment.id) == ("linked", None)
+    assert _state(hub, payment) == ("linked", None)
     assert world.org.table("Invoices")[remote]["Status"] == "PAID"
     history = hub.query(
         "SELECT action FROM record_history WHERE hub_id = ? AND app = 'xero' ORDER BY happened_at, rowid",
-        str(payment.id),
+        str(payment),
     )
     assert [a for (a,) in history] == ["skipped", "created in app"]
 
 
 def test_a_skip_for_a_rule_is_not_reopened_by_changes_elsewhere(hub: Hub, world: XeroWorld) -> None:
     invoice, _, due = _unpaid_invoice(hub)
-    payment = Payment(
-        id=uuid4(),
-        type=PaymentType.CUSTOMER,
-        transaction_number="SHOP-PAY-10",
-        transaction_date=date(2026, 11, 20),
-        amount={"currency": "AUD", "total_amount": str(due)},
-        payment_lines=[{"invoice_id": invoice, "amount": str(due)}],
-    )
-    hub.upsert_records([payment], source="shopify")
-    assert payment.id is not None
+    payment = _shop_payment(hub, "SHOP-PAY-10", invoice, due)
     _push(hub, world)
     hub.query(
-        "UPDATE id_map SET cause = 'rule' WHERE app = 'xero' AND entity = 'payments' AND hub_id = ?", str(payment.id)
+        "UPDATE id_map SET cause = 'rule' WHERE app = 'xero' AND entity = 'payments' AND hub_id = ?", str(payment)
     )
     world.client.write(STREAMS["Accounts"], [{"Code": "NEWBANK2", "Name": "Another account", "Type": "BANK",
                                                "BankAccountNumber": "062000987654321"}])  # fmt: skip

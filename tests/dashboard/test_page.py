@@ -15,6 +15,7 @@ from datashare.cli.dashboard import dashboard
 from datashare.dashboard import CHARTS, WIDGETS, write_dashboard
 from datashare.store import Hub
 from tests.dashboard.ledger import ERROR, LedgerHub
+from tests.stub_apps import xero_only_config
 
 SECTION = re.compile(r'<section data-widget="([a-z_]+)"[^>]*>(.*?)</section>', re.S)
 HEALTH = re.compile(r'<section data-section="sync_health"[^>]*>(.*?)</section>', re.S)
@@ -107,22 +108,7 @@ def _cli() -> typer.Typer:
 
 
 def _config(tmp_path: Path, store: Path) -> Path:
-    path = tmp_path / "tenants.toml"
-    path.write_text(
-        f"""
-[[tenants]]
-name = "demo-au"
-xero_organisation = "Southern Cross Outdoor Co"
-store = "{store}"
-
-[tenants.apps.xero]
-base_url = "http://127.0.0.1:8750/xero"
-client_id = "sample"
-secrets = {{ client_secret = "env:UNSET_SECRET", token_store = "file:tokens.json" }}
-""",
-        encoding="utf-8",
-    )
-    return path
+    return xero_only_config(tmp_path, "demo-au", store)
 
 
 def test_the_dashboard_command_writes_the_tenants_page_beside_its_hub_and_prints_the_path(

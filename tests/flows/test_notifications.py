@@ -20,6 +20,7 @@ from datashare.store import Hub
 from flows.attention import report_attention
 from flows.notifications import Notifications, ensure_notifications
 from sandbox.server import Sandbox
+from tests.stub_apps import xero_only_config
 
 pytestmark = [pytest.mark.prefect, pytest.mark.e2e, pytest.mark.usefixtures("prefect_server")]
 
@@ -57,21 +58,7 @@ def _arrived(sandbox: Sandbox, **wanted: Any) -> dict[str, Any]:
 
 def _tenant_with_a_record_needing_attention(tmp_path: Path) -> Path:
     store = tmp_path / "notify.duckdb"
-    config = tmp_path / "tenants.toml"
-    config.write_text(
-        f"""
-[[tenants]]
-name = "notify-test"
-xero_organisation = "Southern Cross Outdoor Co"
-store = "{store}"
-
-[tenants.apps.xero]
-base_url = "http://127.0.0.1:8750/xero"
-client_id = "sample"
-secrets = {{ client_secret = "env:UNSET_SECRET", token_store = "file:tokens.json" }}
-""",
-        encoding="utf-8",
-    )
+    config = xero_only_config(tmp_path, "notify-test", store)
     customer = Organization(id=uuid4(), name="Refused Co")
     with Hub.open(store) as hub:
         hub.upsert_records([customer], source="xero")

@@ -3,44 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from uuid import UUID, uuid4
 
 import pytest
 
-from datashare.model import CanonicalModel, Organization
-from datashare.model.mapping import Refs
+from datashare.model import Organization
 from datashare.store import Hub
 from datashare.sync.causes import NO_ROOM
 from datashare.sync.ledger import clear_for_retry, entity_states, explain, needing_attention
-from datashare.sync.push import PushResult, Retries, push_entity
+from datashare.sync.push import Retries, push_entity
+from tests.stub_apps import RefusingSink
 
 NOW = Retries(attempts=3, first=timedelta(0), longest=timedelta(0))  # no wait between attempts: each run tries
-
-
-@dataclass
-class RefusingSink:
-    """An app that refuses the records named in ``refuse`` on every call, skips ``skip``, takes the rest."""
-
-    refuse: set[UUID]
-    skip: set[UUID] = field(default_factory=set)
-    sent: list[UUID] = field(default_factory=list)
-    app: str = "vtiger"
-
-    def push(self, entity: str, records: list[CanonicalModel], refs: Refs) -> list[PushResult]:
-        out = []
-        for record in records:
-            assert record.id is not None
-            self.sent.append(record.id)
-            if record.id in self.refuse:
-                out.append(PushResult(record.id, False, error="Validation failed: accountname is too long"))
-            elif record.id in self.skip:
-                out.append(PushResult.skip(record.id, "no room", NO_ROOM))
-            else:
-                out.append(PushResult(record.id, True, f"11x{len(self.sent)}", created=True))
-        return out
 
 
 @pytest.fixture
