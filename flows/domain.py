@@ -10,15 +10,15 @@ from pathlib import Path
 from prefect import get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.client.orchestration import get_client
-from prefect.concurrency.sync import concurrency
 from prefect.exceptions import ObjectNotFound
 from prefect.runtime import flow_run
 
-from datashare.config import load_config
+from datashare.config import Tenant, load_config
 from datashare.dashboard import main_figures_markdown
 from datashare.store import Hub
 from flows import progress
 from flows.attention import report_attention
+from flows.tenant_slot import slot_name, tenant_slot
 from tasks.plan import plan_domain
 from tasks.sync import batches_for, domain_entities, pull_collection, push_entity_to, pushes_for
 
@@ -45,29 +45,27 @@ SUMMARY_COLUMNS = (
 )
 
 
-def tenant_lock(tenant: str) -> t.ContextManager[None]:
-    """Hold the tenant's slot: its runs never overlap (a global concurrency limit of 1, made on first use)."""
-    name = f"tenant-{tenant}"
-    with get_client(sync_client=True) as client:
-        client.upsert_global_concurrency_limit_by_name(name, 1)
-    return concurrency(name, occupy=1, strict=True, timeout_seconds=3600)
+def tenant_lock(settings: Tenant) -> t.ContextManager[None]:
+    """Hold the tenant's place: its runs never overlap, and one that died frees it at once (``flows.tenant_slot``)."""
+    return tenant_slot(settings.name, settings.store_path())
 
 
 def free_tenant_lock(tenant: str) -> None:
     """Drop the tenant's slot, for a caller that knows none of its runs is going on (the demo, starting afresh).
 
-    A run killed midway keeps its slot until the server revokes its lease,
-    which a temporary local server may never do; the next run would wait.
+    A slot taken by some other means than ``tenant_lock`` (by hand, or by an
+    older datashare) is kept until the server revokes its lease, which a
+    temporary local server never does; the next run would wait.
     """
     with get_client(sync_client=True) as client, contextlib.suppress(ObjectNotFound):  # none yet: nothing held
-        client.delete_global_concurrency_limit_by_name(f"tenant-{tenant}")
+        client.delete_global_concurrency_limit_by_name(slot_name(tenant))
 
 
 def _plan(
     domain: str, tenant: str, entities: list[str] | None, *, full: bool, since: date | None, config: str
 ) -> list[dict[str, t.Any]]:
     """The run's plan as an artifact; its counts. The tenant's slot is held so the hub is copied whole."""
-    with tenant_lock(tenant):
+    with tenant_lock(load_config(Path(config)).tenant(tenant)):
         made = plan_domain(config, tenant, domain, entities, full, since)
     create_markdown_artifact(
         made["markdown"],
@@ -109,7 +107,7 @@ def run_domain(
     run_id = str(flow_run.get_id() or f"{domain}-{tenant}")
     batches = batches_for(settings, needed)
     rows: list[dict[str, t.Any]] = []
-    with tenant_lock(tenant):
+    with tenant_lock(settings):
         with Hub.open(settings.store_path()) as hub:
             hub.start_run(
                 run_id, domain, {"tenant": tenant, "entities": wanted, "full": full, "since": str(since or "")}

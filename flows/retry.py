@@ -37,7 +37,7 @@ def retry_records(
     """
     settings = load_config(Path(config)).tenant(tenant)
     run_id = str(flow_run.get_id() or f"retry_records-{tenant}")
-    with tenant_lock(tenant):  # never beside a domain run of the tenant: one writer per hub
+    with tenant_lock(settings):  # never beside a domain run of the tenant: one writer per hub
         pushes = clear_records(config, tenant, app, entity, record)
         rows = [push_entity_to(config, tenant, name, kind, run_id) for name, kind in pushes]
     key = artifact_key(f"retry-records-{tenant}")
