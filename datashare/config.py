@@ -240,6 +240,13 @@ class Tenant(BaseModel):
     policy: dict[str, str] = Field(default_factory=dict)  # per entity: the app that wins a conflict, or "newest"
     apps: dict[str, AppLink]
 
+    @field_validator("store", mode="before")
+    @classmethod
+    def _store_is_not_blank(cls, store: object) -> object:
+        if isinstance(store, str) and not store.strip():
+            raise ValueError("is empty: leave it out for data/NAME.duckdb, or name a .duckdb file")
+        return store
+
     @field_validator("store")
     @classmethod
     def _store_is_a_hub_file(cls, store: Path | None) -> Path | None:

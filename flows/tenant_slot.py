@@ -22,6 +22,7 @@ lease, and is waited for; no run ever goes on beside a live one.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import fcntl
 import logging
 import threading
@@ -70,7 +71,9 @@ def tenant_slot(tenant: str, store: Path, *, wait_seconds: float = WAIT_SECONDS)
         lease = _take_slot(client, name, tenant, deadline)
         lease_path.write_text(str(lease), encoding="utf-8")
         stop = threading.Event()
-        renewer = threading.Thread(target=_renew, args=(lease, stop), name=f"{name}-lease", daemon=True)
+        # The thread sees this one's settings (a command's own server is set in a context variable).
+        here = contextvars.copy_context()
+        renewer = threading.Thread(target=here.run, args=(_renew, lease, stop), name=f"{name}-lease", daemon=True)
         renewer.start()
         try:
             yield
@@ -137,9 +140,9 @@ def _take_slot(client: t.Any, name: str, tenant: str, deadline: float) -> UUID:
 
 def _renew(lease: UUID, stop: threading.Event) -> None:
     """Keep the lease alive until told to stop; a failed renewal is logged, the run lock still holds."""
-    with get_client(sync_client=True) as client:
-        while not stop.wait(RENEW_EVERY):
-            try:
+    while not stop.wait(RENEW_EVERY):
+        try:
+            with get_client(sync_client=True) as client:
                 client.renew_concurrency_lease(lease, lease_duration=LEASE_SECONDS)
-            except (httpx.HTTPError, ObjectNotFound) as error:
-                log.warning("could not renew the tenant's Prefect slot (%s)", type(error).__name__)
+        except Exception as error:  # the run goes on: its run lock keeps the tenant whatever happens here
+            log.warning("could not renew the tenant's Prefect slot (%s: %s)", type(error).__name__, error)

@@ -22,11 +22,14 @@ from datashare.cli.plan import plan
 from datashare.cli.prefect_server import PrefectServerError
 from datashare.cli.sandbox import sandbox_app
 from datashare.cli.screen import open_hub, say, shown
+from datashare.cli.usage import OneLineUsageErrors
 from datashare.config import Config, ConfigError, load_config
 
 __all__ = ["app"]
 
-app = typer.Typer(help="datashare: keep Xero and the apps around it in step.", no_args_is_help=True)
+app = typer.Typer(
+    help="datashare: keep Xero and the apps around it in step.", no_args_is_help=True, cls=OneLineUsageErrors
+)
 store_app = typer.Typer(help="Inspect tenants' hub stores.", no_args_is_help=True)
 app.add_typer(store_app, name="store")
 app.add_typer(sandbox_app, name="sandbox")

@@ -25,8 +25,16 @@ def _config(tmp_path: Path, body: str, name: str = "bad.toml") -> Path:
     return path
 
 
-def _tenant(url: str = "http://127.0.0.1:8750/xero", extra: str = "") -> str:
-    return f'[[tenants]]\nname = "acme"\nxero_organisation = "Acme"\n{extra}' + XERO.format(url=url)
+def _tenant(url: str = "http://127.0.0.1:8750/xero", extra: str = "", name: str = "acme", token: str = "acme") -> str:
+    block = XERO.format(url=url).replace("tokens/acme.json", f"tokens/{token}.json")
+    return f'[[tenants]]\nname = "{name}"\nxero_organisation = "Acme"\n{extra}' + block
+
+
+TWO_ON_ONE_STORE = _tenant(extra='store = "data/x.duckdb"\n') + _tenant(
+    extra='store = "data/x.duckdb"\n', name="beta", token="beta"
+)
+TWO_ON_ONE_TOKEN = _tenant() + _tenant(name="beta")
+STORE_ON_ANOTHERS_DEFAULT = _tenant() + _tenant(extra='store = "data/acme.duckdb"\n', name="beta", token="beta")
 
 
 @pytest.fixture(autouse=True)
@@ -73,6 +81,37 @@ CASES = [
      "unknown entity '[bold]gizmos'"),
     (["retry", "nope", "--config", "{tmp}/bad.toml"], _tenant(), 2, "no tenant 'nope'"),
     (["conflicts", "nope", "--config", "{tmp}/bad.toml"], _tenant(), 2, "no tenant 'nope'"),
+    (["tenants", "--config", "{tmp}/bad.toml"], TWO_ON_ONE_STORE, 2,
+     "tenants 'acme' and 'beta' share the store data/x.duckdb"),
+    (["tenants", "--config", "{tmp}/bad.toml"], STORE_ON_ANOTHERS_DEFAULT, 2,
+     "tenants 'acme' and 'beta' share the store data/acme.duckdb"),
+    (["tenants", "--config", "{tmp}/bad.toml"], TWO_ON_ONE_TOKEN, 2,
+     "acme/xero and beta/xero share the token store file:tokens/acme.json"),
+    (["tenants", "--config", "{tmp}/bad.toml"], _tenant(extra='store = ""\n'), 2, "store: is empty"),
+    (["tenants", "--config", "{tmp}/bad.toml"], _tenant(extra='store = "../../etc/evil.duckdb"\n'), 2,
+     "store: must stay inside the working folder: no '..'"),
+    (["tenants", "--config", "{tmp}/bad.toml"], _tenant() + _tenant(token="other"), 2,
+     "tenant 'acme': duplicate tenant"),
+    (["tenants", "--config", "{tmp}/bad.toml"], _tenant(name="Acme [b]Corp"), 2, "tenant 'Acme [b]Corp': name:"),
+    (["tenants", "--config", "{tmp}/bad.toml"], _tenant(extra='historical_data_from = "soon"\n'), 2,
+     "historical_data_from: must be a valid date"),
+    (["tenants", "--config", "{tmp}/bad.toml"], _tenant(extra="retries = { attempts = 0 }\n"), 2,
+     "retries.attempts: must be greater than or equal to 1"),
+    (["tenants", "--config", "{tmp}/bad.toml"], _tenant(extra='policy = { gizmos = "xero" }\n'), 2,
+     "policy: unknown entity 'gizmos'"),
+    (["tenants", "--config", "{tmp}/bad.toml"], _tenant() + '[tenants.apps.hubspot]\nbase_url = "http://h"\n', 2,
+     "apps.hubspot: unknown app 'hubspot'"),
+    (["dashboard", "nope", "--config", "{tmp}/bad.toml"], _tenant(), 2, "no tenant 'nope'"),
+    (["plan", "nope", "--config", "{tmp}/bad.toml"], _tenant(), 2, "no tenant 'nope'"),
+    (["plan", "acme", "--domain", "nothing", "--config", "{tmp}/bad.toml"], _tenant(), 2,
+     "datashare plan: Invalid value for '--domain'"),
+    (["connect", "xero", "nope", "--config", "{tmp}/bad.toml"], _tenant(), 2, "no tenant 'nope'"),
+    (["why", "acme", "x", "--config", "{tmp}/bad.toml"], "damaged", 2, "cannot be opened"),
+    (["frobnicate"], None, 2, "datashare: No such command 'frobnicate'"),
+    (["tenants", "--bogus"], None, 2, "datashare tenants: No such option: --bogus"),
+    (["store", "stats"], None, 2, "datashare store stats: Missing argument 'tenant'"),
+    (["status", "acme", "extra"], None, 2, "datashare status: Got unexpected extra argument(s) (extra)"),
+    (["sandbox", "serve", "--port", "[red]abc"], None, 2, "datashare sandbox serve: Invalid value for '--port'"),
     (["tenants", "--config", str(DEMO_CONFIG)], None, 0, "demo-au"),
 ]  # fmt: skip
 
@@ -89,7 +128,7 @@ def test_a_bad_input_gets_one_clear_line(
     elif made is not None:
         _config(tmp_path, made)
 
-    result = runner.invoke(app, [a.replace("{tmp}", str(tmp_path)) for a in args])
+    result = runner.invoke(app, [a.replace("{tmp}", str(tmp_path)) for a in args], prog_name="datashare")
 
     assert result.exit_code == code, result.output
     assert "Traceback" not in result.output

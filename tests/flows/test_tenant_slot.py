@@ -128,3 +128,29 @@ def test_on_prefect_server_start_the_next_run_after_a_kill_starts_within_30_seco
         waited = kill_holder_then_run_again(tmp_path)
     print(f"next run waited {waited:.2f} s on prefect server start")
     assert waited < 30
+
+
+@pytest.mark.usefixtures("prefect_server")
+def test_a_run_renews_its_slot_on_the_server_its_command_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr("flows.tenant_slot.RENEW_EVERY", 0.05)
+    seen: list[str | None] = []
+
+    def client_noting_its_server(**options: t.Any) -> t.Any:
+        seen.append(prefect.settings.PREFECT_API_URL.value())
+        return get_client(**options)
+
+    monkeypatch.setattr("flows.tenant_slot.get_client", client_noting_its_server)
+    # As a command that starts its own server sets it: in a context variable, which threads do not inherit by default.
+    own = f"{prefect.settings.PREFECT_API_URL.value()}/"
+    with (
+        prefect.settings.temporary_settings(updates={prefect.settings.PREFECT_API_URL: own}),
+        tenant_slot(TENANT, tmp_path / "data" / f"{TENANT}.duckdb"),
+    ):
+        time.sleep(0.5)
+        assert held_slots() == 1
+    assert held_slots() == 0
+    assert len(seen) > 3, "the lease was renewed several times"
+    assert set(seen) == {own}, "every call, the renewals' too, went to the server the command set"
+    assert not [r for r in caplog.records if "could not renew" in r.getMessage()]
