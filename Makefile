@@ -52,13 +52,13 @@ bench: $(STAMP)
 	$(BIN)/python bench/sync.py
 	$(BIN)/python bench/hr.py
 
-# A local Prefect server and UI with the deployments, a worker and the sandbox apps (see scripts/ui.sh).
+# A local Prefect server and UI with the deployments, a worker and the sandbox apps (datashare/cli/ui.py).
 ui: $(STAMP)
-	scripts/ui.sh
+	$(BIN)/datashare ui up
 
-# Each process was started as the leader of its own group (setsid): its group is stopped, by the pid recorded.
-ui-stop:
-	-for p in worker sandbox server; do [ -f .prefect/$$p.pid ] && kill -- -$$(cat .prefect/$$p.pid) 2>/dev/null; rm -f .prefect/$$p.pid; done; true
+# Stops exactly what `make ui` started, by the pids it recorded (SIGTERM, then SIGKILL after 20 s).
+ui-stop: $(STAMP)
+	$(BIN)/datashare ui down
 
 clean:
 	rm -rf $(VENV) .prefect data .mypy_cache .pytest_cache .ruff_cache

@@ -18,9 +18,18 @@ from tasks.pull import BatchSummary
 from tasks.sync import app_task
 from tasks.wiring import token_store, xero_client
 
-__all__ = ["NO_PAYROLL_ACCESS", "PayrollGate", "payroll_gate", "read_payroll_gate", "roll_up_shifts"]
+__all__ = [
+    "NO_PAYROLL_ACCESS",
+    "PAYROLL_OFF",
+    "PayrollGate",
+    "check_payroll_gate",
+    "payroll_gate",
+    "read_payroll_gate",
+    "roll_up_shifts",
+]
 
 NO_PAYROLL_ACCESS = "payroll access not granted: reconnect Xero with payroll access"
+PAYROLL_OFF = "payroll is off for this tenant in its config (payroll_access = false)"
 
 
 @dataclass(frozen=True)
@@ -40,7 +49,9 @@ def check_payroll_gate(country: str, organisation: str, payroll_access: bool, sc
             "organisations in Australia and the United States"
         )
         return PayrollGate(False, reason, country)
-    if not payroll_access or not any(s.startswith("payroll.") for s in scopes):
+    if not payroll_access:
+        return PayrollGate(False, PAYROLL_OFF, country)
+    if not any(s.startswith("payroll.") for s in scopes):
         return PayrollGate(False, NO_PAYROLL_ACCESS, country)
     return PayrollGate(True, "", country)
 

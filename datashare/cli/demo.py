@@ -55,7 +55,7 @@ from sandbox.xero import SAMPLE_CLIENT_SECRET
 from tasks.sync import pushes_for
 from tasks.wiring import token_store, xero_endpoints, xero_link
 
-__all__ = ["DEMO_ENVIRONMENT", "DemoBusyError", "run_demo"]
+__all__ = ["DEMO_ENVIRONMENT", "DemoBusyError", "connect_demo_apps", "run_demo"]
 
 # The sandbox's public sample credentials: what the demo's config names, filled in for it.
 DEMO_ENVIRONMENT = {
@@ -104,6 +104,14 @@ def _connect_salesforce(tenant: Tenant) -> str:
         store=token_store(tenant, "salesforce"),
         open_url=lambda url: httpx.get(url, follow_redirects=True, timeout=30),  # the sandbox approves at once
     )
+
+
+def connect_demo_apps(tenant: Tenant) -> list[str]:
+    """Connect a demo tenant's Xero (and Salesforce) through the sandbox's consent flow; what was connected."""
+    linked = [f"Xero organisation {_connect(tenant, token_store(tenant, 'xero'))!r}"]
+    if "salesforce" in tenant.apps:
+        linked.append(f"the Salesforce org at {_connect_salesforce(tenant)}")
+    return linked
 
 
 class DemoBusyError(RuntimeError):
@@ -202,9 +210,7 @@ def _fresh_and_connected(tenant: Tenant, console: Console) -> Path:
     path = tenant.store_path()
     path.unlink(missing_ok=True)
     free_tenant_lock(tenant.name)  # nothing of an earlier, interrupted demo holds the tenant
-    linked = [f"Xero organisation {_connect(tenant, token_store(tenant, 'xero'))!r}"]
-    if "salesforce" in tenant.apps:
-        linked.append(f"the Salesforce org at {_connect_salesforce(tenant)}")
+    linked = connect_demo_apps(tenant)
     others = [app for app in tenant.apps if app not in ("xero", "salesforce")]
     console.print(
         f"[bold]{tenant.name}[/bold]: connected to {' and '.join(linked)}"

@@ -22,6 +22,7 @@ from datashare.cli.plan import plan
 from datashare.cli.prefect_server import PrefectServerError
 from datashare.cli.sandbox import sandbox_app
 from datashare.cli.screen import open_hub, say, shown
+from datashare.cli.ui import ui_app
 from datashare.cli.usage import OneLineUsageErrors
 from datashare.config import Config, ConfigError, load_config
 
@@ -35,6 +36,7 @@ app.add_typer(store_app, name="store")
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(connect_app, name="connect")
 app.add_typer(conflicts_app, name="conflicts")
+app.add_typer(ui_app, name="ui")
 app.command()(dashboard)
 for command in (status, why, retry, plan):
     app.command()(command)

@@ -21,7 +21,7 @@ from flows.hr_payroll import hr_payroll
 from flows.reimport import reimport
 from sandbox.common.serve import serve_in_thread
 from sandbox.server import Sandbox, build_sandbox
-from tasks.hr import NO_PAYROLL_ACCESS
+from tasks.hr import NO_PAYROLL_ACCESS, PAYROLL_OFF, check_payroll_gate
 from tasks.wiring import token_store, xero_client
 from tests.flows.conftest import ROOMY, connected_tenant_config
 from tests.seed_moments import FLOW_MOMENTS, MONDAY, SEEDED_AT
@@ -304,7 +304,7 @@ def test_employees_are_matched_between_deputy_and_xero_by_email_then_name(
     assert _count(config, "demo-au", "employees") == len(xero_people) + len(deputy_people) - len(both)
 
 
-def test_a_connection_without_payroll_access_skips_hr_with_the_message(
+def test_a_tenant_with_payroll_off_in_its_config_skips_hr_saying_so(
     tmp_path: Path, sandbox_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = connected_tenant_config(tmp_path, sandbox_url, monkeypatch)
@@ -315,7 +315,24 @@ def test_a_connection_without_payroll_access_skips_hr_with_the_message(
     state = hr_payroll(tenant="demo-au", config=str(path), return_state=True)
 
     assert state.name == "Skipped"
-    assert state.message == NO_PAYROLL_ACCESS == "payroll access not granted: reconnect Xero with payroll access"
+    assert state.message == PAYROLL_OFF == "payroll is off for this tenant in its config (payroll_access = false)"
+
+
+@pytest.mark.parametrize(
+    ("country", "payroll_access", "scopes", "reason"),
+    [
+        ("AU", True, {"accounting.contacts", "payroll.employees"}, ""),
+        ("US", True, {"accounting.contacts"}, NO_PAYROLL_ACCESS),  # the user did not tick payroll on consent
+        ("AU", False, {"payroll.employees"}, PAYROLL_OFF),
+        ("NZ", True, {"payroll.employees"}, "Acme is in NZ: HR and payroll data are shared only for organisations"),
+    ],
+)
+def test_the_payroll_gate_names_what_keeps_hr_closed(
+    country: str, payroll_access: bool, scopes: set[str], reason: str
+) -> None:
+    gate = check_payroll_gate(country, "Acme", payroll_access, scopes)
+    assert gate.open is (reason == "")
+    assert gate.reason.startswith(reason)
 
 
 def test_linking_payroll_for_an_organisation_in_neither_aud_nor_usd_fails_with_the_product_message(
