@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -122,9 +123,14 @@ def _spawn(started: Started, command: list[str], env: dict[str, str]) -> subproc
 
 
 def _port_free(port: int) -> None:
-    with contextlib.suppress(OSError), httpx.Client(timeout=1) as client:
-        client.get(f"http://127.0.0.1:{port}/")
-        raise StepError(f"port {port} is taken (an earlier `make ui` or a demo?): `make ui-stop`, or free port {port}")
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers do: old connections don't count
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            raise StepError(
+                f"port {port} is taken (an earlier `make ui` or a demo?): `make ui-stop`, or free port {port}"
+            ) from None
 
 
 def _wait_for(url: str, process: subprocess.Popen[bytes], what: str, log: Path) -> None:
