@@ -38,6 +38,11 @@ def reimport(
     unknown = [d for d in domains if d not in _FLOWS]
     if unknown:
         raise ValueError(f"unknown domain {unknown[0]!r} (known: {', '.join(_FLOWS)})")
+    known = [e for name in domains for e in DOMAINS[name]]
+    strangers = [e for e in entities or () if e not in known]
+    if strangers:  # before anything is reset: a re-import of nothing must not look like one that went well
+        where = f"the {domain} domain" if domain else "any domain"
+        raise ValueError(f"unknown entity {strangers[0]!r} for {where} (known: {', '.join(known)})")
     settings = load_config(Path(config)).tenant(tenant)
     results: dict[str, list[dict[str, t.Any]]] = {}
     for name in domains:

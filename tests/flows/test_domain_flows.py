@@ -131,3 +131,19 @@ def test_task_runs_per_flow_run_do_not_grow_with_the_number_of_records(
     (small_tasks, small_read), (large_tasks, large_read) = counts
     assert large_read > 2 * small_read
     assert large_tasks == small_tasks  # one task per (app, collection) batch, whatever the batch holds
+
+
+@pytest.mark.parametrize(
+    ("domain", "entities", "says"),
+    [
+        (None, ["customers"], "unknown entity 'customers' for any domain (known: company, organizations, people"),
+        ("crm_sales", ["employees"], "unknown entity 'employees' for the crm_sales domain (known: "),
+    ],
+)
+def test_a_reimport_of_an_unknown_entity_fails_at_once_naming_the_known_ones(
+    tmp_path: Path, domain: str | None, entities: list[str], says: str
+) -> None:
+    # No config file is needed: the names are checked before anything is read or reset.
+    with pytest.raises(ValueError, match="unknown entity") as raised:
+        reimport(tenant="demo-au", domain=domain, entities=entities, config=str(tmp_path / "none.toml"))
+    assert says in str(raised.value)
