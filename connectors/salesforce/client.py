@@ -17,7 +17,10 @@ one result per record. Creates and updates are both upserts by
 ``Datashare_Id__c`` (the hub id), so a write sent again, after a lost answer or
 a crash, updates the record it created the first time instead of making another;
 ``create`` inserts (OrderItems, whose order and price entry are set on insert
-only: the caller leaves out what a first send made).
+only: the caller leaves out what a first send made). An insert is never sent
+again blindly: after a failure that may have followed it (the answer lost),
+its records are looked up by their ``Datashare_Id__c`` first, and only those
+Salesforce does not have are sent again (``connectors.base.writes``).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from connectors.base.client import Pacer, RestClient
 from connectors.base.errors import FatalError
 from connectors.base.retry import RetryPolicy
 from connectors.base.tokens import utcnow
+from connectors.base.writes import send_once
 from connectors.salesforce.auth import SalesforceAuth
 from connectors.salesforce.errors import (
     ApiUsage,
@@ -137,7 +141,20 @@ class SalesforceClient:
         headers = {"Accept": "application/json"}
         if batch_size is not None:
             headers["Sforce-Query-Options"] = f"batchSize={max(200, min(2000, batch_size))}"
-        self.rest = RestClient(base, auth=auth, http=http, pacer=pacer, retry=retry, headers=headers, check=self._check)
+        self.retry = retry or RetryPolicy()
+        self.rest = RestClient(
+            base, auth=auth, http=http, pacer=pacer, retry=self.retry, headers=headers, check=self._check
+        )
+        # Inserts go through a client that never retries by itself: ``send_once`` decides what may be sent again.
+        self._once = RestClient(
+            base,
+            auth=auth,
+            http=self.rest.http,
+            pacer=pacer,
+            retry=RetryPolicy(attempts=1),
+            headers=headers,
+            check=self._check,
+        )
 
     def __repr__(self) -> str:
         return f"SalesforceClient({self.rest.base_url!r}, version={self.version!r})"
@@ -149,7 +166,7 @@ class SalesforceClient:
     @property
     def calls(self) -> int:
         """Requests sent so far (retries included, token refreshes not)."""
-        return self.rest.calls
+        return self.rest.calls + self._once.calls
 
     def _check(self, response: httpx.Response) -> None:
         usage = parse_limit_info(response.headers.get("sforce-limit-info"))
@@ -336,19 +353,54 @@ class SalesforceClient:
 
         For rows a resend must not make twice the caller checks first (an
         OrderItem's order and price book entry can be set only on insert, so it
-        is never upserted).
+        is never upserted). Each record carries ``Datashare_Id__c``: after a
+        lost answer the records found by it are not sent again.
         """
         entry = self._writable(sobject)
         results: list[SaveResult] = []
         for chunk in _chunks(list(records), MAX_BATCH):
             if any("Id" in r for r in chunk):
                 raise FatalError(f"Salesforce insert of {entry.name}: a new record has no Id")
-            sent = [{"attributes": {"type": entry.name}, **r} for r in chunk]
-            response = self.rest.request(
+            if any(not r.get(EXTERNAL_ID) for r in chunk):
+                raise FatalError(f"Salesforce insert of {entry.name}: each record needs {EXTERNAL_ID} to be found by")
+            results.extend(self._insert(entry, list(chunk)))
+        return results
+
+    def _insert(self, entry: SObject, chunk: list[dict[str, t.Any]]) -> list[SaveResult]:
+        """One insert call, sent again after a lost answer only for the records Salesforce does not have."""
+        done: dict[int, SaveResult] = {}
+
+        def left() -> list[int]:
+            return [i for i in range(len(chunk)) if i not in done]
+
+        def send() -> list[SaveResult]:
+            todo = left()
+            sent = [{"attributes": {"type": entry.name}, **chunk[i]} for i in todo]
+            response = self._once.request(
                 "POST", self.api("composite/sobjects"), json={"allOrNone": False, "records": sent}
             )
-            results.extend(self._results(response.json(), len(chunk), f"insert {entry.name}"))
-        return results
+            done.update(zip(todo, self._results(response.json(), len(todo), f"insert {entry.name}"), strict=True))
+            return [done[i] for i in range(len(chunk))]
+
+        def find() -> list[SaveResult] | None:
+            todo = left()
+            there = self.external_ids(entry.name, [str(chunk[i][EXTERNAL_ID]) for i in todo])
+            for i in todo:
+                found = there.get(str(chunk[i][EXTERNAL_ID]))
+                if found is not None:
+                    done[i] = SaveResult(id=found, success=True, error=None, created=True)
+            return None if left() else [done[i] for i in range(len(chunk))]
+
+        return send_once(send, find, self.retry, what=f"Salesforce insert of {entry.name}")
+
+    def external_ids(self, sobject: str, values: Iterable[str]) -> dict[str, str]:
+        """``Datashare_Id__c`` -> Id of the live rows of ``sobject`` that carry these external ids."""
+        wanted = list(dict.fromkeys(values))
+        found: dict[str, str] = {}
+        for chunk in _chunks(wanted, _IN_CHUNK):
+            for row in self.rows(sobject, where=[(EXTERNAL_ID, "IN", list(chunk))]):
+                found[str(row[EXTERNAL_ID])] = str(row["Id"])
+        return found
 
     def update(self, sobject: str, records: Sequence[dict[str, t.Any]]) -> list[SaveResult]:
         """Update records by their ``Id`` in calls of 200 (allOrNone false): one result per record, in order.

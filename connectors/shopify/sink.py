@@ -13,7 +13,10 @@ The rules are the shops' (``connectors.base.shop_items``); the Admin GraphQL cal
   for the counts, each with the ``compareQuantity`` the read found, so a sale
   in between makes that count fail (``COMPARE_QUANTITY_STALE``) and it is
   set on the next run rather than over the sale. Shopify saves none when one
-  is refused: the others are sent again without it.
+  is refused: the others are sent again without it. A count refused as stale
+  is read once more: when the shop already holds what was to be set (a send
+  whose answer was lost wrote it, and the client's resend then found it
+  changed), it is done, not failed.
 
 A variant Shopify does not track the stock of, or that is not stocked at the
 primary location, gets its price only (the result says why).
@@ -100,6 +103,10 @@ class ShopifySink(ShopItemsSink):
         self._taxes_included = bool(shop.get("taxesIncluded", True))
         self._location = where.get("id")
         self._location_name = str(where.get("name") or "primary location")
+        return self._read(skus)
+
+    def _read(self, skus: Sequence[str]) -> list[Listing]:
+        """The variants with these SKUs (the shop's facts already known)."""
         found: list[Listing] = []
         for start in range(0, len(skus), LOOKUP_CHUNK):
             chunk = skus[start : start + LOOKUP_CHUNK]
@@ -174,20 +181,36 @@ class ShopifySink(ShopItemsSink):
 
     def _counts(self, changes: Sequence[ProductChange]) -> dict[str, str]:
         failed: dict[str, str] = {}
+        stale: set[str] = set()
         for start in range(0, len(changes), _QUANTITIES_PER_CALL):
             pending = list(changes[start : start + _QUANTITIES_PER_CALL])
             for _ in range(2):  # Shopify saves none when one is refused: send the rest once more
-                refused = self._set(pending)
+                refused = self._set(pending, stale)
                 if not refused:
                     break
                 failed.update(refused)
                 pending = [c for c in pending if c.listing.remote_id not in refused]
                 if not pending:
                     break
+        for done in self._holding([c for c in changes if c.listing.remote_id in stale]):
+            failed.pop(done, None)
         return failed
 
-    def _set(self, changes: Sequence[ProductChange]) -> dict[str, str]:
-        """One ``inventorySetQuantities``; the variants it refused (all of them when it names none)."""
+    def _holding(self, changes: Sequence[ProductChange]) -> set[str]:
+        """Of counts refused as stale, the variants that already hold the count that was to be set."""
+        if not changes:
+            return set()
+        try:
+            now = {listing.remote_id: listing.quantity for listing in self._read([c.listing.sku for c in changes])}
+        except ConnectorError:
+            return set()  # they stay failed, and are set on the next run
+        return {c.listing.remote_id for c in changes if now.get(c.listing.remote_id) == c.quantity}
+
+    def _set(self, changes: Sequence[ProductChange], stale: set[str]) -> dict[str, str]:
+        """One ``inventorySetQuantities``; the variants it refused (all of them when it names none).
+
+        The variants refused because their count changed since it was read go in ``stale`` too.
+        """
         quantities = [
             {
                 "inventoryItemId": c.listing.handle["item"],
@@ -210,6 +233,8 @@ class ShopifySink(ShopItemsSink):
             if index is not None and index < len(changes):
                 message = f"Shopify refused the stock count: {problem.get('message')}"
                 refused[changes[index].listing.remote_id] = message
+                if problem.get("code") == "COMPARE_QUANTITY_STALE":
+                    stale.add(changes[index].listing.remote_id)
         if errors and not refused:
             return {c.listing.remote_id: f"Shopify refused the stock counts: {_messages(errors)}" for c in changes}
         return refused

@@ -9,9 +9,13 @@ again when vTiger drops it.
 Writes: ``revise`` (a partial update: the fields sent, nothing else),
 ``update`` (the whole record: a field not sent is cleared) and ``delete`` are
 safe to send again and are retried like reads. ``create`` is
-not: vTiger has no idempotency key, so a create is resent only when the
-request surely did not reach vTiger (connection refused, 503, 429); any other
-failure raises ``WriteOutcomeUnknownError`` and the next run matches the
+not: vTiger has no idempotency key. A create is resent at once only when the
+request surely did not reach vTiger (connection refused, 503, 429). After any
+other failure (the answer lost: a dropped connection, a gateway's 504) the
+record may be saved, so before it is sent again it is looked up by its
+markers, the natural key we wrote with it (``VtigerModule.markers``): found,
+it is the record the create made, and is adopted. A module without markers
+is not resent (``WriteOutcomeUnknownError``), and the next run matches the
 record read back from vTiger instead of creating it twice.
 """
 
@@ -22,29 +26,26 @@ import logging
 import typing as t
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from http import HTTPStatus
 from types import TracebackType
 
 import httpx
 
 from connectors.base.client import Pacer, RestClient
-from connectors.base.errors import ConnectorError, FatalError, RateLimitError, RetriableError
+from connectors.base.errors import ConnectorError, FatalError
 from connectors.base.retry import RetryPolicy
+from connectors.base.writes import send_once
 from connectors.vtiger.auth import VtigerSession
-from connectors.vtiger.errors import AccessDeniedError, WriteOutcomeUnknownError, check_vtiger_response
+from connectors.vtiger.errors import AccessDeniedError, check_vtiger_response
 from connectors.vtiger.paging import SyncPaginator, VtqlPaginator
 from connectors.vtiger.streams import OWNER_FIELD, VtigerModule, module_named
 from connectors.vtiger.vtql import Where, select
 
-__all__ = ["ENDPOINT", "SyncPage", "SyncState", "VtigerClient"]
+__all__ = ["ENDPOINT", "SyncPage", "SyncState", "VtigerClient", "markers_of"]
 
 log = logging.getLogger(__name__)
 
 ENDPOINT = "webservice.php"
 """The one URL of the webservice, under the install's base URL."""
-
-# Failures after which a create surely did not reach vTiger, so sending it again cannot make a second record.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 @dataclass(frozen=True)
@@ -79,12 +80,19 @@ class SyncPage:
     last: bool
 
 
-def _not_sent(error: RetriableError) -> bool:
-    return (
-        isinstance(error, RateLimitError)
-        or error.status == HTTPStatus.SERVICE_UNAVAILABLE
-        or isinstance(error.__cause__, _NOT_SENT)
-    )
+def markers_of(module: VtigerModule, element: Mapping[str, t.Any]) -> dict[str, str]:
+    """The conditions that find a record made from ``element`` again: its markers that have a value."""
+    return {
+        name: str(element[name])
+        for name in module.markers
+        if element.get(name) is not None and str(element[name]).strip()
+    }
+
+
+def _sequence(record_id: str) -> int:
+    """The number in a vTiger id (``11x42`` -> 42): later records have larger ones."""
+    number = record_id.partition("x")[2]
+    return int(number) if number.isdigit() else 0
 
 
 class VtigerClient:
@@ -279,27 +287,42 @@ class VtigerClient:
     def create(self, module: str, element: dict[str, t.Any]) -> dict[str, t.Any]:
         """Create a record; returns it as vTiger saved it (with its ``id``).
 
-        ``assigned_user_id`` defaults to the logged-in user. Not resent after a
-        failure that may have followed the save (see the module docstring).
+        ``assigned_user_id`` defaults to the logged-in user. After a failure
+        that may have followed the save, the record is looked up by its markers
+        before it is sent again, and adopted when found (see the module docstring).
         """
         entry = self._writable(module)
         payload = dict(element)
         if entry.incremental and not payload.get(OWNER_FIELD):
             payload[OWNER_FIELD] = self.login()
         form = {"elementType": entry.name, "element": json.dumps(payload)}
+        marker = markers_of(entry, payload)
 
-        def once() -> t.Any:
-            try:
-                return self._post("create", rest=self._once, **form)
-            except RetriableError as error:
-                if _not_sent(error):
-                    raise
-                raise WriteOutcomeUnknownError(
-                    f"vTiger create {entry.name}: {error}; not sent again (vTiger has no idempotency key)",
-                    status=error.status,
-                ) from error
+        def send() -> dict[str, t.Any]:
+            return t.cast(dict[str, t.Any], self._post("create", rest=self._once, **form))
 
-        return t.cast(dict[str, t.Any], self.retry.call(once))
+        def find() -> dict[str, t.Any] | None:
+            found = self.find_made(entry.name, marker)
+            if found is not None:
+                log.info("vTiger create %s: its answer was lost; the record it made is %s", entry.name, found["id"])
+            return found
+
+        return send_once(send, find if marker else None, self.retry, what=f"vTiger create {entry.name}")
+
+    def find_made(self, module: str, marker: Mapping[str, str]) -> dict[str, t.Any] | None:
+        """The newest record of ``module`` whose fields say ``marker`` (None: there is none), whole.
+
+        How a create whose answer was lost finds the record it made.
+        """
+        if not marker:
+            return None
+        entry = module_named(module)
+        rows = list(self.query_all(entry.name, where=dict(marker)))
+        if not rows:
+            return None
+        newest = max(rows, key=lambda row: _sequence(str(row["id"])))
+        # Query rows leave the lines out: an inventory record is retrieved whole, as create answers it.
+        return self.retrieve(str(newest["id"])) if entry.inventory else newest
 
     def revise(self, element: dict[str, t.Any]) -> dict[str, t.Any]:
         """Change only the fields sent (``element`` carries the ``id``); returns the whole record."""

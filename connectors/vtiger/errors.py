@@ -17,7 +17,8 @@ on the exception (``.code``)::
           │    ├── UnknownOperationError     UNKNOWN_OPERATION, OPERATION_NOT_SUPPORTED
           │    ├── DatabaseQueryError        DATABASE_QUERY_ERROR (a value the database refused)
           │    └── InternalServerError       INTERNAL_SERVER_ERROR (an envelope, not a 5xx)
-          ├── WriteOutcomeUnknownError    a create whose answer was lost: not resent
+          ├── WriteOutcomeUnknownError    a create whose answer was lost and whose record was not found
+          │                               (``connectors.base.writes``)
           └── AuthError
                └── VtigerAuthError        INVALID_USER_CREDENTIALS, INVALID_AUTH_TOKEN, AUTHENTICATION_REQUIRED
                     └── SessionError      INVALID_SESSIONID, SESSION_EXPIRED, SESSION_LEFT_IDLE
@@ -32,6 +33,7 @@ from http import HTTPStatus
 import httpx
 
 from connectors.base.errors import AuthError, FatalError, RetriableError, classify_response
+from connectors.base.writes import WriteOutcomeUnknownError
 
 __all__ = [
     "SESSION_CODES",
@@ -116,14 +118,6 @@ class VtigerAuthError(AuthError):
 
 class SessionError(VtigerAuthError):
     """The session died and logging in again did not bring it back."""
-
-
-class WriteOutcomeUnknownError(FatalError):
-    """A create failed in a way that may have happened after vTiger saved the record.
-
-    vTiger has no idempotency key, so the create is not sent again: the next
-    run reads vTiger first and matches the record instead of creating a second.
-    """
 
 
 _BY_CODE: dict[str, type[VtigerError] | type[VtigerAuthError]] = {

@@ -59,7 +59,9 @@ class VtigerModule:
     ``sync``; actor tables (Tax, Currency, ProductTaxes, CompanyDetails) have
     no modified time and are read whole. ``inventory``: records carry
     ``LineItems``, which only ``retrieve`` returns (``query`` and ``sync``
-    leave them out).
+    leave them out). ``markers``: the fields of what we write that find a record we
+    created again when vTiger's answer to the create was lost (vTiger has no
+    idempotency key or external id): its natural key, as written.
     """
 
     name: str
@@ -71,6 +73,7 @@ class VtigerModule:
     incremental: bool = True
     inventory: bool = False
     number_field: str | None = None
+    markers: tuple[str, ...] = ()
 
     def has_field(self, name: str) -> bool:
         """Whether ``name`` is a column we may read or filter on (``id`` always is)."""
@@ -99,6 +102,7 @@ _MODULES = (
         mandatory=("accountname",),
         writable=True,
         number_field="account_no",
+        markers=("accountname",),
     ),
     VtigerModule(
         "Contacts",
@@ -127,6 +131,7 @@ _MODULES = (
         mandatory=("lastname",),
         writable=True,
         number_field="contact_no",
+        markers=("lastname", "firstname", "email"),
     ),
     # Written only for a supplier a purchase order goes to (the CRM holds customers): the id map keeps
     # one vTiger id per organization, so a customer that is also a supplier stays an account.
@@ -151,6 +156,7 @@ _MODULES = (
         mandatory=("vendorname",),
         writable=True,
         number_field="vendor_no",
+        markers=("vendorname",),
     ),
     VtigerModule(
         "Products",
@@ -171,6 +177,7 @@ _MODULES = (
         mandatory=("productname",),
         writable=True,
         number_field="product_no",
+        markers=("productname", "productcode"),
     ),
     VtigerModule(
         "Services",
@@ -188,6 +195,7 @@ _MODULES = (
         mandatory=("servicename",),
         writable=True,
         number_field="service_no",
+        markers=("servicename",),
     ),
     VtigerModule(
         "Invoice",
@@ -215,6 +223,7 @@ _MODULES = (
         writable=True,
         inventory=True,
         number_field="invoice_no",
+        markers=("subject", "customerno"),
     ),
     # Read only: a sales order is not a sale (its invoice is), so it reaches the hub as a quote, never an invoice.
     VtigerModule(
@@ -259,6 +268,7 @@ _MODULES = (
         writable=True,
         inventory=True,
         number_field="purchaseorder_no",
+        markers=("subject", "requisition_no"),
     ),
     VtigerModule(
         "Tax",
@@ -268,6 +278,7 @@ _MODULES = (
         mandatory=("taxlabel", "percentage"),
         writable=True,  # a Xero rate vTiger has no tax of the same percentage for
         incremental=False,
+        markers=("taxlabel",),
     ),
     # Which taxes each product or service carries, in the order they were selected.
     VtigerModule(
@@ -278,6 +289,7 @@ _MODULES = (
         mandatory=("productid", "taxid"),
         writable=True,
         incremental=False,
+        markers=("productid", "taxid"),
     ),
     VtigerModule(
         "Currency",

@@ -149,10 +149,21 @@ def _since_header(since: str) -> str:
     return datetime.fromisoformat(since).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def idempotency_key(stream: XeroStream, elements: list[dict[str, t.Any]]) -> str:
-    """The same batch content always gets the same key, so a replayed request creates nothing new."""
-    digest = hashlib.sha256(stream.name.encode() + json.dumps(elements, sort_keys=True, default=str).encode())
-    return digest.hexdigest()
+def idempotency_key(stream: XeroStream, elements: list[dict[str, t.Any]], marks: t.Sequence[str] = ()) -> str:
+    """The key of one write: the same records (``marks``, their hub ids) with the same content get the same key.
+
+    So a batch sent again, by the client's retry after a lost answer or by the
+    next run while Xero still keeps the key (a day), replays the first answer
+    and creates nothing new. The records' ids are part of it: two records that
+    happen to say the same (two equal payments on one day) are two writes,
+    and the second must not be answered with the first's record.
+    """
+    content = (
+        json.dumps([list(marks), elements], sort_keys=True, default=str)
+        if marks
+        else json.dumps(elements, sort_keys=True, default=str)
+    )
+    return hashlib.sha256(stream.name.encode() + content.encode()).hexdigest()
 
 
 class XeroClient:
@@ -252,13 +263,18 @@ class XeroClient:
         """Every record of a small collection (tax rates, accounts), read whole."""
         return [record for page in self.read(stream) for record in page.records]
 
-    def write(self, stream: XeroStream, elements: list[dict[str, t.Any]]) -> list[WriteResult]:
+    def write(
+        self, stream: XeroStream, elements: list[dict[str, t.Any]], marks: t.Sequence[str] | None = None
+    ) -> list[WriteResult]:
         """Create or update ``elements`` (an element with its id is an update), one result per element.
 
         Batches hold at most 50 elements and carry an ``Idempotency-Key`` made
-        from their content, so a batch sent again (a retry, a re-run) creates
-        nothing new. ``summarizeErrors=false`` gives a result per element.
+        from their content and ``marks`` (the elements' hub ids, one each), so
+        a batch sent again (a retry, a re-run) creates nothing new (see
+        ``idempotency_key``). ``summarizeErrors=false`` gives a result per element.
         """
+        if marks is not None and len(marks) != len(elements):
+            raise ValueError(f"Xero {stream.name}: {len(marks)} marks for {len(elements)} elements")
         if not stream.writable:
             raise FatalError(f"Xero {stream.name} cannot be written")
         results: dict[int, WriteResult] = {}
@@ -274,11 +290,15 @@ class XeroClient:
             size = WRITE_BATCH if style.batch and not style.by_id else 1
             for start in range(0, len(group), size):
                 chunk = group[start : start + size]
-                for (index, sent), answer in zip(chunk, self._send(stream, style, [e for _, e in chunk]), strict=True):
+                keyed = [marks[i] for i, _ in chunk] if marks is not None else []
+                answers = self._send(stream, style, [e for _, e in chunk], keyed)
+                for (index, sent), answer in zip(chunk, answers, strict=True):
                     results[index] = _result(stream, index, sent, answer)
         return [results[i] for i in range(len(elements))]
 
-    def _send(self, stream: XeroStream, style: WriteStyle, batch: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
+    def _send(
+        self, stream: XeroStream, style: WriteStyle, batch: list[dict[str, t.Any]], marks: t.Sequence[str] = ()
+    ) -> list[dict[str, t.Any]]:
         """One call; the answer's elements, one per element sent (empty dicts where Xero said nothing)."""
         path = stream.path
         if style.by_id:
@@ -292,7 +312,7 @@ class XeroClient:
                 path,
                 params={} if style.bare else {"summarizeErrors": "false"},
                 json=body,
-                headers={"Idempotency-Key": idempotency_key(stream, batch)},
+                headers={"Idempotency-Key": idempotency_key(stream, batch, marks)},
             )
         except XeroValidationError as refused:
             if not style.bare:

@@ -69,7 +69,7 @@ class PayrollTimesheets:
         if not ready:
             return results
         try:
-            written = self.client.write(stream, [payload for _, payload, _ in ready])
+            written = self.client.write(stream, [payload for _, payload, _ in ready], [str(s.id) for s, _, _ in ready])
         except ConnectorError as error:
             return results + [PushResult(s.id, False, error=str(error)) for s, _, _ in ready if s.id is not None]
         for (sheet, _, created), result in zip(ready, written, strict=True):

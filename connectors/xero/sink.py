@@ -286,7 +286,9 @@ class XeroSink:
         if not ready:
             return results
         try:
-            written = self.client.write(STREAMS[spec.stream], [payload for _, payload, _ in ready])
+            written = self.client.write(
+                STREAMS[spec.stream], [payload for _, payload, _ in ready], [str(r.id) for r, _, _ in ready]
+            )
         except ConnectorError as error:
             return results + [PushResult(r.id, False, error=str(error)) for r, _, _ in ready if r.id is not None]
         for (record, _, created), result in zip(ready, written, strict=True):
@@ -322,7 +324,9 @@ class XeroSink:
         if not first:
             return ready, []
         try:
-            written = self.client.write(STREAMS["Quotes"], [payload for _, payload in first])
+            written = self.client.write(
+                STREAMS["Quotes"], [payload for _, payload in first], [str(r.id) for r, _ in first]
+            )
             why = {r.id: "; ".join(w.errors) for (r, _), w in zip(first, written, strict=True) if not w.ok}
         except ConnectorError as error:
             why = {r.id: str(error) for r, _ in first}
@@ -497,7 +501,9 @@ class XeroSink:
         if not to_send:
             return results
         try:
-            written = self.client.write(STREAMS["TaxRates"], [payload for _, payload, _ in to_send])
+            written = self.client.write(
+                STREAMS["TaxRates"], [payload for _, payload, _ in to_send], [str(tax.id) for tax, _, _ in to_send]
+            )
         except ConnectorError as error:
             return results + [PushResult(tax.id, False, error=str(error)) for tax, _, _ in to_send if tax.id]
         for (tax, _, created), result in zip(to_send, written, strict=True):
@@ -602,7 +608,7 @@ class XeroSink:
             new.append(refs.remote_id("organizations", org.id) is None)
         renamed = self._unique_names(orgs, payloads, new, refs)
         try:
-            written = self.client.write(STREAMS["Contacts"], payloads)
+            written = self.client.write(STREAMS["Contacts"], payloads, [str(o.id) for o in orgs])
         except ConnectorError as error:
             return [PushResult(o.id, False, error=str(error)) for o in orgs if o.id is not None]
         results: list[PushResult] = []

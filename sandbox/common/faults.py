@@ -1,10 +1,15 @@
-"""Faults on demand: a share of 5xx answers, timeouts and slow answers, per endpoint.
+"""Faults on demand: a share of 5xx answers, timeouts, slow answers and lost answers, per endpoint.
 
 A ``FaultPlan`` is a list of ``Fault`` rules, each matching request paths by a
-regular expression (and optionally a method). The ``FaultMiddleware`` wraps any
-emulator's ASGI app and applies the first rule that matches. Plans can be
-changed while the server runs (tests and the demo flip them on and off), and
-draws are seeded so a test sees the same faults every run.
+regular expression (and optionally a method, a header or the body). The
+``FaultMiddleware`` wraps any emulator's ASGI app and applies the first rule
+that matches. Plans can be changed while the server runs (tests and the demo
+flip them on and off), and draws are seeded so a test sees the same faults
+every run.
+
+A lost answer is the worst write fault: the app applies the write, then its
+answer never reaches the client (the connection drops mid-answer, or a gateway
+answers 504 after the fact), so the client cannot tell whether it happened.
 """
 
 from __future__ import annotations
@@ -16,9 +21,9 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import cast
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,13 @@ class Fault:
     ``timeout_rate``: share that hang for ``timeout_seconds`` and then drop the
     connection without an answer (the client sees a timeout or a broken read).
     ``delay_seconds``: added to every matching request (a slow endpoint).
+    ``lost_answer_rate``: share the app answers (a write is applied) whose answer is then lost:
+    the connection drops after the answer's head, or, with ``lost_answer_status`` set, a
+    gateway answers that status (504) instead.
+    ``body``: a regular expression the request's body must contain (vTiger's
+    ``operation=create``, a GraphQL ``mutation``), for apps whose reads and
+    writes share one endpoint; ``header``: ``(name, regular expression)`` a
+    request header must match (Neto's ``NETOAPI_ACTION``).
     ``error_body``/``error_content_type``: what an injected error answers, in the vendor's shape.
     """
 
@@ -39,6 +51,10 @@ class Fault:
     timeout_rate: float = 0.0
     timeout_seconds: float = 30.0
     delay_seconds: float = 0.0
+    lost_answer_rate: float = 0.0
+    lost_answer_status: int | None = None
+    body: str | None = None
+    header: tuple[str, str] | None = None
     error_body: bytes = b'{"Title":"Service Unavailable","Detail":"fault injected"}'
     error_content_type: str = "application/json"
 
@@ -46,11 +62,22 @@ class Fault:
         """The same rule, its injected errors in a vendor's own shape (``body_for(status)``)."""
         return replace(self, error_body=body_for(self.error_status), error_content_type=content_type)
 
-    def matches(self, method: str, path: str) -> bool:
-        """Whether this rule applies to a request."""
+    def matches(self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None) -> bool:
+        """Whether this rule applies to a request (``headers`` by lower-case name)."""
         if self.method and self.method.upper() != method.upper():
             return False
+        if self.body is not None and re.search(self.body, body.decode("utf-8", "replace")) is None:
+            return False
+        if self.header is not None:
+            name, pattern = self.header
+            if re.search(pattern, (headers or {}).get(name.lower(), "")) is None:
+                return False
         return re.search(self.path, path) is not None
+
+    @property
+    def reads_body(self) -> bool:
+        """Whether telling if the rule applies needs the request's body."""
+        return self.body is not None
 
 
 @dataclass
@@ -70,15 +97,29 @@ class FaultPlan:
         with self._lock:
             self.faults = list(faults)
 
+    def reseed(self, seed: int) -> None:
+        """Draw from ``seed`` from now on (a test picks the faults it sees, the same every run)."""
+        with self._lock:
+            self.seed = seed
+            self._random = random.Random(seed)
+
     def clear(self) -> None:
         """No faults from now on."""
         self.set()
 
-    def draw(self, method: str, path: str) -> tuple[str, Fault] | None:
-        """Decide the fate of one request: ``("error"|"timeout"|"delay", rule)`` or None."""
+    @property
+    def reads_body(self) -> bool:
+        """Whether a rule in force needs the request's body to tell whether it applies."""
+        with self._lock:
+            return any(rule.reads_body for rule in self.faults)
+
+    def draw(
+        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> tuple[str, Fault] | None:
+        """Decide the fate of one request: ``("error"|"timeout"|"lost"|"delay", rule)`` or None."""
         with self._lock:
             for rule in self.faults:
-                if not rule.matches(method, path):
+                if not rule.matches(method, path, body, headers):
                     continue
                 roll = self._random.random()
                 if roll < rule.error_rate:
@@ -87,6 +128,9 @@ class FaultPlan:
                 if roll < rule.error_rate + rule.timeout_rate:
                     self.injected += 1
                     return "timeout", rule
+                if roll < rule.error_rate + rule.timeout_rate + rule.lost_answer_rate:
+                    self.injected += 1
+                    return "lost", rule
                 if rule.delay_seconds > 0:
                     return "delay", rule
                 return None
@@ -101,11 +145,15 @@ class FaultMiddleware:
         self.plan = plan
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Maybe fail, hang or slow down; otherwise pass the request on."""
+        """Maybe fail, hang, slow down or lose the answer; otherwise pass the request on."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        fate = self.plan.draw(scope["method"], scope["path"])
+        body = b""
+        if self.plan.reads_body:
+            body, receive = await _buffered(receive)
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers") or []}
+        fate = self.plan.draw(scope["method"], scope["path"], body, headers)
         if fate is None:
             await self.app(scope, receive, send)
             return
@@ -113,6 +161,8 @@ class FaultMiddleware:
         if kind == "delay":
             await asyncio.sleep(rule.delay_seconds)
             await self.app(scope, receive, send)
+        elif kind == "lost":
+            await self._lose_answer(scope, receive, send, rule)
         elif kind == "timeout":
             await _hold(receive, rule.timeout_seconds)
             # Start an answer and abandon it: the server drops the connection, so a client that
@@ -120,14 +170,63 @@ class FaultMiddleware:
             await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1024")]})
             raise ConnectionAbortedError("fault injected: timeout")
         else:
-            body = rule.error_body
-            headers: list[tuple[bytes, bytes]] = [
-                (b"content-type", rule.error_content_type.encode()),
-                (b"content-length", str(len(body)).encode()),
-            ]
-            start: dict[str, Any] = {"type": "http.response.start", "status": rule.error_status, "headers": headers}
-            await send(start)
-            await send({"type": "http.response.body", "body": body})
+            await self._error(send, rule.error_status, rule)
+
+    @staticmethod
+    async def _error(send: Send, status: int, rule: Fault) -> None:
+        body = rule.error_body
+        headers: list[tuple[bytes, bytes]] = [
+            (b"content-type", rule.error_content_type.encode()),
+            (b"content-length", str(len(body)).encode()),
+        ]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    async def _lose_answer(self, scope: Scope, receive: Receive, send: Send, rule: Fault) -> None:
+        """Let the app apply the request in full, then lose its answer on the way back."""
+        head: list[Message] = []
+
+        async def swallow(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                head.append(message)
+
+        await self.app(scope, receive, swallow)
+        if rule.lost_answer_status is not None:
+            # A gateway that gave up waiting answers in its own words, after the app did its work.
+            await self._error(send, rule.lost_answer_status, rule)
+            return
+        # The answer's head goes out and its body never follows: the client sees the connection
+        # drop mid-answer, the harshest way an answer is lost (no status it could trust).
+        start: Message = head[0] if head else {"type": "http.response.start", "status": 200, "headers": []}
+        given = cast("list[tuple[bytes, bytes]]", start.get("headers") or [])
+        kept = [(k, v) for k, v in given if k.lower() != b"content-length"]
+        length = next((int(v) for k, v in given if k.lower() == b"content-length"), 0)
+        # Promise at least one byte, so even an empty answer cannot read as complete.
+        await send({**start, "headers": [*kept, (b"content-length", str(max(length, 1)).encode())]})
+        raise ConnectionAbortedError("fault injected: answer lost after the write was applied")
+
+
+async def _buffered(receive: Receive) -> tuple[bytes, Receive]:
+    """The request's whole body, and a ``receive`` that hands it to the app as if unread."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            break
+    body = b"".join(chunks)
+    given = False
+
+    async def replay() -> Message:
+        nonlocal given
+        if not given:
+            given = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return body, replay
 
 
 async def _hold(receive: Receive, seconds: float) -> None:

@@ -6,20 +6,51 @@ import asyncio
 import threading
 
 import httpx
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["InProcessTransport"]
+
+
+class _AsAServerWould:
+    """What a server does when the app fails: a 500 before the answer started, a dropped connection after."""
+
+    def __init__(self, app: ASGIApp, *, raise_app_exceptions: bool) -> None:
+        self.app = app
+        self.raise_app_exceptions = raise_app_exceptions
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as error:
+            if started:
+                # The head went out and the body never will: the client sees the connection drop mid-answer.
+                raise httpx.RemoteProtocolError(
+                    "peer closed connection without sending complete message body"
+                ) from error
+            if self.raise_app_exceptions:
+                raise
+            await send({"type": "http.response.start", "status": 500, "headers": [(b"content-type", b"text/plain")]})
+            await send({"type": "http.response.body", "body": b"Internal Server Error"})
 
 
 class InProcessTransport(httpx.BaseTransport):
     """A sync transport over ``httpx.ASGITransport``: no sockets, the app runs on a private event loop.
 
     An exception inside the app becomes a 500 answer, as a server would give,
-    unless ``raise_app_exceptions`` is set.
+    unless ``raise_app_exceptions`` is set; one raised after the answer started
+    (a fault that drops the connection mid-answer) is a broken read, as over a socket.
     """
 
     def __init__(self, app: ASGIApp, *, raise_app_exceptions: bool = False) -> None:
-        self._inner = httpx.ASGITransport(app=app, raise_app_exceptions=raise_app_exceptions)
+        served = _AsAServerWould(app, raise_app_exceptions=raise_app_exceptions)
+        self._inner = httpx.ASGITransport(app=served, raise_app_exceptions=True)
         self._loop = asyncio.new_event_loop()
         self._lock = threading.Lock()  # one event loop: one request at a time
 

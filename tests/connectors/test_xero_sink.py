@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typing as t
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from uuid import UUID, uuid4
@@ -32,7 +32,8 @@ from datashare.model import (
     TaxCode,
 )
 from datashare.store import Hub
-from datashare.sync.push import PushCounts, push_entity
+from datashare.sync.push import PushCounts, Retries, push_entity
+from sandbox.common.faults import Fault
 from tasks.pull import pull_xero
 from tests.connectors.xero_world import XeroWorld, make_world
 from tests.xero_stock import stock_bill
@@ -457,3 +458,42 @@ def test_a_sale_of_an_untracked_item_is_never_held_for_stock(hub: Hub, world: Xe
 
 def _q(number: Decimal) -> str:
     return format(number.normalize(), "f")
+
+
+def test_a_create_whose_answers_are_all_lost_is_sent_again_by_the_next_push_under_its_key_and_made_once(
+    hub: Hub, world: XeroWorld
+) -> None:
+    customers = [Organization(id=uuid4(), name=f"Answer Lost Traders {n}") for n in range(3)]
+    _brought_in(hub, *customers)
+    at_once = Retries(first=timedelta(0))
+    # Xero saves the contacts each time it is asked, and every answer is lost: the push gives up.
+    world.faults.set(*(Fault(path=r"/Contacts$", method=m, lost_answer_rate=1.0) for m in ("PUT", "POST")))
+    given_up = push_entity(hub, XeroSink(world.client, hub), "organizations", "lost", retries=at_once)
+    world.faults.clear()
+    settled = push_entity(hub, XeroSink(world.client, hub), "organizations", "next", retries=at_once)
+
+    assert (given_up.failed, settled.created) == (3, 3)
+    # Every send, lost or answered, carried one key: Xero kept the first answer under it and replayed it.
+    answered = [e for e in world.recording.exchanges if e.method != "GET" and e.path.endswith("/Contacts")]
+    kept = [key for _, collection, key in world.org.idempotency if collection.startswith("contacts")]
+    assert [e.headers["idempotency-key"] for e in answered] == kept
+    names = [c["Name"] for c in world.org.table("Contacts").values()]
+    assert {c.name: names.count(c.name) for c in customers} == {c.name: 1 for c in customers}
+    held = {str(c["ContactID"]) for c in world.org.table("Contacts").values() if c["Name"].startswith("Answer Lost")}
+    assert {_status(hub, "organizations", c.id)[1] for c in customers} == held
+
+
+def test_two_equal_payments_pushed_apart_are_two_payments_in_xero_not_one_answered_twice(
+    hub: Hub, world: XeroWorld
+) -> None:
+    invoice = _authorised_invoice(hub)
+    first, second = _payment(invoice), _payment(invoice)  # the same amount, day, invoice and reference
+
+    _brought_in(hub, first, app="shopify")
+    assert _push(hub, world, "payments").created == 1
+    _brought_in(hub, second, app="shopify")
+    assert _push(hub, world, "payments").created == 1
+
+    remotes = {_status(hub, "payments", p.id)[1] for p in (first, second)}
+    assert len(remotes) == 2
+    assert remotes <= set(world.org.table("Payments"))
