@@ -25,16 +25,18 @@ def _config(tmp_path: Path, body: str, name: str = "bad.toml") -> Path:
     return path
 
 
-def _tenant(url: str = "http://127.0.0.1:8750/xero", extra: str = "", name: str = "acme", token: str = "acme") -> str:
-    block = XERO.format(url=url).replace("tokens/acme.json", f"tokens/{token}.json")
+def _tenant(
+    url: str = "http://127.0.0.1:8750/xero", extra: str = "", name: str = "acme", keys_from: str = "acme"
+) -> str:
+    block = XERO.format(url=url).replace("tokens/acme.json", f"tokens/{keys_from}.json")
     return f'[[tenants]]\nname = "{name}"\nxero_organisation = "Acme"\n{extra}' + block
 
 
 TWO_ON_ONE_STORE = _tenant(extra='store = "data/x.duckdb"\n') + _tenant(
-    extra='store = "data/x.duckdb"\n', name="beta", token="beta"
+    extra='store = "data/x.duckdb"\n', name="beta", keys_from="beta"
 )
 TWO_ON_ONE_TOKEN = _tenant() + _tenant(name="beta")
-STORE_ON_ANOTHERS_DEFAULT = _tenant() + _tenant(extra='store = "data/acme.duckdb"\n', name="beta", token="beta")
+STORE_ON_ANOTHERS_DEFAULT = _tenant() + _tenant(extra='store = "data/acme.duckdb"\n', name="beta", keys_from="beta")
 
 
 @pytest.fixture(autouse=True)
@@ -90,7 +92,7 @@ CASES = [
     (["tenants", "--config", "{tmp}/bad.toml"], _tenant(extra='store = ""\n'), 2, "store: is empty"),
     (["tenants", "--config", "{tmp}/bad.toml"], _tenant(extra='store = "../../etc/evil.duckdb"\n'), 2,
      "store: must stay inside the working folder: no '..'"),
-    (["tenants", "--config", "{tmp}/bad.toml"], _tenant() + _tenant(token="other"), 2,
+    (["tenants", "--config", "{tmp}/bad.toml"], _tenant() + _tenant(keys_from="other"), 2,
      "tenant 'acme': duplicate tenant"),
     (["tenants", "--config", "{tmp}/bad.toml"], _tenant(name="Acme [b]Corp"), 2, "tenant 'Acme [b]Corp': name:"),
     (["tenants", "--config", "{tmp}/bad.toml"], _tenant(extra='historical_data_from = "soon"\n'), 2,
