@@ -69,7 +69,8 @@ MAX_CODE = 30
 """The longest Xero item code (a longer SKU cannot be one)."""
 
 _DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
-_DAY = timedelta(days=1)
+# The moments any timezone can date: not within a day of the ends of time (0001-01-01T00:00+14:00 is in year 0).
+_DATEABLE = (datetime.min.replace(tzinfo=UTC) + timedelta(days=1), datetime.max.replace(tzinfo=UTC) - timedelta(days=1))
 
 M = t.TypeVar("M", bound=CanonicalModel)
 
@@ -169,10 +170,8 @@ class _Node(JsonRecord):
             raise self.fail(key, "not a date and time") from None
         if parsed.tzinfo is None:
             raise self.fail(key, "no UTC offset")
-        try:
-            parsed - _DAY, parsed + _DAY  # a moment the shop's timezone can date: not at the ends of time
-        except OverflowError:
-            raise self.fail(key, "out of range") from None
+        if not _DATEABLE[0] <= parsed <= _DATEABLE[1]:  # the shop's timezone could not date it
+            raise self.fail(key, "out of range")
         return parsed
 
     def build(self, model: type[M], data: dict[str, t.Any]) -> M:

@@ -56,5 +56,9 @@ def survey(target: Target, records: int) -> int:
 if __name__ == "__main__":
     per_stream = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     wanted = sys.argv[2] if len(sys.argv) > 2 else ""
-    total = sum(survey(target, per_stream) for target in targets() if wanted in target.name and not print(target.name))
+    total = 0
+    for target in targets():
+        if wanted in target.name:
+            print(target.name)
+            total += survey(target, per_stream)
     print(f"{total} crashes")

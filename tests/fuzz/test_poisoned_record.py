@@ -3,10 +3,13 @@
 The sandbox's vTiger, on a loopback port, holds one organization whose
 employee count is 10**30 (what the issue's fuzzing found stopping every run
 of the collection); the connector pulls Accounts into a real DuckDB hub.
+What no mapper foresees is a reject too: its type and its message, redacted
+and cut short.
 """
 
 from __future__ import annotations
 
+import typing as t
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +22,7 @@ from connectors.vtiger import VtigerClient, make_mapper
 from connectors.vtiger.source import VtigerSource
 from connectors.vtiger.streams import module_named
 from connectors.vtiger.tables import read_lookups
+from datashare.model.mapping import Mapped, Refs
 from datashare.store import Hub
 from sandbox.common.clock import FakeClock
 from sandbox.common.serve import serve_in_thread
@@ -64,3 +68,28 @@ def test_a_poisoned_record_is_one_reject_naming_it_and_the_rest_of_its_batch_loa
     assert (summary.read, summary.rejected, summary.created) == (len(accounts), 1, len(accounts) - 1)
     assert organizations == len(accounts) - 1
     assert {f"11x{record.crmid}" for record in accounts} - loaded == {remote_id}
+
+
+def test_an_error_no_mapper_foresaw_is_the_records_reject_with_its_type_and_a_redacted_message_cut_short(
+    crm: tuple[VtigerState, str], tmp_path: Path
+) -> None:
+    state, base = crm
+    accounts = state.live("Accounts")
+    poisoned = f"11x{accounts[0].crmid}"
+    with VtigerClient(base, SAMPLE_USERNAME, SAMPLE_ACCESS_KEY, retry=RetryPolicy(attempts=2)) as client:
+        mapper = make_mapper(lookups=read_lookups(client))
+
+        def trips(stream: str, raw: dict[str, t.Any], refs: Refs) -> list[Mapped]:
+            if raw.get("id") == poisoned:
+                raise RuntimeError("upstream said Authorization: Bearer s3cr3t-t0ken " + "and more " * 100)
+            return mapper(stream, raw, refs)
+
+        with Hub.open(tmp_path / "hub.duckdb") as hub:
+            summary = pull_batch(hub, VtigerSource(client, module_named("Accounts")), trips, "run-1")
+            [(rejected, reason)] = hub.query("SELECT remote_id, reason FROM rejects")
+
+    assert rejected == poisoned
+    assert reason.startswith("could not be read (RuntimeError: upstream said Authorization: Bearer ***")
+    assert "s3cr3t" not in reason
+    assert len(reason) < 400  # the message is cut at 300 characters
+    assert (summary.rejected, summary.created) == (1, len(accounts) - 1)
