@@ -18,17 +18,22 @@ import os
 import tempfile
 import typing as t
 from pathlib import Path
+from urllib.parse import urlencode
 
+import httpx
+
+from connectors.salesforce.connect import connect as connect_salesforce
 from connectors.vtiger.tables import find_stand_in
-from datashare.cli.demo import DEMO_ENVIRONMENT, _connect, _connect_salesforce
-from datashare.config import load_config
+from connectors.xero.connect import connect as connect_xero
+from datashare.cli.demo import DEMO_ENVIRONMENT
+from datashare.config import Tenant, load_config
 from datashare.model import DOMAINS, ENTITIES
 from datashare.store import Hub
 from datashare.sync.extract import extract
 from sandbox.common.serve import serve_in_thread
 from sandbox.server import build_sandbox
 from tasks.sync import batches_for, source_and_mapper
-from tasks.wiring import Clients, token_store, vtiger_client
+from tasks.wiring import Clients, token_store, vtiger_client, xero_endpoints, xero_link
 from tests.seed_moments import SEEDED_AT
 
 SEEDS = Path(__file__).with_name("seeds.json")
@@ -47,7 +52,31 @@ def _chosen(records: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
     return ranked[:3] + rest[::step][: PER_STREAM - 3]
 
 
-def _lookups(tenant: t.Any) -> dict[str, t.Any]:
+def _connect(tenant: Tenant) -> None:
+    """Connect the tenant's Xero (and Salesforce) as the demo does: the sandbox's consent pages approve at once."""
+    link = xero_link(tenant)
+    choice = urlencode({"payroll": "1" if tenant.payroll_access else "0", "tenants": tenant.xero_organisation})
+    connect_xero(
+        xero_endpoints(link),
+        client_id=link.client_id or "",
+        client_secret=link.secrets["client_secret"].resolve(),
+        organisation=tenant.xero_organisation,
+        store=token_store(tenant, "xero"),
+        payroll=tenant.payroll_access,
+        open_url=lambda url: httpx.get(f"{url}&{choice}", follow_redirects=True, timeout=30),
+    )
+    if "salesforce" in tenant.apps:
+        crm = tenant.apps["salesforce"]
+        connect_salesforce(
+            crm.auth_url or crm.base_url,
+            client_id=crm.client_id or "",
+            client_secret=crm.secrets["client_secret"].resolve(),
+            store=token_store(tenant, "salesforce"),
+            open_url=lambda url: httpx.get(url, follow_redirects=True, timeout=30),
+        )
+
+
+def _lookups(tenant: Tenant) -> dict[str, t.Any]:
     """The vTiger tables a run reads before mapping (currencies, taxes, the stand-in service)."""
     crm = vtiger_client(tenant)
     return {
@@ -70,9 +99,7 @@ def capture() -> dict[str, t.Any]:
         tenants = load_config(config)
         for name in TENANTS:
             tenant = tenants.tenant(name)
-            _connect(tenant, token_store(tenant, "xero"))
-            if "salesforce" in tenant.apps:
-                _connect_salesforce(tenant)
+            _connect(tenant)
             if "vtiger" in tenant.apps:
                 found["vtiger_lookups"][name] = _lookups(tenant)
             clients = Clients(tenant)
