@@ -29,13 +29,12 @@ model's own validation.
 
 from __future__ import annotations
 
-import math
 import typing as t
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from connectors.base.record import JsonRecord
+from connectors.base.record import JsonRecord, read_decimal
 from datashare.model import Employee, EmployeeStatus, WorkedTime, validate_record
 from datashare.model.base import CanonicalModel
 from datashare.model.mapping import Mapped, MappingError, Refs
@@ -53,7 +52,7 @@ class _Record(JsonRecord):
         """A top-level record and its Id (as text); a record without a usable Id cannot be mapped."""
         record = cls(raw, f"Deputy {object_name}")
         value = record.raw.get("Id")
-        if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdigit():
+        if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdecimal():
             raise record.fail("Id", "missing" if value in (None, "") else "not a Deputy id")
         record_id = str(int(value))
         record.where = f"Deputy {object_name} {record_id}"
@@ -81,18 +80,10 @@ class _Record(JsonRecord):
         value = self.raw.get(key)
         if value is None or value == "":
             return None
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            raise self.fail(key, "not a number")
-        if isinstance(value, float) and not math.isfinite(value):
-            raise self.fail(key, "not a finite number")
         try:
-            # A float through its shortest text, so 7.6 stays 7.6.
-            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).strip())
-        except InvalidOperation:
-            raise self.fail(key, "not a number") from None
-        if not number.is_finite():
-            raise self.fail(key, "not a finite number")
-        return number
+            return read_decimal(value)  # a float through its shortest text, so 7.6 stays 7.6
+        except ValueError as error:
+            raise self.fail(key, str(error).removeprefix("is ")) from None
 
     def stamp(self, key: str) -> datetime | None:
         """A Deputy timestamp (``2026-11-02T09:00:00+10:00``), keeping its offset."""

@@ -44,7 +44,6 @@ from connectors.base.shop import Receipt, ShopSettings, order_payments, tax_code
 from connectors.magento.fields import Raw
 from connectors.magento.mapping import plain, tax_rate_of, versioned
 from datashare.model import (
-    Amount,
     CreditNote,
     CreditNoteType,
     DocumentStatus,
@@ -81,7 +80,7 @@ class _Lines:
             "line_number": len(self.lines) + 1,
             "description": description,
             "quantity": quantity,
-            "unit_price": Amount(currency=self.currency, net_amount=unit),
+            "unit_price": {"currency": self.currency, "net_amount": unit},
             "tax_code_id": self.refs.hub_id("tax_codes", tax.remote_id),
         }
         if item is not None:
@@ -155,11 +154,12 @@ def _shipping(record: Raw, lines: _Lines, label: str) -> None:
         lines.add(label, Decimal(1), amount, rate)
 
 
-def _amount(record: Raw, currency: str) -> Amount:
+def _amount(record: Raw, currency: str) -> dict[str, t.Any]:
+    """The document's ``Amount``, checked when the document is built."""
     total, tax = record.money("grand_total"), record.zero("tax_amount")
     if total is None:
         raise record.fail("grand_total", "missing")
-    return Amount(currency=currency, total_amount=total, tax_amount=tax, net_amount=total - tax)
+    return {"currency": currency, "total_amount": total, "tax_amount": tax, "net_amount": total - tax}
 
 
 def _receipts(order: Raw, timezone: tzinfo) -> list[Receipt]:
@@ -309,7 +309,7 @@ def creditmemo_to_canonical(
             "allocations": [
                 {
                     "invoice_id": refs.hub_id("invoices", str(order_id)),
-                    "amount": amount.total_amount,
+                    "amount": amount["total_amount"],
                     "transaction_date": day,
                 }
             ],

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
 import typing as t
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from connectors.base.record import JsonRecord, shown
+from connectors.base.record import JsonRecord, read_decimal, shown
 from connectors.magento.paging import parse_magento_time
 from datashare.model import validate_record
 from datashare.model.base import CanonicalModel
@@ -36,21 +35,14 @@ class Raw(JsonRecord):
         return text or None
 
     def money(self, key: str, default: Decimal | None = None) -> Decimal | None:
-        """A number as a Decimal (a float through its shortest text, so 19.99 stays 19.99)."""
+        """A number as a Decimal the hub can keep (``read_decimal``: a float through its shortest text)."""
         value = self.raw.get(key)
         if value is None or value == "":
             return default
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            raise self.fail(key, "not a number")
-        if isinstance(value, float) and not math.isfinite(value):
-            raise self.fail(key, "not a finite number")
         try:
-            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).strip())
-        except InvalidOperation:
-            raise self.fail(key, "not a number") from None
-        if not number.is_finite():
-            raise self.fail(key, "not a finite number")
-        return number
+            return read_decimal(value)
+        except ValueError as error:
+            raise self.fail(key, str(error).removeprefix("is ")) from None
 
     def zero(self, key: str) -> Decimal:
         """A number, 0 when missing."""

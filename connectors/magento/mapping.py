@@ -25,7 +25,7 @@ from pydantic import ValidationError
 
 from connectors.base.shop import ShopSettings, customer_records
 from connectors.magento.fields import Raw
-from datashare.model import Address, Amount, Item, ItemStatus, ItemType
+from datashare.model import Address, Item, ItemStatus, ItemType
 from datashare.model.mapping import Mapped, MappingError, Refs
 
 __all__ = [
@@ -160,7 +160,7 @@ def product_to_canonical(raw: dict[str, t.Any], refs: Refs, settings: ShopSettin
             "status": ItemStatus.INACTIVE if status == 2 else ItemStatus.ACTIVE,
             "is_sold": True,
             "is_purchased": False,
-            "sale_price": Amount(currency=settings.currency, net_amount=price) if price is not None else None,
+            "sale_price": {"currency": settings.currency, "net_amount": price} if price is not None else None,
         },
     )
     return versioned(record, [Mapped("items", str(product_id), item)])

@@ -79,7 +79,7 @@ def _record_id(record: dict[str, t.Any], field: str) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdecimal():
         return int(value)
     return None
 

@@ -54,8 +54,6 @@ from connectors.base.shop import Receipt, ShopSettings, customer_records, order_
 from connectors.neto.values import NetoRecord
 from datashare.model import (
     Address,
-    Amount,
-    CreditAllocation,
     CreditNote,
     CreditNoteType,
     DocumentStatus,
@@ -140,7 +138,7 @@ def item_to_canonical(raw: dict[str, t.Any], refs: Refs, settings: ShopSettings,
             "is_sold": True,
             "is_purchased": False,
             "status": ItemStatus.ACTIVE if r.flag("IsActive", default=True) else ItemStatus.INACTIVE,
-            "sale_price": Amount(currency=settings.currency, **{"total_amount" if inclusive else "net_amount": price}),
+            "sale_price": {"currency": settings.currency, "total_amount" if inclusive else "net_amount": price},
         },
     )
     return [Mapped("items", sku, item, r.text("DateUpdated"), r.moment("DateUpdated", tz))]
@@ -233,7 +231,7 @@ def order_to_canonical(
                 "item_id": refs.hub_id("items", sku),
                 "description": line.text("ProductName") or sku,
                 "quantity": quantity,
-                "unit_price": Amount(currency=currency, **{price: line.money("UnitPrice")}),
+                "unit_price": {"currency": currency, price: line.money("UnitPrice")},
                 "reduction_percent": percent or None,
                 "tax_code_id": taxes.ref(code),
             }
@@ -270,7 +268,7 @@ def order_to_canonical(
             "person_id": refs.hub_id("people", username),
             "line_amount_type": LineAmountType.INCLUSIVE if inclusive else LineAmountType.EXCLUSIVE,
             "lines": lines,
-            "amount": Amount(currency=currency, total_amount=total, tax_amount=tax, net_amount=total - tax),
+            "amount": {"currency": currency, "total_amount": total, "tax_amount": tax, "net_amount": total - tax},
             "status": DocumentStatus.VOIDED if cancelled else DocumentStatus.AUTHORISED,
         },
     )
@@ -295,7 +293,7 @@ def _charge(description: str, amount: Decimal, currency: str, price: str, tax_co
     return {
         "description": description,
         "quantity": Decimal(1),
-        "unit_price": Amount(currency=currency, **{price: amount}),
+        "unit_price": {"currency": currency, price: amount},
         "tax_code_id": tax_code_id,
     }
 
@@ -326,7 +324,7 @@ def rma_to_canonical(
                 "item_id": refs.hub_id("items", sku),
                 "description": line.text("ProductName") or sku,
                 "quantity": quantity,
-                "unit_price": Amount(currency=currency, **{price: line.money("Amount")}),
+                "unit_price": {"currency": currency, price: line.money("Amount")},
                 "tax_code_id": taxes.ref(taxes.code(line)),
             }
         )
@@ -352,11 +350,11 @@ def rma_to_canonical(
             "person_id": refs.hub_id("people", username),
             "line_amount_type": LineAmountType.INCLUSIVE if inclusive else LineAmountType.EXCLUSIVE,
             "lines": lines,
-            "amount": Amount(currency=currency, total_amount=total, tax_amount=tax, net_amount=total - tax),
+            "amount": {"currency": currency, "total_amount": total, "tax_amount": tax, "net_amount": total - tax},
             "status": DocumentStatus.VOIDED
             if (r.text("RmaStatus") or "").lower() == "cancelled"
             else DocumentStatus.AUTHORISED,
-            "allocations": [CreditAllocation(invoice_id=refs.hub_id("invoices", order_id), amount=total)],
+            "allocations": [{"invoice_id": refs.hub_id("invoices", order_id), "amount": total}],
         },
     )
     return _stamped([*taxes.found.values(), Mapped("credit_notes", rma_id, note)], r, tz)

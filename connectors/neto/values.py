@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import typing as t
 from datetime import date, datetime, tzinfo
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from connectors.base.record import JsonRecord
+from connectors.base.record import JsonRecord, read_decimal
 from datashare.model import validate_record
 from datashare.model.base import CanonicalModel
 from datashare.model.mapping import MappingError
@@ -43,19 +43,16 @@ class NetoRecord(JsonRecord):
         return value
 
     def money(self, key: str, *, default: Decimal | None = None) -> Decimal:
-        """An amount (``"7.00"``); absent or empty is ``default`` when one is given."""
+        """An amount (``"7.00"``) the hub can keep (``read_decimal``); absent or empty is ``default`` when one is given."""
         value = self.text(key)
         if value is None:
             if default is not None:
                 return default
             raise self.fail(key, "missing")
         try:
-            number = Decimal(value)
-        except InvalidOperation:
-            raise self.fail(key, "not a number") from None
-        if not number.is_finite():
-            raise self.fail(key, "not a finite number")
-        return number
+            return read_decimal(value)
+        except ValueError as error:
+            raise self.fail(key, str(error).removeprefix("is ")) from None
 
     def flag(self, key: str, *, default: bool | None = None) -> bool:
         """``"True"``/``"False"`` (Neto's spelling; 1/0 and any case accepted)."""

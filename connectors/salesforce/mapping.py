@@ -44,12 +44,13 @@ from __future__ import annotations
 import typing as t
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from uuid import UUID
 
 import pycountry
 from pydantic import ValidationError
 
+from connectors.base.record import read_decimal
 from connectors.salesforce.soql import parse_datetime
 from connectors.salesforce.streams import (
     AMOUNT_DUE,
@@ -141,9 +142,9 @@ class _Fields:
         if value is None or value == "":
             return None
         try:
-            return Decimal(str(value))
-        except InvalidOperation:
-            raise self.fail(name, f"is not a number: {value!r:.40}") from None
+            return read_decimal(value)
+        except ValueError as error:
+            raise self.fail(name, f"{error}: {value!r:.40}") from None
 
     def day(self, name: str) -> date | None:
         text = self.text(name)
@@ -406,6 +407,8 @@ def read_order(record: Mapping[str, t.Any], refs: Refs, currency: str | None = N
     items = record.get("OrderItems") or []
     if isinstance(items, Mapping):  # the shape of a subquery, should a caller use one
         items = items.get("records") or []
+    if not isinstance(items, list) or not all(isinstance(item, Mapping) for item in items):
+        raise f.fail("OrderItems", f"is not a list of order products: {items!r:.40}")
     stand_in = f.text("StandInProductId")
     total = f.number("TotalAmount")
     data = {

@@ -46,12 +46,12 @@ import re
 import typing as t
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 
 from pydantic import ValidationError
 
-from connectors.base.record import JsonRecord, shown
+from connectors.base.record import JsonRecord, kept_decimal, shown
 from connectors.base.shop import Receipt, ShopSettings, customer_records, order_payments, tax_code
 from datashare.model import (
     Address,
@@ -69,6 +69,8 @@ MAX_CODE = 30
 """The longest Xero item code (a longer SKU cannot be one)."""
 
 _DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
+# The moments any timezone can date: not within a day of the ends of time (0001-01-01T00:00+14:00 is in year 0).
+_DATEABLE = (datetime.min.replace(tzinfo=UTC) + timedelta(days=1), datetime.max.replace(tzinfo=UTC) - timedelta(days=1))
 
 M = t.TypeVar("M", bound=CanonicalModel)
 
@@ -81,7 +83,7 @@ class _Node(JsonRecord):
         """A top-level node and its numeric id (as text)."""
         node = cls(raw, f"Shopify {kind}")
         value = node.raw.get("legacyResourceId")
-        if not isinstance(value, str | int) or isinstance(value, bool) or not str(value).strip().isdigit():
+        if not isinstance(value, str | int) or isinstance(value, bool) or not str(value).strip().isdecimal():
             raise node.fail("legacyResourceId", "missing" if value in (None, "") else "not a Shopify id")
         node.where = f"Shopify {kind} {value}"
         return node, str(value).strip()
@@ -132,7 +134,10 @@ class _Node(JsonRecord):
         value = self.raw.get(key)
         if isinstance(value, bool) or not isinstance(value, str | int) or not _DECIMAL.match(str(value).strip()):
             raise self.fail(key, "not a decimal amount")
-        return Decimal(str(value).strip())
+        try:
+            return kept_decimal(Decimal(str(value).strip()))
+        except ValueError as error:
+            raise self.fail(key, str(error).removeprefix("is ")) from None
 
     def rate(self, key: str) -> Decimal:
         """A tax rate as a fraction (GraphQL ``Float``: 0.1) in percent (10)."""
@@ -165,6 +170,8 @@ class _Node(JsonRecord):
             raise self.fail(key, "not a date and time") from None
         if parsed.tzinfo is None:
             raise self.fail(key, "no UTC offset")
+        if not _DATEABLE[0] <= parsed <= _DATEABLE[1]:  # the shop's timezone could not date it
+            raise self.fail(key, "out of range")
         return parsed
 
     def build(self, model: type[M], data: dict[str, t.Any]) -> M:
@@ -327,7 +334,7 @@ def _receipts(order: _Node, zone: tzinfo) -> list[Receipt]:
         if kind not in ("SALE", "CAPTURE") or status != "SUCCESS":
             continue
         key = (tx.text("id") or "").rpartition("/")[2]
-        if not key.isdigit():
+        if not key.isdecimal():
             raise tx.fail("id", "not a Shopify transaction id")
         tx.where = f"{order.where}: OrderTransaction {key}"
         moment = tx.moment("processedAt") or tx.moment("createdAt")

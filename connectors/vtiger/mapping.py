@@ -237,7 +237,7 @@ NO_LOOKUPS = Lookups()
 
 def _row_number(ws_id: str) -> int:
     _, _, number = ws_id.partition("x")
-    return int(number) if number.isdigit() else 0
+    return int(number) if number.isdecimal() else 0
 
 
 # --- shared pieces ----------------------------------------------------------------------------

@@ -12,11 +12,12 @@ from __future__ import annotations
 import typing as t
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, tzinfo
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import pycountry
 
 from connectors.base.mapping import MappingError
+from connectors.base.record import read_decimal
 
 __all__ = ["Fields", "country_name", "plain_decimal", "to_text"]
 
@@ -99,17 +100,14 @@ class Fields:
         return text or None
 
     def number(self, name: str) -> Decimal | None:
-        """A decimal (``"12.50000000"``); None when empty."""
+        """A decimal (``"12.50000000"``) as the hub keeps it (``read_decimal``); None when empty."""
         text = self.text(name)
         if text is None:
             return None
         try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise self.fail(name, "is not a number") from None
-        if not number.is_finite():
-            raise self.fail(name, "is not a number")
-        return plain_decimal(number)
+            return plain_decimal(read_decimal(text))
+        except ValueError as error:
+            raise self.fail(name, str(error)) from None
 
     def integer(self, name: str) -> int | None:
         """A whole number; None when empty."""

@@ -18,6 +18,7 @@ import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
 from connectors.base.mapping import MappingError
+from connectors.base.record import shown
 
 __all__ = ["format_date", "parse_date", "parse_datetime"]
 
@@ -28,7 +29,7 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 def _fail(value: object, field: str | None, why: str) -> MappingError:
     where = f"{field}: " if field else ""
-    return MappingError(f"{where}{why} (got {value!r})")
+    return MappingError(f"{where}{why} (got {shown(value)})")
 
 
 def _text(value: object, field: str | None) -> str | None:
@@ -80,7 +81,10 @@ def parse_datetime(value: object, *, field: str | None = None) -> datetime | Non
     parsed = _iso(text, field)
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+14:00 was in the year 0 in UTC
+        raise _fail(text, field, "date-time out of range") from None
 
 
 def parse_date(value: object, *, field: str | None = None) -> date | None:
@@ -95,7 +99,10 @@ def parse_date(value: object, *, field: str | None = None) -> date | None:
     ms = _msdate(text, field)
     if ms is not None:
         instant, zone = ms
-        return instant.astimezone(zone).date()
+        try:
+            return instant.astimezone(zone).date()
+        except OverflowError:  # the last moment of 9999 in UTC is already 10000 east of it
+            raise _fail(text, field, "MS JSON date out of range") from None
     if _DAY.match(text):
         try:
             return date.fromisoformat(text)

@@ -8,39 +8,23 @@ Every error names the field's path and the value it found, so a reject reads
 
 from __future__ import annotations
 
-import math
 import typing as t
 from collections.abc import Mapping
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import pycountry
 from pydantic import ValidationError
 
 from connectors.base.mapping import MappingError
-from connectors.base.record import shown
+from connectors.base.record import read_decimal, shown
 from connectors.xero.dates import parse_date, parse_datetime
 from datashare.model import CanonicalModel, describe_errors
 
-__all__ = ["Fields", "build", "decimal_of", "shown"]
+__all__ = ["Fields", "build", "shown"]
 
 M = t.TypeVar("M", bound=CanonicalModel)
 E = t.TypeVar("E")
-
-
-def decimal_of(value: object) -> Decimal | None:
-    """A JSON number (or numeric text) as a finite ``Decimal``; None when it is not one."""
-    if isinstance(value, bool):
-        return None
-    try:
-        if isinstance(value, float):
-            return Decimal(repr(value)) if math.isfinite(value) else None
-        if isinstance(value, int | str):
-            number = Decimal(str(value).strip())
-            return number if number.is_finite() else None
-    except InvalidOperation:
-        return None
-    return None
 
 
 class Fields:
@@ -81,14 +65,14 @@ class Fields:
         return value
 
     def number(self, key: str) -> Decimal | None:
-        """A number, None when missing; anything else is an error."""
+        """A number the hub can keep (``read_decimal``), None when missing; anything else is an error."""
         value = self.raw.get(key)
         if value is None or value == "":
             return None
-        number = decimal_of(value)
-        if number is None:
-            raise self.fail(key, "not a number")
-        return number
+        try:
+            return read_decimal(value)
+        except ValueError as error:
+            raise self.fail(key, str(error).removeprefix("is ")) from None
 
     def integer(self, key: str) -> int | None:
         """A whole number, None when missing."""
@@ -108,10 +92,12 @@ class Fields:
             raise self.fail(key, "expected a list of numbers")
         found = []
         for n, item in enumerate(value):
-            number = decimal_of(item)
-            if number is None:
-                raise MappingError(f"{self.where(key)}[{n}]: not a number (got {shown(item)})")
-            found.append(number)
+            try:
+                found.append(read_decimal(item))
+            except ValueError as error:
+                raise MappingError(
+                    f"{self.where(key)}[{n}]: {str(error).removeprefix('is ')} (got {shown(item)})"
+                ) from None
         return found
 
     def flag(self, key: str) -> bool | None:

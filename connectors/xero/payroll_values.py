@@ -12,10 +12,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from connectors.base.mapping import Mapped
-from connectors.xero.fields import Fields, build, decimal_of
+from connectors.xero.fields import Fields, build
 from datashare.model import CanonicalModel
 
-__all__ = ["COUNTRIES", "PayrollFields", "build", "decimal_of", "mapped", "number_out", "payroll_country"]
+__all__ = ["COUNTRIES", "PayrollFields", "build", "mapped", "number_out", "payroll_country"]
 
 PayrollFields = Fields
 """Payroll records are read as the Accounting API's are."""

@@ -10,6 +10,7 @@ from pydantic import Field, model_validator
 
 from datashare.model.base import CanonicalModel
 from datashare.model.types import (
+    WHOLE_MAX,
     AccountRef,
     Address,
     Addresses,
@@ -63,7 +64,7 @@ class Organization(CanonicalModel):
     code: str | None = None
     status: PartyStatus = PartyStatus.ACTIVE
     industry: str | None = None
-    number_of_employees: int | None = Field(default=None, ge=0)
+    number_of_employees: int | None = Field(default=None, ge=0, le=WHOLE_MAX)
     email: Email | None = None
     website: str | None = None
     phone: Phone | None = None

@@ -15,6 +15,7 @@ from pydantic import Field, model_validator
 
 from datashare.model.base import CanonicalModel
 from datashare.model.types import (
+    WHOLE_MAX,
     AccountRef,
     Address,
     Amount,
@@ -74,7 +75,7 @@ class DocumentLine(ValueObject):
     price, so every app reads the line the same way.
     """
 
-    line_number: int | None = Field(default=None, ge=1)
+    line_number: int | None = Field(default=None, ge=1, le=WHOLE_MAX)
     item_id: ItemRef | None = None
     description: str | None = None
     quantity: NonNegativeQuantity = Decimal(1)

@@ -15,6 +15,7 @@ from pydantic import Field, model_validator
 
 from datashare.model.base import CanonicalModel
 from datashare.model.types import (
+    WHOLE_MAX,
     AccountRef,
     Address,
     CurrencyCode,
@@ -286,7 +287,7 @@ class WorkedTime(CanonicalModel):
 class TimeSheetLine(ValueObject):
     """Time under one pay item (and location or project)."""
 
-    line_order: int | None = Field(default=None, ge=1)
+    line_order: int | None = Field(default=None, ge=1, le=WHOLE_MAX)
     pay_item_id: PayItemRef | None = None
     work_location_id: WorkLocationRef | None = None
     project: str | None = None

@@ -16,6 +16,7 @@ import pycountry
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer
 
 __all__ = [
+    "WHOLE_MAX",
     "AccountRef",
     "Address",
     "Addresses",
@@ -49,6 +50,8 @@ __all__ = [
 # six after (Xero's unit amounts take four, currency rates six).
 MONEY_DIGITS = 18
 MONEY_PLACES = 6
+# Every whole number fits BIGINT: a count beyond it is refused when its record is made, not when its batch is written.
+WHOLE_MAX = 2**63 - 1
 
 
 # ISO 4217 codes that are not money a business invoices in: test, "no currency", metals, fund units.

@@ -715,7 +715,7 @@ def test_tax_inclusive_line_needs_a_gross_unit_price() -> None:
         ({"Status": "PENDING"}, "Status: unknown value"),
         ({"LineAmountTypes": "Gross"}, "LineAmountTypes: unknown value"),
         ({"DueDate": "/Date(oops)/"}, "DueDate: malformed MS JSON date (got '/Date(oops)/')"),
-        ({"Total": "NaN"}, "Total: not a number (got 'NaN')"),
+        ({"Total": "NaN"}, "Total: not a finite number (got 'NaN')"),
         ({"Total": True}, "Total: not a number (got True)"),
         ({"DueDate": "/Date(1500000000000+0000)/"}, "due date 2017-07-14 is before the invoice date 2018-10-20"),
         ({"CurrencyCode": "ZZZ"}, "unknown currency 'ZZZ'"),
