@@ -8,6 +8,7 @@ A TOML file lists tenants::
     historical_data_from = 2024-07-01         # records older than this are not synced
     payroll_access = true
     store = "data/acme-au.duckdb"             # optional; default data/<name>.duckdb
+    snapshots_kept = 3                        # snapshots of the hub kept after successful runs (default 3)
 
     [tenants.apps.xero]
     base_url = "http://127.0.0.1:8750/xero"
@@ -48,6 +49,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from datashare.apps import APPS
 from datashare.model import ENTITIES
+from datashare.store.snapshots import SNAPSHOTS_KEPT
 from datashare.sync.merge import NEWEST_WINS, Policy
 
 __all__ = [
@@ -236,6 +238,9 @@ class Tenant(BaseModel):
     historical_data_from: date | None = None
     payroll_access: bool = False
     store: Path | None = None
+    snapshots_kept: int = Field(
+        default=SNAPSHOTS_KEPT, ge=1, le=100
+    )  # the newest snapshots of the hub kept, one per successful run
     retries: RetrySettings = RetrySettings()
     policy: dict[str, str] = Field(default_factory=dict)  # per entity: the app that wins a conflict, or "newest"
     apps: dict[str, AppLink]

@@ -36,7 +36,7 @@ def report_attention(settings: Tenant, config: str, key: str, what: str) -> int:
 
     ``what`` says which run it is (``crm_sales for demo-au``), in the artifacts' descriptions.
     """
-    with Hub.open(settings.store_path()) as hub:
+    with Hub.open(settings.store_path(), tenant=settings.name) as hub:
         waiting = needing_attention(hub)
     create_markdown_artifact(
         look_further_markdown(settings.name, config, dashboard_path(settings.store_path(), settings.name), waiting),

@@ -18,6 +18,7 @@ from datashare.dashboard import main_figures_markdown
 from datashare.store import Hub
 from flows import progress
 from flows.attention import report_attention
+from flows.snapshot import snapshot_hub
 from flows.tenant_slot import slot_name, tenant_slot
 from tasks.plan import plan_domain
 from tasks.sync import batches_for, domain_entities, pull_collection, push_entity_to, pushes_for
@@ -108,7 +109,7 @@ def run_domain(
     batches = batches_for(settings, needed)
     rows: list[dict[str, t.Any]] = []
     with tenant_lock(settings):
-        with Hub.open(settings.store_path()) as hub:
+        with Hub.open(settings.store_path(), tenant=tenant) as hub:
             hub.start_run(
                 run_id, domain, {"tenant": tenant, "entities": wanted, "full": full, "since": str(since or "")}
             )
@@ -130,15 +131,16 @@ def run_domain(
                 progress.began(tenant, domain, f"push {entity} to {app}")
                 step(push_entity_to(config, tenant, app, entity, run_id))
         except Exception as error:
-            with Hub.open(settings.store_path()) as hub:
+            with Hub.open(settings.store_path(), tenant=tenant) as hub:
                 hub.finish_run(run_id, "FAILED", {"error": str(error), "batches": rows})
             raise
-        with Hub.open(settings.store_path()) as hub:
+        with Hub.open(settings.store_path(), tenant=tenant) as hub:
             hub.finish_run(run_id, "COMPLETED", rows)
             rejects = hub.query(
                 "SELECT app, entity, remote_id, stage, reason FROM rejects WHERE run_id = ? ORDER BY app, entity",
                 run_id,
             )
+            snapshot_hub(hub, settings, run_id)  # the slot still held: no one writes the hub meanwhile
     key = _slug(f"{domain}-{tenant}")
     create_table_artifact(
         [{c: row[c] for c in SUMMARY_COLUMNS} for row in rows],

@@ -50,7 +50,7 @@ def reimport(
         if not chosen:
             continue
         if not plan:  # a plan's full read ignores the cursors in its scratch hub: the real ones stay
-            with Hub.open(settings.store_path()) as hub:
+            with Hub.open(settings.store_path(), tenant=tenant) as hub:
                 hub.reset_cursors(entities=chosen)
         # A domain that ends Skipped (HR of an organisation without payroll) returns nothing.
         results[name] = (

@@ -10,8 +10,10 @@ from prefect.artifacts import create_table_artifact
 from prefect.runtime import flow_run
 
 from datashare.config import load_config
+from datashare.store import Hub
 from flows.attention import artifact_key, report_attention
 from flows.domain import DEFAULT_CONFIG, SUMMARY_COLUMNS, tenant_lock
+from flows.snapshot import snapshot_hub
 from tasks.ledger import clear_records
 from tasks.sync import push_entity_to
 
@@ -40,6 +42,9 @@ def retry_records(
     with tenant_lock(settings):  # never beside a domain run of the tenant: one writer per hub
         pushes = clear_records(config, tenant, app, entity, record)
         rows = [push_entity_to(config, tenant, name, kind, run_id) for name, kind in pushes]
+        if rows:  # it wrote to the apps: the hub's snapshot knows what, should the hub be lost
+            with Hub.open(settings.store_path(), tenant=tenant) as hub:
+                snapshot_hub(hub, settings, run_id)
     key = artifact_key(f"retry-records-{tenant}")
     create_table_artifact(
         [{c: row[c] for c in SUMMARY_COLUMNS} for row in rows]

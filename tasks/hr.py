@@ -79,7 +79,7 @@ def read_payroll_gate(tenant: Tenant, client: XeroClient) -> PayrollGate:
 def roll_up_shifts(config: str, tenant: str, run_id: str) -> dict[str, t.Any]:
     """Approved shifts into the hub's time sheets (per employee and pay period); returns a summary row."""
     settings = load_config(Path(config)).tenant(tenant)
-    with Hub.open(settings.store_path()) as hub:
+    with Hub.open(settings.store_path(), tenant=tenant) as hub:
         done = roll_up_time(hub, run_id)
     summary = BatchSummary("hub", "roll-up", "time_sheets")
     summary.created, summary.updated, summary.unchanged = done.created, done.updated, done.unchanged

@@ -30,7 +30,7 @@ def clear_records(
         raise UnknownEntityError(entity)
     if app is not None and app not in settings.apps:
         raise ValueError(f"tenant {tenant!r} links no app {app!r} (it links {', '.join(settings.apps)})")
-    with Hub.open(settings.store_path()) as hub:
+    with Hub.open(settings.store_path(), tenant=tenant) as hub:
         cleared = {(a, e) for a, e, _ in clear_for_retry(hub, app=app, entity=entity, record=record)}
     # Only what the tenant writes: a record cleared in an app it only reads from has nothing to send.
     return [pair for pair in pushes_for(settings, ENTITIES) if pair in cleared]

@@ -57,6 +57,7 @@ def make_plan(
     book = WriteBook()
     clients = Clients(settings, book)
     plan = Plan(tenant, list(domains))
+    Hub.refuse_if_lost(settings.store_path(), tenant)  # a lost hub is restored first, not planned for afresh
     with scratch_hub(settings.store_path(), keep) as path:
         for domain in domains:
             chosen = [e for e in entities if e in domain_entities(domain, None)[0]] if entities else None

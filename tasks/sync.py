@@ -222,7 +222,7 @@ def pull_collection(
     source, mapper = source_and_mapper(settings, app, stream)
     start = since or settings.historical_data_from
     moment = datetime.combine(start, time(), tzinfo=UTC) if start else None
-    with Hub.open(settings.store_path()) as hub:
+    with Hub.open(settings.store_path(), tenant=tenant) as hub:
         return pull_batch(hub, source, mapper, run_id, full=full, since=moment, policies=settings.policies()).row()
 
 
@@ -242,7 +242,7 @@ def pushes_for(tenant: Tenant, entities: t.Iterable[str]) -> list[Batch]:
 def push_entity_to(config: str, tenant: str, app: str, entity: str, run_id: str | None = None) -> dict[str, t.Any]:
     """Write the hub's due records of one entity to one app; returns its counts."""
     settings = load_config(Path(config)).tenant(tenant)
-    with Hub.open(settings.store_path()) as hub:
+    with Hub.open(settings.store_path(), tenant=tenant) as hub:
         sink = sink_for(settings, app, hub)
         return push_batch(hub, sink, entity, run_id, settings).row()
 

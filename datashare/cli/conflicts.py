@@ -19,9 +19,9 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from datashare.cli.options import DEFAULT_CONFIG, ConfigOption
+from datashare.cli.screen import open_hub
 from datashare.config import ConfigError, load_config
 from datashare.model import ENTITIES
-from datashare.store import Hub
 from datashare.sync.conflicts import Conflict, ConflictError, Keep, list_conflicts, resolve
 
 __all__ = ["conflicts_app"]
@@ -48,15 +48,12 @@ EntityOption = Annotated[str | None, typer.Option("--entity", "-e", help="Only t
 
 
 def _hub_path(tenant: str, config: Path) -> Path:
-    """The tenant's hub file, or exit saying why there is none."""
+    """The tenant's hub file, or exit saying why the config names none (``open_hub`` says why it will not open)."""
     try:
         path = load_config(config, check_env=False).tenant(tenant).store_path()
     except ConfigError as error:
         typer.echo(f"config error: {error}", err=True)
         raise typer.Exit(2) from None
-    if not path.is_file():
-        typer.echo(f"{tenant}: no hub store yet at {path} (run a sync first)", err=True)
-        raise typer.Exit(1)
     return path
 
 
@@ -85,7 +82,7 @@ def list_command(
     every: Annotated[bool, typer.Option("--all", help="Resolved and overtaken ones too.")] = False,
 ) -> None:
     """The open conflicts: record, field, the hub's and the app's values, the policy and who won."""
-    with Hub.open(_hub_path(tenant, config)) as hub:
+    with open_hub(tenant, _hub_path(tenant, config)) as hub:
         found = list_conflicts(hub, entity=_known_entity(entity), include_closed=every)
     if not found:
         typer.echo(f"{tenant}: no {'' if every else 'open '}conflicts")
@@ -130,7 +127,7 @@ def resolve_command(
     if not ids and hub_id is None and entity is None:
         typer.echo("name the conflicts: their ids, --record HUB_ID or --entity ENTITY", err=True)
         raise typer.Exit(2)
-    with Hub.open(_hub_path(tenant, config)) as hub:
+    with open_hub(tenant, _hub_path(tenant, config)) as hub:
         chosen = list(ids or [])
         if hub_id is not None or (entity is not None and not ids):
             chosen += [c.id for c in list_conflicts(hub, entity=_known_entity(entity), hub_id=hub_id)]

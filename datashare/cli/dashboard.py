@@ -11,6 +11,7 @@ import typer
 from datashare.config import ConfigError, load_config
 from datashare.dashboard import dashboard_path, write_dashboard
 from datashare.model import ENTITIES
+from datashare.store import Hub, HubRefusedError
 
 __all__ = ["dashboard"]
 
@@ -39,6 +40,11 @@ def dashboard(
         typer.echo(f"config error: {error}", err=True)
         raise typer.Exit(2) from None
     hub = settings.store_path()
+    try:
+        Hub.refuse_if_lost(hub, tenant)  # lost, not "not yet": the line names its last snapshot
+    except HubRefusedError as error:
+        typer.echo(f"{tenant}: {error}", err=True)
+        raise typer.Exit(2) from None
     if not hub.is_file():
         typer.echo(f"{tenant}: no hub store yet at {hub} (run a sync first)", err=True)
         raise typer.Exit(1)

@@ -38,6 +38,7 @@ from datashare.config import Config, Tenant, load_config
 from datashare.dashboard import dashboard_path, write_dashboard
 from datashare.model import ENTITIES
 from datashare.store import Hub
+from datashare.store.snapshots import discard_hub
 from flows import progress
 from flows.accounting import accounting
 from flows.crm_sales import crm_sales
@@ -208,7 +209,7 @@ class _Round:
 def _fresh_and_connected(tenant: Tenant, console: Console) -> Path:
     """Start the tenant's hub afresh (the sandbox starts afresh too), free its run slot, connect its apps."""
     path = tenant.store_path()
-    path.unlink(missing_ok=True)
+    discard_hub(path)  # its snapshots too: they describe apps the fresh sandbox no longer holds
     free_tenant_lock(tenant.name)  # nothing of an earlier, interrupted demo holds the tenant
     linked = connect_demo_apps(tenant)
     others = [app for app in tenant.apps if app not in ("xero", "salesforce")]
@@ -249,7 +250,7 @@ def _report(console: Console, tenant: str, first: _Round, second: _Round) -> Non
 def _hubs(console: Console, stores: dict[str, Path], pages: dict[str, Path]) -> None:
     console.print("[bold]hub stores and dashboards[/bold] (open a dashboard in a browser; it works offline):")
     for name, path in stores.items():
-        with Hub.open(path) as hub:
+        with Hub.open(path, tenant=name) as hub:
             records = sum(hub.stats().values())
         console.print(f"  {name}: {records:,} records in {path}", highlight=False, soft_wrap=True)
         console.print(f"  {name}: dashboard {pages[name]}", highlight=False, soft_wrap=True)

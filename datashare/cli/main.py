@@ -22,6 +22,7 @@ from datashare.cli.plan import plan
 from datashare.cli.prefect_server import PrefectServerError
 from datashare.cli.sandbox import sandbox_app
 from datashare.cli.screen import open_hub, say, shown
+from datashare.cli.snapshots import restore, snapshots
 from datashare.cli.ui import ui_app
 from datashare.cli.usage import OneLineUsageErrors
 from datashare.config import Config, ConfigError, load_config
@@ -31,8 +32,10 @@ __all__ = ["app"]
 app = typer.Typer(
     help="datashare: keep Xero and the apps around it in step.", no_args_is_help=True, cls=OneLineUsageErrors
 )
-store_app = typer.Typer(help="Inspect tenants' hub stores.", no_args_is_help=True)
+store_app = typer.Typer(help="Inspect tenants' hub stores, list their snapshots, restore one.", no_args_is_help=True)
 app.add_typer(store_app, name="store")
+store_app.command("snapshots")(snapshots)
+store_app.command("restore")(restore)
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(connect_app, name="connect")
 app.add_typer(conflicts_app, name="conflicts")

@@ -17,6 +17,7 @@ from rich.table import Table
 
 from datashare.cli.options import DEFAULT_CONFIG, ConfigOption
 from datashare.config import ConfigError, load_config
+from datashare.store import HubRefusedError
 from datashare.sync.plan import OUTCOMES, Plan
 from tasks.plan import DOMAIN_ORDER, make_plan
 
@@ -71,7 +72,11 @@ def plan(
         typer.echo(f"config error: {error}", err=True)
         raise typer.Exit(2) from None
     domains = list(DOMAIN_ORDER) if domain == Domain.all else [domain.value]
-    made = make_plan(str(config), tenant, domains)
+    try:
+        made = make_plan(str(config), tenant, domains)
+    except HubRefusedError as error:
+        typer.echo(f"{tenant}: {error}", err=True)
+        raise typer.Exit(2) from None
     if as_json:
         typer.echo(json.dumps(made.as_dict(), indent=2))
         return

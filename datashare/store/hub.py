@@ -18,10 +18,19 @@ from datashare.apps import APPS
 from datashare.model import CanonicalModel, model_for
 from datashare.redact import redact
 from datashare.store.merge import UpsertCounts, merge_arrow
-from datashare.store.migrations import migrate
+from datashare.store.migrations import claim_tenant, hub_tenant, migrate
 from datashare.store.schema import arrow_schema, canonical_columns, content_fields, quote
+from datashare.store.snapshots import (
+    SNAPSHOTS_KEPT,
+    Snapshot,
+    first_line,
+    is_in_use,
+    last_snapshot,
+    set_aside,
+    take_snapshot,
+)
 
-__all__ = ["ID_MAP_COLUMNS", "Hub", "Reject", "raw_table_name"]
+__all__ = ["ID_MAP_COLUMNS", "Hub", "HubRefusedError", "Reject", "raw_table_name"]
 
 # The id map's columns and types; the key is (entity, hub_id, app).
 ID_MAP_COLUMNS: dict[str, str] = {
@@ -73,23 +82,127 @@ class Reject:
     payload: dict[str, Any] | None = field(default=None, repr=False)
 
 
-class Hub:
-    """One tenant's DuckDB file. Open it with ``Hub.open(path)``; it migrates itself."""
+class HubRefusedError(RuntimeError):
+    """A hub file will not be opened: missing where a hub was, damaged, or another tenant's; one line says which.
 
-    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection) -> None:
+    The message names the hub's last snapshot and the command that restores it.
+    """
+
+
+def _way_back(path: Path, tenant: str | None) -> str:
+    """What the person can do about a hub that will not open: restore its last snapshot, or start afresh."""
+    who = tenant or "TENANT"
+    afresh = f"`datashare store restore {who} --rebuild`"
+    last = last_snapshot(path)
+    if last is None:
+        return f"it has no snapshot; start afresh with {afresh} (what is there is set aside, not deleted)"
+    return f"its last snapshot is {last.described()}; restore it with `datashare store restore {who}`, or start afresh with {afresh}"
+
+
+class Hub:
+    """One tenant's DuckDB file. Open it with ``Hub.open(path, tenant=...)``; it migrates itself."""
+
+    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection, tenant: str | None = None) -> None:
         self.path = path
         self.con = con
+        self.tenant = tenant
 
     @classmethod
-    def open(cls, path: str | Path) -> Hub:
-        """Open (creating if needed) and migrate the hub file at ``path``."""
+    def open(cls, path: str | Path, tenant: str | None = None) -> Hub:
+        """Open and migrate the hub file at ``path``; a brand-new tenant's (no file, no snapshot) is created.
+
+        With ``tenant`` (every run and command that knows whose hub it is), a
+        hub records that it belongs to that tenant (a hub made before it knew
+        adopts the first to open it) and refuses to open for another. Raises
+        ``HubRefusedError`` for a hub that is missing while it has snapshots
+        (it was lost: it is not silently made again, empty), that DuckDB cannot
+        open, or that is not a hub; the message names the last snapshot.
+        """
         path = Path(path)
+        fresh = not path.exists()
+        if fresh:
+            cls.refuse_if_lost(path, tenant)
+        return cls._connect(path, tenant, fresh=fresh)
+
+    @staticmethod
+    def refuse_if_lost(path: str | Path, tenant: str | None = None) -> None:
+        """Raise ``HubRefusedError`` if no hub file is at ``path`` but one was (it has snapshots, or its log is left)."""
+        path = Path(path)
+        if path.exists():
+            return
+        if last_snapshot(path) is not None:
+            raise HubRefusedError(f"hub {path} is missing; {_way_back(path, tenant)}")
+        if Path(f"{path}.wal").exists():  # DuckDB would replay the lost file's log into a new one
+            raise HubRefusedError(f"hub {path} is missing (its log {path.name}.wal is left); {_way_back(path, tenant)}")
+
+    @classmethod
+    def rebuild(cls, path: str | Path, tenant: str, *, now: datetime | None = None) -> list[Path]:
+        """Start ``tenant``'s hub afresh, on purpose: what stood at ``path`` is set aside (never deleted).
+
+        The next run links the apps again as a new installation would (matching
+        records on their keys). Snapshots stay. Returns the files set aside.
+        """
+        path = Path(path)
+        moved = set_aside(path, tenant, now=now)
+        cls._connect(path, tenant, fresh=True).close()
+        return moved
+
+    @classmethod
+    def _connect(cls, path: Path, tenant: str | None, *, fresh: bool) -> Hub:
+        if path.is_dir():
+            raise HubRefusedError(f"hub {path} is a folder, not a hub file")
         path.parent.mkdir(parents=True, exist_ok=True)
-        hub = cls(path, duckdb.connect(str(path)))
-        hub.migrations_applied = migrate(hub.con)
+        try:
+            con = duckdb.connect(str(path))
+        except duckdb.Error as error:
+            if is_in_use(error):
+                raise  # a running process holds it: not damage
+            raise HubRefusedError(
+                f"hub {path} cannot be opened ({first_line(error)}); {_way_back(path, tenant)}"
+            ) from None
+        try:
+            owner = cls._refuse_if_not_ours(con, path, tenant, fresh=fresh)
+            hub = cls(path, con, tenant)
+            hub.migrations_applied = migrate(con)
+            if tenant is not None and owner is None:
+                claim_tenant(con, tenant)
+        except BaseException:
+            con.close()
+            raise
         return hub
 
+    @staticmethod
+    def _refuse_if_not_ours(
+        con: duckdb.DuckDBPyConnection, path: Path, tenant: str | None, *, fresh: bool
+    ) -> str | None:
+        """Refuse a file that is not a hub, or is another tenant's, before anything is written to it; its tenant."""
+        try:
+            tables = {str(r[0]) for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+            owner = hub_tenant(con) if "hub_tenant" in tables else None
+        except duckdb.Error as error:
+            raise HubRefusedError(
+                f"hub {path} cannot be opened ({first_line(error)}); {_way_back(path, tenant)}"
+            ) from None
+        if tables and "schema_migrations" not in tables:
+            raise HubRefusedError(f"hub {path} cannot be opened (a DuckDB file, but no hub); {_way_back(path, tenant)}")
+        if not tables and not fresh and last_snapshot(path) is not None:
+            # An empty file where a hub was (truncated, or made anew by a tool): as good as missing.
+            raise HubRefusedError(f"hub {path} is empty; {_way_back(path, tenant)}")
+        if tenant is not None and owner is not None and owner != tenant:
+            raise HubRefusedError(
+                f"hub {path} belongs to tenant {owner}, not {tenant}: check the store of {tenant} in the config"
+            )
+        return owner
+
     migrations_applied: list[str]
+
+    def snapshot(self, run_id: str, *, keep: int = SNAPSHOTS_KEPT, now: datetime | None = None) -> Snapshot:
+        """Keep a consistent copy of the hub file beside it, named by ``now`` and ``run_id``; the ``keep`` newest stay.
+
+        Call it while no one else writes the hub: a run does, at its end,
+        holding its tenant's slot. ``datashare store restore`` puts one back.
+        """
+        return take_snapshot(self.con, self.path, run_id, keep=keep, now=now)
 
     def close(self) -> None:
         """Close the file."""

@@ -17,7 +17,7 @@ import duckdb
 from datashare.model import ENTITIES
 from datashare.store.schema import canonical_columns, quote
 
-__all__ = ["MIGRATIONS", "Migration", "MigrationError", "migrate"]
+__all__ = ["MIGRATIONS", "Migration", "MigrationError", "claim_tenant", "hub_tenant", "migrate"]
 
 
 class MigrationError(RuntimeError):
@@ -181,6 +181,19 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE conflicts_v5 RENAME TO conflicts",
         ),
     ),
+    Migration(
+        6,
+        "the tenant the hub belongs to: it refuses to open for another",
+        (
+            # One row at most (the key can only be true): written when the hub is made, or by the first
+            # tenant that opens a hub made before this migration.
+            """CREATE TABLE hub_tenant (
+                only_row BOOLEAN PRIMARY KEY DEFAULT true CHECK (only_row),
+                tenant VARCHAR NOT NULL,
+                claimed_at TIMESTAMPTZ NOT NULL DEFAULT now()
+            )""",
+        ),
+    ),
 )
 
 
@@ -252,6 +265,20 @@ def _sync_canonical(con: duckdb.DuckDBPyConnection) -> list[str]:
                     "write a numbered migration that converts it"
                 )
     return changes
+
+
+def hub_tenant(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The tenant a hub file belongs to; None before migration 6 or before any tenant opened it."""
+    have = _fetch(con, "SELECT 1 FROM duckdb_tables() WHERE table_name = 'hub_tenant'")
+    if not have:
+        return None
+    rows = _fetch(con, "SELECT tenant FROM hub_tenant")
+    return str(rows[0][0]) if rows else None
+
+
+def claim_tenant(con: duckdb.DuckDBPyConnection, tenant: str) -> None:
+    """Record that the (migrated) hub belongs to ``tenant``, unless it already belongs to one."""
+    _fetch(con, "INSERT INTO hub_tenant (tenant) VALUES (?) ON CONFLICT DO NOTHING", tenant)
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -11,6 +11,7 @@ from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
 from datashare.config import load_config
 from datashare.store import Hub
+from datashare.store.snapshots import discard_hub
 from flows.accounting import accounting
 from flows.crm_sales import crm_sales
 from flows.reimport import reimport
@@ -96,7 +97,7 @@ def test_linking_apps_that_already_share_records_writes_no_duplicate_to_either(
     contacts, invoices = len(book.table("Contacts")), len(book.table("Invoices"))
     crm_records = sum(1 for r in sandbox.vtiger["au"].entities.values() if not r.deleted)
     # A new installation meets two apps that already hold the same customers, products and invoices.
-    load_config(config).tenant("demo-au").store_path().unlink()
+    discard_hub(load_config(config).tenant("demo-au").store_path())
 
     rows = crm_sales(tenant="demo-au", config=str(config))
 
