@@ -2,8 +2,8 @@
 
 Two locks, taken in this order:
 
-1. **The hub's run lock**, an OS file lock (``flock``) on ``<hub>.run-lock``
-   beside the tenant's DuckDB file. The kernel drops it the moment its process
+1. **The hub's run lock** (``datashare.store.run_lock``), an OS file lock on
+   ``<hub>.run-lock`` beside the tenant's DuckDB file. The kernel drops it the moment its process
    ends, SIGKILL included, so it can never outlive a run; and nobody else can
    take it while the run lives.
 2. **The tenant's Prefect slot**, a global concurrency limit of 1 named
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import fcntl
 import logging
 import threading
 import time
@@ -38,6 +37,8 @@ from prefect.client.schemas.objects import ConcurrencyLeaseHolder
 from prefect.exceptions import ObjectNotFound
 from prefect.runtime import flow_run
 
+from datashare.store.run_lock import HubBusyError, hold_run_lock
+
 __all__ = ["LEASE_SECONDS", "TenantBusyError", "slot_name", "tenant_slot"]
 
 LEASE_SECONDS = 60.0  # the least Prefect's server allows
@@ -49,7 +50,7 @@ LOCKED = 423  # Prefect's answer while the slot is taken
 log = logging.getLogger(__name__)
 
 
-class TenantBusyError(TimeoutError):
+class TenantBusyError(HubBusyError):
     """Another run of the tenant held its place for longer than a run waits."""
 
 
@@ -62,9 +63,11 @@ def slot_name(tenant: str) -> str:
 def tenant_slot(tenant: str, store: Path, *, wait_seconds: float = WAIT_SECONDS) -> Iterator[None]:
     """Hold the tenant's place for the block: its run lock, then its Prefect slot (see the module docstring)."""
     deadline = time.monotonic() + wait_seconds
-    lock_path = store.with_name(store.name + ".run-lock")
     lease_path = store.with_name(store.name + ".lease")
-    with _run_lock(lock_path, tenant, deadline), get_client(sync_client=True) as client:
+    with (
+        hold_run_lock(store, wait_seconds=wait_seconds, who=f"tenant {tenant}"),
+        get_client(sync_client=True) as client,
+    ):
         name = slot_name(tenant)
         client.upsert_global_concurrency_limit_by_name(name, 1)
         _give_back_left_lease(client, lease_path, tenant)
@@ -83,29 +86,6 @@ def tenant_slot(tenant: str, store: Path, *, wait_seconds: float = WAIT_SECONDS)
             with contextlib.suppress(httpx.HTTPError, ObjectNotFound):  # already gone: nothing to give back
                 client.release_concurrency_slots_with_lease(lease)
             lease_path.unlink(missing_ok=True)
-
-
-@contextlib.contextmanager
-def _run_lock(path: Path, tenant: str, deadline: float) -> Iterator[None]:
-    """The hub's OS file lock, waited for until ``deadline``; the kernel frees it when its holder dies."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a+") as handle:
-        said = False
-        while True:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise TenantBusyError(f"tenant {tenant}: another run still holds {path}") from None
-                if not said:
-                    log.info("tenant %s: waiting for its other run to end (%s)", tenant, path)
-                    said = True
-                time.sleep(POLL_SECONDS)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def _give_back_left_lease(client: t.Any, path: Path, tenant: str) -> None:

@@ -24,6 +24,7 @@ import typer
 from datashare.cli.options import DEFAULT_CONFIG, ConfigOption, load_tenant
 from datashare.cli.screen import say, shown
 from datashare.store import Hub, HubRefusedError, SnapshotError, list_snapshots, restore_snapshot
+from datashare.store.run_lock import HubBusyError, hold_run_lock
 
 __all__ = ["restore", "snapshots"]
 
@@ -68,11 +69,16 @@ def restore(
         say("[red]--at and --rebuild: choose one[/red] (a snapshot to restore, or an empty hub)", highlight=False)
         raise typer.Exit(2)
     try:
-        if rebuild:
-            moved = Hub.rebuild(path, tenant)
-        else:
-            done = restore_snapshot(path, tenant, at=at)
-            moved = done.set_aside
+        # Never under a run of the tenant: it holds this lock from start to end, between its hub openings too.
+        with hold_run_lock(path, wait_seconds=0, who=f"tenant {tenant}"):
+            if rebuild:
+                moved = Hub.rebuild(path, tenant)
+            else:
+                done = restore_snapshot(path, tenant, at=at)
+                moved = done.set_aside
+    except HubBusyError as error:
+        say(f"[red]{shown(tenant)}: a run is going on:[/red] {shown(error)}; restore once it ends", highlight=False)
+        raise typer.Exit(2) from None
     except (SnapshotError, HubRefusedError, OSError) as error:
         say(f"[red]{shown(tenant)}:[/red] {shown(error)}", highlight=False)
         raise typer.Exit(2) from None

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from datashare.cli.main import app
 from datashare.store import Hub, list_snapshots
+from datashare.store.run_lock import hold_run_lock
 from datashare.store.snapshots import snapshot_folder
 
 runner = CliRunner()
@@ -159,3 +160,13 @@ def test_restore_without_any_snapshot_says_so(hub: Path) -> None:
 
 def test_restore_of_an_unknown_tenant_names_the_known_ones(hub: Path) -> None:
     assert "no tenant 'nope' (known: acme)" in _one_line("store", "restore", "nope", code=2)
+
+
+@pytest.mark.parametrize("args", [["store", "restore", "acme"], ["store", "restore", "acme", "--rebuild"]])
+def test_restore_is_refused_while_a_run_of_the_tenant_holds_the_hub(hub: Path, args: list[str]) -> None:
+    before = hub.read_bytes()
+    with hold_run_lock(hub, wait_seconds=0, who="tenant acme"):  # as a run does from its start to its end
+        out = _run(*args, code=2)
+    assert "acme: a run is going on: tenant acme: another run still holds" in " ".join(out.split())
+    assert hub.read_bytes() == before
+    assert not list(hub.parent.glob("acme.duckdb.replaced-*"))

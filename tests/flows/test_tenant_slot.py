@@ -24,7 +24,8 @@ from prefect import flow
 from prefect.client.orchestration import get_client
 
 from datashare.cli.prefect_server import prefect_server
-from flows.tenant_slot import TenantBusyError, slot_name, tenant_slot
+from datashare.store.run_lock import HubBusyError
+from flows.tenant_slot import slot_name, tenant_slot
 
 pytestmark = [pytest.mark.prefect]
 
@@ -111,7 +112,7 @@ def test_the_next_run_after_a_killed_one_starts_without_waiting_for_its_lease(tm
 def test_a_live_run_of_the_tenant_is_waited_for_not_run_beside(tmp_path: Path) -> None:
     store = tmp_path / "data" / f"{TENANT}.duckdb"
     with holder(store, tmp_path):
-        with pytest.raises(TenantBusyError, match=f"tenant {TENANT}: another run still holds"):
+        with pytest.raises(HubBusyError, match=f"tenant {TENANT}: another run still holds"):
             next_run(TENANT, str(store), wait_seconds=3)
         assert held_slots() == 1
     assert next_run(TENANT, str(store), wait_seconds=30) < 30
