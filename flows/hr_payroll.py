@@ -17,6 +17,7 @@ from prefect.client.schemas.objects import State
 from prefect.states import Completed
 
 from flows.domain import DEFAULT_CONFIG, run_domain
+from flows.parameters import HrPayrollEntity
 from tasks.hr import payroll_gate, roll_up_shifts
 
 __all__ = ["hr_payroll"]
@@ -25,7 +26,7 @@ __all__ = ["hr_payroll"]
 @flow(name="hr_payroll", flow_run_name="hr_payroll-{tenant}", log_prints=True)
 def hr_payroll(
     tenant: str,
-    entities: list[str] | None = None,
+    entities: list[HrPayrollEntity] | None = None,
     full: bool = False,
     since: date | None = None,
     config: str = DEFAULT_CONFIG,
@@ -33,7 +34,13 @@ def hr_payroll(
 ) -> list[dict[str, t.Any]] | State:
     """Sync the tenant's HR and payroll data, or end Skipped when its organisation or connection has none.
 
-    ``plan``: write nothing; leave what a run would write to each app, and why, as an artifact.
+    Args:
+        tenant: The tenant to sync, by its name in the config (e.g. demo-au).
+        entities: Only these entities (and what they refer to); empty for all of the domain's.
+        full: Read everything again, not only what changed since the last run (a re-import).
+        since: With full: only what changed after this day.
+        config: The tenant config file (TOML), relative to the deployment's working directory.
+        plan: Write nothing anywhere; leave what a run would write to each app, and why, as an artifact.
     """
     gate = payroll_gate(config, tenant)
     if not gate.open:
@@ -45,5 +52,12 @@ def hr_payroll(
         )
         return Completed(message=gate.reason, name="Skipped")
     return run_domain(
-        "hr_payroll", tenant, entities, full=full, since=since, config=config, before_push=roll_up_shifts, plan=plan
+        "hr_payroll",
+        tenant,
+        list(entities or ()) or None,
+        full=full,
+        since=since,
+        config=config,
+        before_push=roll_up_shifts,
+        plan=plan,
     )

@@ -15,6 +15,7 @@ from flows.accounting import accounting
 from flows.crm_sales import crm_sales
 from flows.domain import DEFAULT_CONFIG
 from flows.hr_payroll import hr_payroll
+from flows.parameters import AnyEntity, Domain
 
 __all__ = ["reimport"]
 
@@ -24,22 +25,28 @@ _FLOWS: dict[str, t.Any] = {"crm_sales": crm_sales, "accounting": accounting, "h
 @flow(name="reimport", flow_run_name="reimport-{tenant}", log_prints=True)
 def reimport(
     tenant: str,
-    domain: str | None = None,
-    entities: list[str] | None = None,
+    domain: Domain | None = None,
+    entities: list[AnyEntity] | None = None,
     since: date | None = None,
     config: str = DEFAULT_CONFIG,
     plan: bool = False,
 ) -> dict[str, list[dict[str, t.Any]]]:
     """Reset the cursors of a domain (or all, or some entities) and read everything again (or what changed since).
 
-    ``plan``: reset nothing and write nothing; each domain leaves the plan of its re-import as an artifact.
+    Args:
+        tenant: The tenant to re-import, by its name in the config (e.g. demo-au).
+        domain: Only this domain; empty for every domain.
+        entities: Only these entities; empty for all of the domain's (or every domain's).
+        since: Only what changed after this day; empty for everything.
+        config: The tenant config file (TOML), relative to the deployment's working directory.
+        plan: Reset nothing and write nothing; each domain leaves the plan of its re-import as an artifact.
     """
     domains = [domain] if domain else list(_FLOWS)
     unknown = [d for d in domains if d not in _FLOWS]
     if unknown:
         raise ValueError(f"unknown domain {unknown[0]!r} (known: {', '.join(_FLOWS)})")
     known = [e for name in domains for e in DOMAINS[name]]
-    strangers = [e for e in entities or () if e not in known]
+    strangers = [str(e) for e in entities or () if e not in known]
     if strangers:  # before anything is reset: a re-import of nothing must not look like one that went well
         where = f"the {domain} domain" if domain else "any domain"
         raise ValueError(f"unknown entity {strangers[0]!r} for {where} (known: {', '.join(known)})")

@@ -34,7 +34,11 @@ _TENANTS_AT_ONCE: TaskRunner[PrefectFuture[Any]] = ThreadPoolTaskRunner(max_work
 
 @flow(name="sync_all", flow_run_name="sync_all", task_runner=_TENANTS_AT_ONCE)
 def sync_all(config: str = DEFAULT_CONFIG) -> list[str]:
-    """Run the domain flows for every tenant in the config, tenants in parallel; returns the tenants synced."""
+    """Run the domain flows for every tenant in the config, tenants in parallel; returns the tenants synced.
+
+    Args:
+        config: The tenant config file (TOML), relative to the deployment's working directory.
+    """
     tenants = [t.name for t in load_config(Path(config)).tenants]
     futures = [sync_tenant.submit(name, config) for name in tenants]
     wait(futures)
