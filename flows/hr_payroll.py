@@ -10,17 +10,33 @@ from __future__ import annotations
 
 import typing as t
 from datetime import date
+from uuid import UUID
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
+from prefect.client.orchestration import get_client
 from prefect.client.schemas.objects import State
+from prefect.runtime import flow_run
 from prefect.states import Completed
 
 from flows.domain import DEFAULT_CONFIG, run_domain
 from flows.parameters import HrPayrollEntity
 from tasks.hr import payroll_gate, roll_up_shifts
 
-__all__ = ["hr_payroll"]
+__all__ = ["SKIPPED_TAG", "hr_payroll"]
+
+
+SKIPPED_TAG = "skipped"
+
+
+def mark_skipped() -> None:
+    """Tag the run ``skipped``: the UI's run lists filter by tag, and a Skipped state alone reads as Completed there."""
+    run_id = flow_run.get_id()
+    if run_id is None:
+        return
+    with get_client(sync_client=True) as client:
+        tags = client.read_flow_run(UUID(run_id)).tags
+        client.update_flow_run(UUID(run_id), tags=[*tags, SKIPPED_TAG])
 
 
 @flow(name="hr_payroll", flow_run_name="hr_payroll-{tenant}", log_prints=True)
@@ -50,6 +66,7 @@ def hr_payroll(
             key=f"hr-payroll-{tenant}".lower().replace("_", "-"),
             description="why this run shared no HR data",
         )
+        mark_skipped()
         return Completed(message=gate.reason, name="Skipped")
     return run_domain(
         "hr_payroll",

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from prefect.client.orchestration import get_client
 
 from connectors.base.errors import AuthError
 from datashare.cli.demo import DEMO_ENVIRONMENT, _connect
 from datashare.config import load_config
 from datashare.store import Hub
-from flows.hr_payroll import hr_payroll
+from flows.hr_payroll import SKIPPED_TAG, hr_payroll
 from flows.reimport import reimport
 from sandbox.common.serve import serve_in_thread
 from sandbox.server import Sandbox, build_sandbox
@@ -169,6 +170,8 @@ def test_hr_run_of_an_organisation_outside_au_and_us_ends_skipped_with_the_reaso
     assert state.is_completed()
     assert "Demo Company (NZ) is in NZ" in str(state.message)
     assert "Australia and the United States" in str(state.message)
+    with get_client(sync_client=True) as client:
+        assert SKIPPED_TAG in client.read_flow_run(state.state_details.flow_run_id).tags  # findable in the UI's lists
     with Hub.open(load_config(config).tenant("demo-nz").store_path()) as hub:
         # Not a single payroll collection was read: nothing staged, no cursor.
         assert hub.query("SELECT count(*) FROM cursors") == [(0,)]
