@@ -1,4 +1,10 @@
-"""What every domain flow does: pull the domain's entities batch by batch, one tenant at a time, with artifacts."""
+"""What every domain flow does: pull the domain's entities batch by batch, one tenant at a time, with artifacts.
+
+A batch that fails (after its requests' retries) does not stop the run: its
+summary row says "failed: <why>", the later batches and the pushes go on
+(records that need what failed wait, as they do for any missing reference),
+and the run ends Failed naming each failed batch.
+"""
 
 from __future__ import annotations
 
@@ -21,9 +27,10 @@ from flows.attention import report_attention
 from flows.snapshot import snapshot_hub
 from flows.tenant_slot import slot_name, tenant_slot
 from tasks.plan import plan_domain
+from tasks.pull import BatchFailedError
 from tasks.sync import batches_for, domain_entities, pull_collection, push_entity_to, pushes_for
 
-__all__ = ["DEFAULT_CONFIG", "run_domain", "tenant_lock"]
+__all__ = ["DEFAULT_CONFIG", "RunFailedError", "run_domain", "tenant_lock"]
 
 DEFAULT_CONFIG = "datashare.toml"
 SUMMARY_COLUMNS = (
@@ -44,6 +51,20 @@ SUMMARY_COLUMNS = (
     "conflicts",
     "notes",
 )
+
+
+class RunFailedError(RuntimeError):
+    """Some batches of a domain run failed (the others completed): the message names each, one per line.
+
+    ``failures``: one line per failed batch; ``rows``: the run's summary rows, the failed ones included.
+    """
+
+    def __init__(
+        self, message: str, *, failures: list[str] | None = None, rows: list[dict[str, t.Any]] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.failures = failures or []
+        self.rows = rows or []
 
 
 def tenant_lock(settings: Tenant) -> t.ContextManager[None]:
@@ -108,6 +129,7 @@ def run_domain(
     run_id = str(flow_run.get_id() or f"{domain}-{tenant}")
     batches = batches_for(settings, needed)
     rows: list[dict[str, t.Any]] = []
+    failures: list[str] = []
     with tenant_lock(settings):
         with Hub.open(settings.store_path(), tenant=tenant) as hub:
             hub.start_run(
@@ -117,30 +139,38 @@ def run_domain(
             pushes = pushes_for(settings, needed)
             progress.planned(tenant, domain, len(batches) + len(pushes) + (before_push is not None))
 
-            def step(row: dict[str, t.Any]) -> None:
+            def step(name: str, run: t.Callable[..., dict[str, t.Any]], *args: t.Any) -> None:
+                progress.began(tenant, domain, name)
+                try:
+                    row = run(config, tenant, *args)
+                except BatchFailedError as failed:  # this batch only: the run goes on with the others
+                    logger.error("%s", failed)
+                    failures.append(str(failed))
+                    row = failed.row()
                 rows.append(row)
                 progress.done(tenant, domain, row)
 
             for app, stream in batches:
-                progress.began(tenant, domain, f"pull {app} {stream}")
-                step(pull_collection(config, tenant, app, stream, run_id, full, since))
+                step(f"pull {app} {stream}", pull_collection, app, stream, run_id, full, since)
             if before_push is not None:
-                progress.began(tenant, domain, "before the pushes")
-                step(before_push(config, tenant, run_id))
+                step("before the pushes", before_push, run_id)
             for app, entity in pushes:
-                progress.began(tenant, domain, f"push {entity} to {app}")
-                step(push_entity_to(config, tenant, app, entity, run_id))
+                step(f"push {entity} to {app}", push_entity_to, app, entity, run_id)
         except Exception as error:
             with Hub.open(settings.store_path(), tenant=tenant) as hub:
-                hub.finish_run(run_id, "FAILED", {"error": str(error), "batches": rows})
+                hub.finish_run(run_id, "FAILED", {"error": str(error), "failed": failures, "batches": rows})
             raise
         with Hub.open(settings.store_path(), tenant=tenant) as hub:
-            hub.finish_run(run_id, "COMPLETED", rows)
+            if failures:
+                hub.finish_run(run_id, "FAILED", {"failed": failures, "batches": rows})
+            else:
+                hub.finish_run(run_id, "COMPLETED", rows)
             rejects = hub.query(
                 "SELECT app, entity, remote_id, stage, reason FROM rejects WHERE run_id = ? ORDER BY app, entity",
                 run_id,
             )
-            snapshot_hub(hub, settings, run_id)  # the slot still held: no one writes the hub meanwhile
+            if not failures:  # a snapshot is of a run that went well only
+                snapshot_hub(hub, settings, run_id)  # the slot still held: no one writes the hub meanwhile
     key = _slug(f"{domain}-{tenant}")
     create_table_artifact(
         [{c: row[c] for c in SUMMARY_COLUMNS} for row in rows],
@@ -161,4 +191,11 @@ def run_domain(
     report_attention(settings, config, key, f"{domain} for {tenant}")
     totals = {c: sum(int(r[c]) for r in rows) for c in SUMMARY_COLUMNS[3:-1]}
     logger.info("%s for %s: %s", domain, tenant, ", ".join(f"{k} {v}" for k, v in totals.items()))
+    if failures:
+        listed = "\n".join(f"- {failure}" for failure in failures)
+        raise RunFailedError(
+            f"{domain} for {tenant}: {len(failures)} of {len(rows)} steps failed, the others completed:\n{listed}",
+            failures=failures,
+            rows=rows,
+        )
     return rows

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
+from connectors.base.errors import ConnectorError
 from connectors.vtiger import VtigerClient, make_mapper
 from connectors.vtiger.source import VtigerSource
 from connectors.vtiger.streams import MODULES
@@ -19,6 +20,7 @@ from connectors.xero.source import XeroSource
 from connectors.xero.streams import STREAMS
 from datashare.config import Tenant
 from datashare.model import ENTITIES
+from datashare.redact import redact_text
 from datashare.store import Hub
 from datashare.sync.extract import Source, extract
 from datashare.sync.load import load_mapped
@@ -26,7 +28,17 @@ from datashare.sync.mapping import Mapper, map_staged
 from datashare.sync.merge import Policy
 from datashare.sync.push import RETRIES, Retries, Sink, push_entity
 
-__all__ = ["BatchSummary", "pull_batch", "pull_vtiger", "pull_xero", "push_batch", "retries_for"]
+__all__ = [
+    "BatchFailedError",
+    "BatchSummary",
+    "pull_batch",
+    "pull_vtiger",
+    "pull_xero",
+    "push_batch",
+    "retries_for",
+]
+
+_REASON_SHOWN = 400  # a reason fits a summary row and a log line
 
 
 @dataclass
@@ -53,6 +65,62 @@ class BatchSummary:
     def row(self) -> dict[str, object]:
         """As a row of the summary table."""
         return asdict(self)
+
+
+class BatchFailedError(RuntimeError):
+    """One batch of a tenant's run failed: says which (app, collection or push, tenant), where, and why, in one line.
+
+    ``reason``: what went wrong (the vendor's error names the app and the
+    endpoint); ``endpoint``: the request it came from, when one did;
+    ``attempts``: how often that request was sent before its retries were spent.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        app: str = "",
+        stream: str = "",
+        entity: str = "",
+        tenant: str = "",
+        reason: str = "",
+        endpoint: str | None = None,
+        attempts: int = 0,
+    ) -> None:
+        super().__init__(message)
+        self.app, self.stream, self.entity, self.tenant = app, stream, entity, tenant
+        self.reason, self.endpoint, self.attempts = reason or message, endpoint, attempts
+
+    @classmethod
+    def of(cls, error: BaseException, *, app: str, stream: str, tenant: str, entity: str = "") -> BatchFailedError:
+        """The failure of a batch (``stream`` "push" for a push of ``entity``) that ``error`` ended."""
+        endpoint = getattr(error, "endpoint", None)
+        attempts = int(getattr(error, "attempts", 0) or 0)
+        said = str(error).strip()
+        # An app's error is a sentence naming app and endpoint; anything else needs its type (a KeyError says 'x').
+        reason = said if isinstance(error, ConnectorError) and said else f"{type(error).__name__}: {said}".rstrip(": ")
+        if endpoint and endpoint.partition(" ")[2] not in reason:  # the path, when the reason has no URL
+            reason += f" (at {endpoint})"
+        if attempts > 1:
+            reason += f" (gave up after {attempts} attempts)"
+        reason = redact_text(" ".join(reason.split()))
+        if len(reason) > _REASON_SHOWN:
+            reason = reason[: _REASON_SHOWN - 1] + "…"
+        what = f"push {entity} to {app}" if stream == "push" else f"{app} {stream}"
+        return cls(
+            f"{what} for tenant {tenant}: {reason}",
+            app=app,
+            stream=stream,
+            entity=entity,
+            tenant=tenant,
+            reason=reason,
+            endpoint=endpoint,
+            attempts=attempts,
+        )
+
+    def row(self) -> dict[str, object]:
+        """The batch's row of the summary table: nothing counted, ``notes`` saying it failed and why."""
+        return BatchSummary(self.app, self.stream, self.entity, notes=f"failed: {self.reason}").row()
 
 
 def retries_for(tenant: Tenant) -> Retries:

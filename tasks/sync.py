@@ -46,7 +46,7 @@ from datashare.store import Hub
 from datashare.sync.extract import Source
 from datashare.sync.mapping import Mapper
 from datashare.sync.push import Sink
-from tasks.pull import pull_batch, push_batch
+from tasks.pull import BatchFailedError, pull_batch, push_batch
 from tasks.wiring import Clients, xero_client
 
 __all__ = [
@@ -88,16 +88,29 @@ Batch = tuple[str, str]
 
 
 def retry_transient(task: t.Any, task_run: t.Any, state: t.Any) -> bool:
-    """Prefect's retry condition: only errors that may pass on their own."""
+    """Prefect's retry condition: only errors that may pass on their own, and whose request was not retried yet.
+
+    A request is retried where it is sent (``RetryPolicy``: six tries with
+    backoff, ``Retry-After`` honoured); an error that comes out of it has spent
+    those tries (``attempts``), and running the whole task again would only
+    multiply them. The run goes on with its other batches and the next run
+    picks this one up from its cursor.
+    """
     try:
         state.result()
+    except BatchFailedError as failed:
+        cause = failed.__cause__
+        return cause is not None and is_transient(cause) and not getattr(cause, "attempts", 0)
     except Exception as error:
-        return is_transient(error)
+        return is_transient(error) and not getattr(error, "attempts", 0)
     return False
 
 
 def app_task(run_name: str) -> t.Callable[[t.Callable[_P, _R]], Task[_P, _R]]:
-    """The decorator of a task that calls the apps: retried twice (5 s, then 30 s) on errors that may pass."""
+    """The decorator of a task that calls the apps: retried twice (5 s, then 30 s) on errors that may pass.
+
+    Errors whose requests were already retried by the connector's own policy are not retried again (``retry_transient``).
+    """
     return task(
         retries=2,
         retry_delay_seconds=[5, 30],
@@ -217,13 +230,20 @@ def pull_collection(
 
     A read without a cursor (the first, or a re-import) starts at ``since``,
     else at the tenant's historical-data cutoff, else at the beginning.
+    Any failure is raised as a ``BatchFailedError`` naming app, tenant, collection and endpoint.
     """
-    settings = load_config(Path(config)).tenant(tenant)
-    source, mapper = source_and_mapper(settings, app, stream)
-    start = since or settings.historical_data_from
-    moment = datetime.combine(start, time(), tzinfo=UTC) if start else None
-    with Hub.open(settings.store_path(), tenant=tenant) as hub:
-        return pull_batch(hub, source, mapper, run_id, full=full, since=moment, policies=settings.policies()).row()
+    entity = ""
+    try:
+        settings = load_config(Path(config)).tenant(tenant)
+        source, mapper = source_and_mapper(settings, app, stream)
+        entity = source.entity
+        start = since or settings.historical_data_from
+        moment = datetime.combine(start, time(), tzinfo=UTC) if start else None
+        with Hub.open(settings.store_path(), tenant=tenant) as hub:
+            summary = pull_batch(hub, source, mapper, run_id, full=full, since=moment, policies=settings.policies())
+    except Exception as error:
+        raise BatchFailedError.of(error, app=app, stream=stream, tenant=tenant, entity=entity) from error
+    return summary.row()
 
 
 def pushes_for(tenant: Tenant, entities: t.Iterable[str]) -> list[Batch]:
@@ -240,11 +260,18 @@ def pushes_for(tenant: Tenant, entities: t.Iterable[str]) -> list[Batch]:
 
 @app_task("push {entity} to {app} ({tenant})")
 def push_entity_to(config: str, tenant: str, app: str, entity: str, run_id: str | None = None) -> dict[str, t.Any]:
-    """Write the hub's due records of one entity to one app; returns its counts."""
-    settings = load_config(Path(config)).tenant(tenant)
-    with Hub.open(settings.store_path(), tenant=tenant) as hub:
-        sink = sink_for(settings, app, hub)
-        return push_batch(hub, sink, entity, run_id, settings).row()
+    """Write the hub's due records of one entity to one app; returns its counts.
+
+    Any failure is raised as a ``BatchFailedError`` naming app, tenant, entity and endpoint.
+    """
+    try:
+        settings = load_config(Path(config)).tenant(tenant)
+        with Hub.open(settings.store_path(), tenant=tenant) as hub:
+            sink = sink_for(settings, app, hub)
+            summary = push_batch(hub, sink, entity, run_id, settings)
+    except Exception as error:
+        raise BatchFailedError.of(error, app=app, stream="push", tenant=tenant, entity=entity) from error
+    return summary.row()
 
 
 def sink_for(tenant: Tenant, app: str, hub: Hub, clients: Clients | None = None) -> Sink:

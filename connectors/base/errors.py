@@ -4,11 +4,16 @@
 
     ConnectorError
      ├── RetriableError          timeouts, connection drops, 5xx
-     │    └── RateLimitError        429 (and vendors' own "slow down" answers), with retry_after
+     │    ├── RateLimitError        429 (and vendors' own "slow down" answers), with retry_after
+     │    └── MalformedResponseError  a 200 whose body is not the JSON expected (cut short, HTML,
+     │                                empty, wrong shape): retried like a 503
      └── FatalError              4xx other than 429: the request itself is wrong
           └── AuthError          the connection is dead: the user must reconnect the app
 
 Messages never carry secrets: URLs and bodies pass through ``redact_text``.
+``RestClient`` names the request an error came from (``endpoint``: method and
+path, no query string) and, once its retry policy gives up, how many times it
+was sent (``attempts``).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ __all__ = [
     "AuthError",
     "ConnectorError",
     "FatalError",
+    "MalformedResponseError",
     "RateLimitError",
     "RetriableError",
     "classify_response",
@@ -38,6 +44,8 @@ class ConnectorError(Exception):
     def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__(redact_text(message))
         self.status = status
+        self.endpoint: str | None = None  # "GET /api.xro/2.0/Contacts", set by the client that sent it
+        self.attempts = 0  # how often the request was sent, once a retry policy gave up on it
 
 
 class RetriableError(ConnectorError):
@@ -50,6 +58,14 @@ class RetriableError(ConnectorError):
 
 class RateLimitError(RetriableError):
     """The app asked us to slow down."""
+
+
+class MalformedResponseError(RetriableError):
+    """A 200 whose body is not the JSON expected: cut short, a proxy's HTML page, empty, or of the wrong shape.
+
+    Retried like a 503 (a proxy or the vendor's gateway garbled one answer);
+    the message says what was wrong, and ``RestClient`` adds the app and the endpoint.
+    """
 
 
 class FatalError(ConnectorError):

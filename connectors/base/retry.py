@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import httpx
 import tenacity
 
-from connectors.base.errors import RetriableError
+from connectors.base.errors import ConnectorError, RetriableError
 
 __all__ = ["RetryPolicy", "is_transient"]
 
@@ -38,7 +38,11 @@ class RetryPolicy:
         return max(backoff, float(asked)) if asked is not None else backoff
 
     def call(self, action: t.Callable[[], T]) -> T:
-        """Run ``action``, retrying it on transient errors; the last error is raised as it was."""
+        """Run ``action``, retrying it on transient errors; the last error is raised as it was.
+
+        A ``ConnectorError`` raised in the end says how many times it was tried
+        (``attempts``), so a layer above knows the request's retries are spent.
+        """
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception(is_transient),
             stop=tenacity.stop_after_attempt(self.attempts) | tenacity.stop_after_delay(self.max_total),
@@ -46,4 +50,8 @@ class RetryPolicy:
             sleep=self.sleep,
             reraise=True,
         )
-        return retrying(action)
+        try:
+            return retrying(action)
+        except ConnectorError as error:
+            error.attempts = int(retrying.statistics.get("attempt_number", 1))
+            raise

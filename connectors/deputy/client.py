@@ -24,8 +24,8 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
+from connectors.base.bodies import object_of, records_under
 from connectors.base.client import OnRestClient, Pacer, RestClient
-from connectors.base.errors import FatalError
 from connectors.base.paging import OffsetPaginator
 from connectors.base.retry import RetryPolicy
 from connectors.deputy.paging import ModifiedPaginator, moment
@@ -99,9 +99,7 @@ class DeputyPage:
 
 def _records(body: t.Any) -> list[dict[str, t.Any]]:
     """A QUERY answer's records (a JSON array of objects)."""
-    if not isinstance(body, list) or not all(isinstance(r, dict) for r in body):
-        raise FatalError(f"Deputy QUERY answered {type(body).__name__}, not a list of records")
-    return body
+    return records_under(body)
 
 
 def search(conditions: Iterable[Condition]) -> dict[str, dict[str, t.Any]]:
@@ -158,16 +156,16 @@ class DeputyClient(OnRestClient):
         timeout: float = 30.0,
     ) -> None:
         auth = DeputyToken(token)
-        self.rest = RestClient(base_url, auth=auth, http=http, pacer=pacer, retry=retry, timeout=timeout)
+        self.rest = RestClient(base_url, auth=auth, http=http, pacer=pacer, retry=retry, timeout=timeout, app="Deputy")
 
     def info(self, object_name: str) -> dict[str, t.Any]:
         """``GET /resource/{Object}/INFO``: the object's fields and their types, and its joins."""
-        return t.cast(dict[str, t.Any], self.rest.request("GET", resource_path(object_name, "INFO")).json())
+        return self.rest.call("GET", resource_path(object_name, "INFO"), object_of)
 
     def get(self, object_name: str, record_id: int) -> dict[str, t.Any]:
         """One record by its Id."""
         path = resource_path(object_name, str(int(record_id)))
-        return t.cast(dict[str, t.Any], self.rest.request("GET", path).json())
+        return self.rest.call("GET", path, object_of)
 
     def query(
         self,

@@ -19,6 +19,7 @@ from http import HTTPStatus
 
 import httpx
 
+from connectors.base.bodies import json_answer
 from connectors.base.errors import AuthError, RetriableError, retry_after_seconds
 from connectors.base.tokens import utcnow
 
@@ -98,7 +99,7 @@ class MagentoAdminAuth(httpx.Auth):
             raise AuthError(
                 f"Magento refused the admin sign-in of {self.username!r} ({status}): {message}".strip(), status=status
             )
-        token = response.json()
+        token = json_answer(response, f"Magento admin sign-in of {self.username!r}")
         if not isinstance(token, str) or not token:
             raise AuthError(f"Magento's admin token answer for {self.username!r} is not a token")
         with self._lock:

@@ -33,8 +33,8 @@ from urllib.parse import quote
 
 import httpx
 
+from connectors.base.bodies import records_under
 from connectors.base.client import OnRestClient, Pacer, RestClient
-from connectors.base.errors import FatalError
 from connectors.base.paging import PageNumberPaginator
 from connectors.base.retry import RetryPolicy
 from connectors.base.tokens import utcnow
@@ -64,10 +64,12 @@ class MagentoPage:
 
 def _items(body: t.Any) -> list[dict[str, t.Any]]:
     """A search answer's records: ``{"items": [...], "total_count": n}``."""
-    items = body.get("items") if isinstance(body, dict) else None
-    if not isinstance(items, list) or not all(isinstance(r, dict) for r in items):
-        raise FatalError(f"Magento's search answered {type(body).__name__} without a list of items")
-    return items
+    return records_under(body, "items")
+
+
+def _as_is(body: t.Any) -> t.Any:
+    """Any JSON value (a resource, a stock item's id): only an answer that is not JSON is malformed."""
+    return body
 
 
 def _server_now(response: httpx.Response) -> datetime | None:
@@ -127,7 +129,14 @@ class MagentoClient(OnRestClient):
         self.auth = auth
         self.page_size = max(1, min(page_size, MAX_PAGE_SIZE))
         self.rest = RestClient(
-            base_url, auth=auth, http=http, pacer=pacer, retry=retry, timeout=timeout, check=check_response
+            base_url,
+            auth=auth,
+            http=http,
+            pacer=pacer,
+            retry=retry,
+            timeout=timeout,
+            check=check_response,
+            app="Magento",
         )
 
     def path(self, *parts: str) -> str:
@@ -136,11 +145,11 @@ class MagentoClient(OnRestClient):
 
     def get(self, *parts: str) -> t.Any:
         """``GET`` one resource (``get("orders", "5")``, ``get("products", sku)``) and return its JSON."""
-        return self.rest.request("GET", self.path(*parts)).json()
+        return self.rest.call("GET", self.path(*parts), _as_is)
 
     def put(self, *parts: str, body: t.Any) -> t.Any:
         """``PUT`` one resource (``put("products", sku, body={"product": {...}})``) and return its JSON answer."""
-        return self.rest.request("PUT", self.path(*parts), json=body).json()
+        return self.rest.call("PUT", self.path(*parts), _as_is, json=body)  # a PUT sets values: safe to resend
 
     def search(
         self, path: str, groups: Sequence[Sequence[Filter]] = (), sort: Sequence[tuple[str, str]] = ()

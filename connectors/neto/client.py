@@ -20,11 +20,12 @@ from datetime import timedelta
 
 import httpx
 
+from connectors.base.bodies import json_kind, object_of
 from connectors.base.client import OnRestClient, Pacer, RestClient
-from connectors.base.errors import FatalError
+from connectors.base.errors import MalformedResponseError
 from connectors.base.pacing import WindowPacer
 from connectors.base.retry import RetryPolicy
-from connectors.neto.errors import check_response
+from connectors.neto.errors import check_response, neto_call
 from connectors.neto.paging import UpdatedPaginator, neto_time
 from connectors.neto.streams import API_PATH, PAGE_SIZE, NetoStream
 
@@ -98,13 +99,14 @@ class NetoPage:
 def records_of(body: t.Any, key: str) -> list[dict[str, t.Any]]:
     """The records under ``key`` of a Get answer: a list, one object, or nothing (absent or empty)."""
     if not isinstance(body, dict):
-        raise FatalError(f"Neto answered {type(body).__name__}, not an object")
+        raise MalformedResponseError(f"expected an object, got {json_kind(body)}")
     found = body.get(key)
     if found in (None, "", []):
         return []
     rows = found if isinstance(found, list) else [found]
-    if not all(isinstance(r, dict) for r in rows):
-        raise FatalError(f"Neto's {key} holds something other than records")
+    odd = next((r for r in rows if not isinstance(r, dict)), None)
+    if odd is not None:
+        raise MalformedResponseError(f"expected records under {key!r}, found a {json_kind(odd)}")
     return rows
 
 
@@ -140,6 +142,8 @@ class NetoClient(OnRestClient):
             timeout=timeout,
             headers={"Accept": "application/json", "Content-Type": "application/json"},
             check=check_response,
+            app="Neto",
+            describe=neto_call,
         )
         self.page_size = page_size
         self.overlap = overlap
@@ -148,8 +152,7 @@ class NetoClient(OnRestClient):
         """One checked Get call (``{"Filter": {...}}``); the answer's envelope. Writes go through ``update``."""
         if not (action.isalnum() and action.startswith("Get")):
             raise ValueError(f"not a Neto Get action: {action!r} (writes go through update)")
-        response = self.rest.request("POST", API_PATH, json=body, headers={"NETOAPI_ACTION": action})
-        return t.cast(dict[str, t.Any], response.json())
+        return self.rest.call("POST", API_PATH, object_of, json=body, headers={"NETOAPI_ACTION": action})
 
     def update(self, action: str, body: dict[str, t.Any]) -> dict[str, t.Any]:
         """One checked Update call (``UpdateItem``: ``{"Item": [{...}, ...]}``); the answer's envelope.
@@ -159,8 +162,8 @@ class NetoClient(OnRestClient):
         """
         if not (action.isalnum() and action.startswith("Update")):
             raise ValueError(f"not a Neto Update action: {action!r}")
-        response = self.rest.request("POST", API_PATH, json=body, headers={"NETOAPI_ACTION": action})
-        return t.cast(dict[str, t.Any], response.json())
+        # UpdateItem sets prices and counts: sending it again after a garbled answer changes nothing more.
+        return self.rest.call("POST", API_PATH, object_of, json=body, headers={"NETOAPI_ACTION": action})
 
     def read(self, stream: NetoStream, cursor: str | None = None) -> Iterator[NetoPage]:
         """Every record of ``stream`` changed since the cursor, oldest change first, page by page with its cursor.

@@ -5,7 +5,8 @@ Neto refuses most requests with HTTP 200 and ``Ack: Error``; its
 classified by what they say: a refused key or user is an ``AuthError`` (fatal:
 reconnect the app), "try again later"/"too many requests" kinds are
 retriable, anything else is fatal. ``Ack: Warning`` keeps the records and
-logs the warnings. HTTP 429 (past 500 calls a minute, then shut out for a
+logs the warnings. A 200 that is not JSON, or has no ``Ack``, is a ``MalformedResponseError``
+(retried like a 503). HTTP 429 (past 500 calls a minute, then shut out for a
 minute) is a ``RateLimitError`` that waits the minute unless the answer says
 otherwise (Neto sends no ``Retry-After``).
 """
@@ -19,9 +20,11 @@ from http import HTTPStatus
 
 import httpx
 
+from connectors.base.bodies import json_body, json_kind
 from connectors.base.errors import (
     AuthError,
     FatalError,
+    MalformedResponseError,
     RateLimitError,
     RetriableError,
     classify_response,
@@ -29,7 +32,7 @@ from connectors.base.errors import (
 )
 from datashare.redact import redact_text
 
-__all__ = ["SHUT_OUT_SECONDS", "check_response", "message_list"]
+__all__ = ["SHUT_OUT_SECONDS", "check_response", "message_list", "neto_call"]
 
 log = logging.getLogger("connectors.neto")
 
@@ -57,6 +60,11 @@ def message_list(messages: t.Any, kind: str) -> list[str]:
     return texts
 
 
+def neto_call(request: httpx.Request) -> str:
+    """A Neto request as errors name it: every call is one URL, the action says what it is."""
+    return f"{request.method} {request.url.path} ({request.headers.get('netoapi_action', '?')})"
+
+
 def check_response(response: httpx.Response) -> None:
     """Raise the right error for a refused call; log the warnings of an accepted one."""
     action = response.request.headers.get("netoapi_action", "?")
@@ -68,10 +76,7 @@ def check_response(response: httpx.Response) -> None:
             retry_after=wait if wait is not None else SHUT_OUT_SECONDS,
         )
     classify_response(response)
-    try:
-        body = response.json()
-    except ValueError:
-        raise FatalError(f"Neto {action}: the answer is not JSON ({response.headers.get('content-type')})") from None
+    body = json_body(response)  # cut short, a proxy's page, empty: MalformedResponseError, retried
     ack = body.get("Ack") if isinstance(body, dict) else None
     if ack == "Success":
         return
@@ -80,7 +85,8 @@ def check_response(response: httpx.Response) -> None:
             log.warning("Neto %s warned: %s", action, redact_text(text))
         return
     if ack != "Error":
-        raise FatalError(f"Neto {action}: no Ack in the answer")
+        shown = "an object without one" if isinstance(body, dict) else json_kind(body)
+        raise MalformedResponseError(f"expected an Ack in the answer, got {shown}", status=response.status_code)
     texts = message_list(body.get("Messages"), "Error") or ["no message"]
     said = redact_text(f"Neto {action}: " + "; ".join(texts))
     if any(_AUTH.search(text) for text in texts):

@@ -33,6 +33,7 @@ from datetime import datetime, timedelta
 
 import httpx
 
+from connectors.base.bodies import object_of, records_under
 from connectors.base.client import Pacer, RestClient
 from connectors.base.errors import FatalError
 from connectors.base.retry import RetryPolicy
@@ -111,6 +112,17 @@ class SaveResult:
     created: bool = False
 
 
+def _deleted_answer(body: t.Any) -> dict[str, t.Any]:
+    """A getDeleted answer: ``deletedRecords`` (a list, maybe empty) and ``latestDateCovered``."""
+    records_under(body, "deletedRecords")
+    return object_of(body)
+
+
+def _save_results(body: t.Any) -> list[dict[str, t.Any]]:
+    """A collection call's answer: one result object per record sent."""
+    return records_under(body)
+
+
 def _chunks(items: Sequence[t.Any], size: int) -> Iterator[Sequence[t.Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -143,7 +155,14 @@ class SalesforceClient:
             headers["Sforce-Query-Options"] = f"batchSize={max(200, min(2000, batch_size))}"
         self.retry = retry or RetryPolicy()
         self.rest = RestClient(
-            base, auth=auth, http=http, pacer=pacer, retry=self.retry, headers=headers, check=self._check
+            base,
+            auth=auth,
+            http=http,
+            pacer=pacer,
+            retry=self.retry,
+            headers=headers,
+            check=self._check,
+            app="Salesforce",
         )
         # Inserts go through a client that never retries by itself: ``send_once`` decides what may be sent again.
         self._once = RestClient(
@@ -154,6 +173,7 @@ class SalesforceClient:
             retry=RetryPolicy(attempts=1),
             headers=headers,
             check=self._check,
+            app="Salesforce",
         )
 
     def __repr__(self) -> str:
@@ -182,7 +202,7 @@ class SalesforceClient:
 
     def versions(self) -> list[dict[str, t.Any]]:
         """The API versions the org serves (``GET /services/data/``): ``[{version, label, url}]``."""
-        return list(self.rest.request("GET", "services/data/").json())
+        return self.rest.call("GET", "services/data/", records_under)
 
     def query(self, soql: str) -> Iterator[list[dict[str, t.Any]]]:
         """Pages of one SOQL statement, following ``nextRecordsUrl``; build it with ``soql.select``."""
@@ -193,7 +213,7 @@ class SalesforceClient:
         """Pages with whether each is the last (``done``)."""
         paginator = NextRecordsPaginator(soql)
         for page in self.rest.paginate(
-            self.api("query"), paginator=paginator, select=lambda body: list(body["records"])
+            self.api("query"), paginator=paginator, select=lambda body: records_under(body, "records")
         ):
             yield page.records, not paginator.has_next_page
 
@@ -246,12 +266,13 @@ class SalesforceClient:
             )
         if end - start < timedelta(minutes=1):
             return [], start  # getDeleted counts in whole minutes: nothing to ask yet
-        body = self.rest.request(
+        body = self.rest.call(
             "GET",
             self.api(f"sobjects/{entry.name}/deleted/"),
+            _deleted_answer,
             params={"start": start.strftime(_ISO), "end": end.strftime(_ISO)},
-        ).json()
-        ids = [str(row["id"]) for row in body.get("deletedRecords") or []]
+        )
+        ids = [str(row["id"]) for row in body["deletedRecords"]]
         covered = body.get("latestDateCovered")
         return ids, parse_datetime(str(covered)) if covered else end
 
@@ -342,10 +363,11 @@ class SalesforceClient:
                 if not record.get(EXTERNAL_ID) or "Id" in record:
                     raise FatalError(f"Salesforce upsert of {entry.name}: each record needs {EXTERNAL_ID} and no Id")
             payload = {"allOrNone": False, "records": [{"attributes": {"type": entry.name}, **r} for r in chunk]}
-            response = self.rest.request(
-                "PATCH", self.api(f"composite/sobjects/{entry.name}/{EXTERNAL_ID}"), json=payload
+            # An upsert by external id is safe to send again: a garbled answer is retried.
+            answered = self.rest.call(
+                "PATCH", self.api(f"composite/sobjects/{entry.name}/{EXTERNAL_ID}"), _save_results, json=payload
             )
-            results.extend(self._results(response.json(), len(chunk), f"upsert {entry.name}"))
+            results.extend(self._results(answered, len(chunk), f"upsert {entry.name}"))
         return results
 
     def create(self, sobject: str, records: Sequence[dict[str, t.Any]]) -> list[SaveResult]:
@@ -379,7 +401,13 @@ class SalesforceClient:
             response = self._once.request(
                 "POST", self.api("composite/sobjects"), json={"allOrNone": False, "records": sent}
             )
-            done.update(zip(todo, self._results(response.json(), len(todo), f"insert {entry.name}"), strict=True))
+            done.update(
+                zip(
+                    todo,
+                    self._results(self._once.body(response, _save_results), len(todo), f"insert {entry.name}"),
+                    strict=True,
+                )
+            )
             return [done[i] for i in range(len(chunk))]
 
         def find() -> list[SaveResult] | None:
@@ -416,18 +444,21 @@ class SalesforceClient:
                 raise FatalError(f"Salesforce update of {entry.name}: each record needs its Id")
             sent = [{"attributes": {"type": entry.name}, "id": r["Id"], **{k: v for k, v in r.items() if k != "Id"}}
                     for r in chunk]  # fmt: skip
-            response = self.rest.request(
-                "PATCH", self.api("composite/sobjects"), json={"allOrNone": False, "records": sent}
+            answered = self.rest.call(
+                "PATCH", self.api("composite/sobjects"), _save_results, json={"allOrNone": False, "records": sent}
             )
-            results.extend(self._results(response.json(), len(chunk), f"update {entry.name}"))
+            results.extend(self._results(answered, len(chunk), f"update {entry.name}"))
         return results
 
     def delete(self, ids: Sequence[str]) -> list[SaveResult]:
         """Delete records by id in calls of 200 (allOrNone false); Salesforce keeps them in its recycle bin."""
         results: list[SaveResult] = []
         for chunk in _chunks(list(ids), MAX_BATCH):
-            response = self.rest.request(
-                "DELETE", self.api("composite/sobjects"), params={"ids": ",".join(chunk), "allOrNone": "false"}
+            answered = self.rest.call(
+                "DELETE",
+                self.api("composite/sobjects"),
+                _save_results,
+                params={"ids": ",".join(chunk), "allOrNone": "false"},
             )
-            results.extend(self._results(response.json(), len(chunk), "delete"))
+            results.extend(self._results(answered, len(chunk), "delete"))
         return results

@@ -26,8 +26,9 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
+from connectors.base.bodies import object_under, records_under
 from connectors.base.client import OnRestClient, Pacer, RestClient
-from connectors.base.errors import FatalError
+from connectors.base.errors import FatalError, MalformedResponseError
 from connectors.base.paging import PagingLoopError
 from connectors.base.retry import RetryPolicy
 from connectors.shopify.paging import UpdatedAtPaginator, moment
@@ -111,18 +112,13 @@ def _server_now(response: httpx.Response) -> datetime | None:
 
 
 def _data(body: t.Any, root: str) -> dict[str, t.Any]:
-    data = body.get("data") if isinstance(body, dict) else None
-    found = data.get(root) if isinstance(data, dict) else None
-    if not isinstance(found, dict):
-        raise FatalError(f"Shopify GraphQL answered without data.{root}")
-    return found
+    return object_under(body, "data", root)
 
 
 def _nodes(connection: t.Any, where: str) -> list[dict[str, t.Any]]:
-    nodes = connection.get("nodes") if isinstance(connection, dict) else None
-    if not isinstance(nodes, list) or not all(isinstance(n, dict) for n in nodes):
-        raise FatalError(f"Shopify GraphQL: {where} has no list of nodes")
-    return nodes
+    if not isinstance(connection, dict):
+        raise MalformedResponseError(f"Shopify GraphQL: {where} is not a connection")
+    return records_under(connection, "nodes")
 
 
 class ShopifyClient(OnRestClient):
@@ -153,15 +149,18 @@ class ShopifyClient(OnRestClient):
             retry=retry,
             timeout=timeout,
             check=graphql_check,
+            app="Shopify",
         )
 
     def graphql(self, query: str, variables: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
         """Run one query (retried when throttled or failing transiently) and return its ``data``."""
-        body = self.rest.request("POST", GRAPHQL_PATH, json={"query": query, "variables": variables or {}}).json()
-        data = body.get("data") if isinstance(body, dict) else None
-        if not isinstance(data, dict):
-            raise FatalError("Shopify GraphQL answered without data")
-        return data
+        # Queries, and mutations that set values (prices, counts): safe to send again after a garbled answer.
+        return self.rest.call(
+            "POST",
+            GRAPHQL_PATH,
+            lambda body: object_under(body, "data"),
+            json={"query": query, "variables": variables or {}},
+        )
 
     def shop(self) -> dict[str, t.Any]:
         """The shop's name, currency, whether its prices include tax, and its timezone."""

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from connectors.base.bodies import json_body, object_of
 from connectors.base.errors import FatalError, RateLimitError, classify_response
 
 __all__ = ["CostPacer", "graphql_check", "throttle_wait"]
@@ -58,9 +59,7 @@ def throttle_wait(body: t.Any) -> float:
 def graphql_check(response: httpx.Response) -> None:
     """Raise the right error for a failed answer, GraphQL's errors included; return quietly for data."""
     classify_response(response)
-    body = _body(response)
-    if not isinstance(body, dict):
-        raise FatalError(f"Shopify answered {response.status_code} without a JSON object")
+    body = object_of(json_body(response))  # cut short, a proxy's page, empty, ``[]``: MalformedResponseError
     errors = body.get("errors")
     if not errors:
         return

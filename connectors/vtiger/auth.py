@@ -22,6 +22,7 @@ from collections.abc import Generator
 
 import httpx
 
+from connectors.base.bodies import object_under
 from connectors.vtiger.errors import VtigerAuthError, check_vtiger_response, operation_of, session_error_code
 
 __all__ = ["PRELOGIN_OPERATIONS", "VtigerSession", "access_key_digest"]
@@ -79,7 +80,7 @@ class VtigerSession(httpx.Auth):
 
     def _result(self, response: httpx.Response) -> dict[str, t.Any]:
         check_vtiger_response(response)
-        return t.cast(dict[str, t.Any], response.json()["result"])
+        return object_under(response.json(), "result")
 
     def _login(self) -> Generator[httpx.Request, httpx.Response, None]:
         """The handshake; tried twice, since a login elsewhere with the same user replaces our challenge."""

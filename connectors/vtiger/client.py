@@ -30,12 +30,13 @@ from types import TracebackType
 
 import httpx
 
+from connectors.base.bodies import records_under, value_under
 from connectors.base.client import Pacer, RestClient
 from connectors.base.errors import ConnectorError, FatalError
 from connectors.base.retry import RetryPolicy
 from connectors.base.writes import send_once
 from connectors.vtiger.auth import VtigerSession
-from connectors.vtiger.errors import AccessDeniedError, check_vtiger_response
+from connectors.vtiger.errors import AccessDeniedError, check_vtiger_response, webservice_call
 from connectors.vtiger.paging import SyncPaginator, VtqlPaginator
 from connectors.vtiger.streams import OWNER_FIELD, VtigerModule, module_named
 from connectors.vtiger.vtql import Where, select
@@ -95,6 +96,11 @@ def _sequence(record_id: str) -> int:
     return int(number) if number.isdigit() else 0
 
 
+def _result(body: t.Any) -> t.Any:
+    """The ``result`` of a successful envelope (``check_vtiger_response`` has seen ``success: true``)."""
+    return value_under(body, "result")
+
+
 class VtigerClient:
     """Reads and writes one vTiger install through its webservice, as one CRM user.
 
@@ -118,7 +124,14 @@ class VtigerClient:
         self.username = username
         self.session = VtigerSession(f"{base_url.rstrip('/')}/{ENDPOINT}", username, access_key)
         self.rest = RestClient(
-            base_url, auth=self.session, http=http, pacer=pacer, retry=self.retry, check=check_vtiger_response
+            base_url,
+            auth=self.session,
+            http=http,
+            pacer=pacer,
+            retry=self.retry,
+            check=check_vtiger_response,
+            app="vTiger",
+            describe=webservice_call,
         )
         # Creates go through a client that never retries by itself: the create decides what may be resent.
         self._once = RestClient(
@@ -128,6 +141,8 @@ class VtigerClient:
             pacer=pacer,
             retry=RetryPolicy(attempts=1),
             check=check_vtiger_response,
+            app="vTiger",
+            describe=webservice_call,
         )
 
     def __repr__(self) -> str:
@@ -162,12 +177,11 @@ class VtigerClient:
     # --- plumbing -----------------------------------------------------------------------------
 
     def _get(self, operation: str, **params: t.Any) -> t.Any:
-        response = self.rest.request("GET", ENDPOINT, params={"operation": operation, **params})
-        return response.json()["result"]
+        return self.rest.call("GET", ENDPOINT, _result, params={"operation": operation, **params})
 
     def _post(self, operation: str, *, rest: RestClient | None = None, **form: t.Any) -> t.Any:
-        response = (rest or self.rest).request("POST", ENDPOINT, data={"operation": operation, **form})
-        return response.json()["result"]
+        # A create goes through ``_once``: a garbled answer is not resent there (see ``create``).
+        return (rest or self.rest).call("POST", ENDPOINT, _result, data={"operation": operation, **form})
 
     def login(self) -> str:
         """Open a session now (calls log in by themselves when needed); returns the user's id."""
@@ -228,7 +242,10 @@ class VtigerClient:
 
     def _rows(self, paginator: VtqlPaginator) -> Iterator[dict[str, t.Any]]:
         for page in self.rest.paginate(
-            ENDPOINT, paginator=paginator, select=lambda body: list(body["result"]), params={"operation": "query"}
+            ENDPOINT,
+            paginator=paginator,
+            select=lambda body: records_under(body, "result"),
+            params={"operation": "query"},
         ):
             yield from page.records
 
@@ -267,7 +284,7 @@ class VtigerClient:
         paginator = SyncPaginator(modified_time=state.modified_time)
         params = {"operation": "sync", "elementType": entry.name, "syncType": self.sync_type}
         for page in self.rest.paginate(
-            ENDPOINT, paginator=paginator, select=lambda body: list(body["result"]["updated"]), params=params
+            ENDPOINT, paginator=paginator, select=lambda body: records_under(body, "result", "updated"), params=params
         ):
             deleted = [str(i) for i in page.body["result"].get("deleted") or []]
             updated = self.with_line_items(page.records) if entry.inventory else page.records

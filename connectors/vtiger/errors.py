@@ -5,7 +5,8 @@ vTiger answers failures with HTTP 200 and ``{"success": false, "error": {"code",
 on the exception (``.code``)::
 
     ConnectorError
-     ├── RetriableError                   5xx pages (Apache's HTML), answers that are not JSON
+     ├── RetriableError                   5xx pages (Apache's HTML)
+     │    └── MalformedResponseError       a 200 without the JSON envelope (cut short, a proxy's page, empty)
      └── FatalError
           ├── VtigerError                 any vTiger code, ``.code`` kept
           │    ├── AccessDeniedError         ACCESS_DENIED
@@ -32,7 +33,8 @@ from http import HTTPStatus
 
 import httpx
 
-from connectors.base.errors import AuthError, FatalError, RetriableError, classify_response
+from connectors.base.bodies import json_body, json_kind
+from connectors.base.errors import AuthError, FatalError, MalformedResponseError, classify_response
 from connectors.base.writes import WriteOutcomeUnknownError
 
 __all__ = [
@@ -54,12 +56,11 @@ __all__ = [
     "error_for",
     "operation_of",
     "session_error_code",
+    "webservice_call",
 ]
 
 SESSION_CODES = frozenset({"INVALID_SESSIONID", "SESSION_EXPIRED", "SESSION_LEFT_IDLE"})
 """Codes that mean the session is gone (not the credentials): log in again and resend."""
-
-_SHOWN = 300
 
 
 class VtigerError(FatalError):
@@ -155,6 +156,11 @@ def operation_of(request: httpx.Request) -> str:
     return str(operation or "?")
 
 
+def webservice_call(request: httpx.Request) -> str:
+    """A webservice request as errors name it: method, path and operation (``GET /webservice.php (query)``)."""
+    return f"{request.method} {request.url.path} ({operation_of(request)})"
+
+
 def _envelope(response: httpx.Response) -> dict[str, t.Any] | None:
     try:
         body = response.json()
@@ -183,14 +189,11 @@ def check_vtiger_response(response: httpx.Response) -> None:
     of its code.
     """
     classify_response(response)
-    body = _envelope(response)
+    body = json_body(response)  # empty or not JSON: MalformedResponseError
+    if not isinstance(body, dict) or "success" not in body:
+        shown = "an object without 'success'" if isinstance(body, dict) else json_kind(body)
+        raise MalformedResponseError(f"expected vTiger's envelope, got {shown}", status=response.status_code)
     operation = operation_of(response.request)
-    if body is None:
-        snippet = response.text[:_SHOWN].strip()
-        raise RetriableError(
-            f"vTiger {operation}: answered HTTP {response.status_code} without its JSON envelope: {snippet!r}",
-            status=response.status_code,
-        )
     if body["success"] is True:
         return
     error = body.get("error")

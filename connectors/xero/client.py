@@ -12,8 +12,9 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
+from connectors.base.bodies import object_under, records_under
 from connectors.base.client import Pacer, RestClient
-from connectors.base.errors import FatalError, classify_response
+from connectors.base.errors import FatalError, MalformedResponseError, classify_response
 from connectors.base.pacing import WindowPacer
 from connectors.base.paging import NoPaginator, OffsetPaginator, PageNumberPaginator, Paginator
 from connectors.base.retry import RetryPolicy
@@ -190,6 +191,7 @@ class XeroClient:
             retry=retry,
             headers={"Accept": "application/json"},
             check=check_xero_response,
+            app="Xero",
         )
 
     @property
@@ -204,8 +206,7 @@ class XeroClient:
     def organisation(self) -> dict[str, t.Any]:
         """The organisation (country, base currency, class…), asked once per client."""
         if self._organisation is None:
-            body = self.rest.request("GET", f"{STREAMS['Organisation'].path}").json()
-            self._organisation = t.cast(dict[str, t.Any], body["Organisations"][0])
+            self._organisation = self.rest.call("GET", STREAMS["Organisation"].path, _only_organisation)
         return self._organisation
 
     def _paginator(self, stream: XeroStream, state: ReadState) -> Paginator:
@@ -307,9 +308,11 @@ class XeroClient:
             batch if style.bare else {stream.collection_key: batch} if style.batch or style.by_id else batch[0]
         )
         try:
-            response = self.rest.request(
+            # The Idempotency-Key makes a resend after a garbled answer safe: Xero replays the first answer.
+            answered = self.rest.call(
                 style.method,
                 path,
+                lambda answer: records_under(answer, stream.collection_key),
                 params={} if style.bare else {"summarizeErrors": "false"},
                 json=body,
                 headers={"Idempotency-Key": idempotency_key(stream, batch, marks)},
@@ -319,18 +322,29 @@ class XeroClient:
                 raise
             # Payroll refuses a whole request with one 400: with one element per call, it is that element's.
             return [{"ValidationErrors": [{"Message": m} for m in refused.messages], "StatusAttributeString": "ERROR"}]
-        answered = list(response.json().get(stream.collection_key) or [])
         return [answered[i] if i < len(answered) else {} for i in range(len(batch))]
 
 
+def _only_organisation(body: t.Any) -> dict[str, t.Any]:
+    """The one organisation of an ``Organisation`` answer."""
+    found = records_under(body, "Organisations")
+    if not found:
+        raise MalformedResponseError("expected an organisation under 'Organisations', got an empty list")
+    return found[0]
+
+
 def _records(stream: XeroStream, body: t.Any) -> list[dict[str, t.Any]]:
-    """The records of one answer; an answer of grouped lists (Payroll PayItems) flattened, each with its kind."""
+    """The records of one answer; an answer of grouped lists (Payroll PayItems) flattened, each with its kind.
+
+    Xero always names the collection, empty or not: an answer without it is
+    malformed (``{}`` from a proxy), never an empty page.
+    """
     if not stream.groups:
-        return list(body.get(stream.collection_key) or [])
-    held = body.get(stream.collection_key) or {}
+        return records_under(body, stream.collection_key)
+    held = object_under(body, stream.collection_key)
     out: list[dict[str, t.Any]] = []
     for key, kind, id_field in stream.groups:
-        for item in held.get(key) or []:
+        for item in records_under(held, key) if held.get(key) is not None else []:
             out.append({**item, "PayItemType": kind, stream.id_field: item.get(id_field)})
     return out
 

@@ -16,8 +16,9 @@ from datetime import UTC, datetime
 
 import httpx
 
+from connectors.base.bodies import json_answer, records_under
 from connectors.base.consent import WAIT_SECONDS, authorize
-from connectors.base.errors import AuthError
+from connectors.base.errors import AuthError, MalformedResponseError
 from connectors.base.tokens import Token, TokenStore
 from connectors.xero.auth import XeroEndpoints
 
@@ -101,7 +102,12 @@ def connect(
             client.close()
     if response.status_code != 200:
         raise AuthError(f"Xero /connections answered {response.status_code}")
-    chosen = _choose(list(response.json()), organisation)
+    body = json_answer(response, "Xero /connections")
+    try:
+        connections = records_under(body)
+    except MalformedResponseError as error:
+        raise MalformedResponseError(f"Xero /connections: {error}", status=response.status_code) from None
+    chosen = _choose(connections, organisation)
     connection = Connection(str(chosen["tenantId"]), str(chosen.get("tenantName", "")), frozenset(token.scopes))
     with store.lock():
         store.save(token.with_extra(tenant_id=connection.tenant_id, tenant_name=connection.tenant_name))

@@ -1,4 +1,4 @@
-"""Faults on demand: a share of 5xx answers, timeouts, slow answers and lost answers, per endpoint.
+"""Faults on demand: a share of 5xx answers, timeouts, slow answers, lost answers and garbled reads, per endpoint.
 
 A ``FaultPlan`` is a list of ``Fault`` rules, each matching request paths by a
 regular expression (and optionally a method, a header or the body). The
@@ -10,12 +10,20 @@ every run.
 A lost answer is the worst write fault: the app applies the write, then its
 answer never reaches the client (the connection drops mid-answer, or a gateway
 answers 504 after the fact), so the client cannot tell whether it happened.
+
+A garbled read (``malformed_rate``) reaches the emulator and is answered, but
+the 200's body is swapped on its way back, in turn for each one garbled: the
+JSON cut short, a proxy's HTML error page (still 200), an empty body, ``{}``,
+``[]`` (``{}`` again where the answer is a list, whose ``[]`` would be a true
+empty page). Only reads are garbled: GETs, and the POSTs vendors read with (Deputy's
+``/QUERY``, Neto's ``Get*`` actions, Shopify's GraphQL queries).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import random
 import re
 import threading
@@ -24,6 +32,14 @@ from dataclasses import dataclass, field, replace
 from typing import cast
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+MALFORMED_KINDS = ("truncated", "html", "empty", "object", "list")
+"""What a garbled read's body becomes, in turn: cut short, an HTML page, nothing, ``{}``, ``[]`` (see above)."""
+
+_PROXY_PAGE = (
+    b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center>"
+    b"<hr><center>nginx</center></body></html>"
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +58,8 @@ class Fault:
     writes share one endpoint; ``header``: ``(name, regular expression)`` a
     request header must match (Neto's ``NETOAPI_ACTION``).
     ``error_body``/``error_content_type``: what an injected error answers, in the vendor's shape.
+    ``malformed_rate``: share of matching reads whose 200 answer comes back garbled
+    (the read itself is done; see the module docstring for the bodies).
     """
 
     path: str = ".*"
@@ -57,6 +75,7 @@ class Fault:
     header: tuple[str, str] | None = None
     error_body: bytes = b'{"Title":"Service Unavailable","Detail":"fault injected"}'
     error_content_type: str = "application/json"
+    malformed_rate: float = 0.0
 
     def dressed(self, body_for: Callable[[int], bytes], content_type: str = "application/json") -> Fault:
         """The same rule, its injected errors in a vendor's own shape (``body_for(status)``)."""
@@ -87,15 +106,25 @@ class FaultPlan:
     faults: list[Fault] = field(default_factory=list)
     seed: int = 0
     injected: int = 0
+    garbled: int = 0
+    """Reads answered with a garbled body so far (also counted in ``injected``)."""
 
     def __post_init__(self) -> None:
         self._random = random.Random(self.seed)
+        self._cycle = 0  # which garbled body comes next
         self._lock = threading.Lock()
 
-    def set(self, *faults: Fault) -> None:
-        """Replace the rules (no arguments clears them)."""
+    def set(self, *faults: Fault, seed: int | None = None) -> None:
+        """Replace the rules (no arguments clears them).
+
+        ``seed``: start the draws afresh from it, so a test sees the same faults
+        whatever requests an earlier test drew with this plan.
+        """
         with self._lock:
             self.faults = list(faults)
+            if seed is not None:
+                self._random = random.Random(seed)
+                self._cycle = 0
 
     def reseed(self, seed: int) -> None:
         """Draw from ``seed`` from now on (a test picks the faults it sees, the same every run)."""
@@ -114,9 +143,12 @@ class FaultPlan:
             return any(rule.reads_body for rule in self.faults)
 
     def draw(
-        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+        self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None, *, read: bool = True
     ) -> tuple[str, Fault] | None:
-        """Decide the fate of one request: ``("error"|"timeout"|"lost"|"delay", rule)`` or None."""
+        """Decide the fate of one request: ``("error"|"timeout"|"lost"|"malformed"|"delay", rule)`` or None.
+
+        ``read``: whether the request only reads (only reads are garbled).
+        """
         with self._lock:
             for rule in self.faults:
                 if not rule.matches(method, path, body, headers):
@@ -131,10 +163,30 @@ class FaultPlan:
                 if roll < rule.error_rate + rule.timeout_rate + rule.lost_answer_rate:
                     self.injected += 1
                     return "lost", rule
+                if read and roll < rule.error_rate + rule.timeout_rate + rule.lost_answer_rate + rule.malformed_rate:
+                    return "malformed", rule
                 if rule.delay_seconds > 0:
                     return "delay", rule
                 return None
         return None
+
+    def garble(self, body: bytes) -> tuple[bytes, bytes]:
+        """The next garbled body (and its content type) in place of a read's 200 answer ``body``."""
+        with self._lock:
+            kind = MALFORMED_KINDS[self._cycle % len(MALFORMED_KINDS)]
+            self._cycle += 1
+            self.garbled += 1
+            self.injected += 1
+        if kind == "truncated":
+            return (body[: len(body) // 2] if len(body) > 1 else b"{"), b"application/json"
+        if kind == "html":
+            return _PROXY_PAGE, b"text/html"
+        if kind == "empty":
+            return b"", b"application/json"
+        if kind == "object" or body.lstrip().startswith(b"["):
+            # For an answer that is a list (Deputy's QUERY), ``[]`` would be a true empty page: ``{}`` is wrong.
+            return b"{}", b"application/json"
+        return b"[]", b"application/json"
 
 
 class FaultMiddleware:
@@ -150,15 +202,20 @@ class FaultMiddleware:
             await self.app(scope, receive, send)
             return
         body = b""
-        if self.plan.reads_body:
+        garbles = any(f.malformed_rate > 0 for f in self.plan.faults)
+        if self.plan.reads_body or (garbles and scope["method"] == "POST"):
+            # Whether a rule applies, or a POST only reads (a GraphQL query), shows in the body: read it, hand it on.
             body, receive = await _buffered(receive)
+        read = _reads(scope, body) if scope["method"] == "POST" else scope["method"] in ("GET", "HEAD")
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers") or []}
-        fate = self.plan.draw(scope["method"], scope["path"], body, headers)
+        fate = self.plan.draw(scope["method"], scope["path"], body, headers, read=read)
         if fate is None:
             await self.app(scope, receive, send)
             return
         kind, rule = fate
-        if kind == "delay":
+        if kind == "malformed":
+            await self.app(scope, receive, _garbling(send, self.plan))
+        elif kind == "delay":
             await asyncio.sleep(rule.delay_seconds)
             await self.app(scope, receive, send)
         elif kind == "lost":
@@ -238,3 +295,49 @@ async def _hold(receive: Receive, seconds: float) -> None:
 
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(disconnected(), timeout=seconds)
+
+
+def _reads(scope: Scope, body: bytes) -> bool:
+    """Whether a POST only reads: Deputy's ``/QUERY``, a Neto ``Get*`` action, a GraphQL query (not a mutation)."""
+    path = str(scope["path"])
+    if path.upper().endswith("/QUERY"):
+        return True
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+    if headers.get("netoapi_action", "").startswith("Get"):
+        return True
+    if path.endswith("graphql.json"):
+        try:
+            document = json.loads(body or b"{}").get("query", "")
+        except (ValueError, AttributeError):
+            return False
+        lines = [line.split("#")[0] for line in str(document).splitlines()]
+        return not " ".join(lines).lstrip().startswith("mutation")
+    return False
+
+
+def _garbling(send: Send, plan: FaultPlan) -> Send:
+    """A ``send`` that swaps a 200 answer's body for a garbled one (other answers pass as they are)."""
+    held: list[Message] = []
+    parts: list[bytes] = []
+
+    async def garbled(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            if message["status"] != 200:
+                await send(message)
+                return
+            held.append(message)
+            return
+        if not held or message["type"] != "http.response.body":
+            await send(message)
+            return
+        parts.append(message.get("body", b""))
+        if message.get("more_body"):
+            return
+        body, kind = plan.garble(b"".join(parts))
+        start = held.pop()
+        headers = [(k, v) for k, v in start["headers"] if k.lower() not in (b"content-length", b"content-type")]
+        headers += [(b"content-type", kind), (b"content-length", str(len(body)).encode())]
+        await send({**start, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    return garbled

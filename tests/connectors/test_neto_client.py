@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from connectors.base.errors import AuthError, FatalError, RateLimitError, RetriableError
+from connectors.base.errors import AuthError, FatalError, MalformedResponseError, RateLimitError, RetriableError
 from connectors.base.retry import RetryPolicy
 from connectors.neto import STREAMS, NetoClient, NetoKey, NetoSource, check_response, message_list
 from sandbox.common.clock import FakeClock
@@ -39,7 +39,7 @@ def error(*messages: str) -> dict[str, Any]:
         (error("Too many requests"), RateLimitError),
         (error("Service temporarily unavailable, try again"), RetriableError),
         (error("Invalid SKU", "OutputSelector is required"), FatalError),
-        ({"Item": []}, FatalError),  # no Ack at all
+        ({"Item": []}, MalformedResponseError),  # no Ack at all: garbled on its way, retried
     ],
 )
 def test_an_ack_error_is_classified_by_what_its_messages_say(body: dict[str, Any], raised: type[Exception]) -> None:
@@ -54,9 +54,9 @@ def test_a_429_waits_the_minute_neto_shuts_a_key_out_for() -> None:
     assert caught.value.retry_after == 60.0
 
 
-def test_an_answer_that_is_not_json_is_fatal() -> None:
+def test_an_answer_that_is_not_json_is_malformed_so_retried() -> None:
     request = httpx.Request("POST", "https://shop.example.com.au/do/WS/NetoAPI")
-    with pytest.raises(FatalError, match="not JSON"):
+    with pytest.raises(MalformedResponseError, match="body is not JSON: '<Response/>'"):
         check_response(httpx.Response(200, content=b"<Response/>", request=request))
 
 

@@ -8,7 +8,7 @@ import warnings
 import httpx
 import pytest
 
-from connectors.base.errors import AuthError, FatalError, RetriableError
+from connectors.base.errors import AuthError, FatalError, MalformedResponseError, RetriableError
 from connectors.base.retry import RetryPolicy
 from connectors.vtiger import (
     AccessDeniedError,
@@ -89,7 +89,7 @@ def test_an_apache_error_page_is_retriable(status):
 
 
 def test_a_200_that_is_not_the_json_envelope_is_retriable():
-    with pytest.raises(RetriableError, match="without its JSON envelope"):
+    with pytest.raises(MalformedResponseError, match="body is not JSON"):
         check_vtiger_response(_answer(b"<br /><b>Fatal error</b>: Allowed memory size exhausted", 200, "text/html"))
 
 
