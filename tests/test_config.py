@@ -189,7 +189,7 @@ BAD_CONFIGS = [
     ),
     pytest.param(
         _tenant('store = ""\n' + XERO),
-        "tenant 'acme': store: must be a .duckdb file",
+        "tenant 'acme': store: is empty: leave it out for data/NAME.duckdb, or name a .duckdb file",
         id="store-empty",
     ),
     pytest.param(
