@@ -51,6 +51,7 @@ def test_the_server_prefect_api_url_names_is_used_and_none_is_started(tmp_path: 
 
 
 @pytest.mark.prefect
+@pytest.mark.soak  # a cold server start (about 20 s); make test's demo test starts one the same way
 def test_a_started_server_answers_until_the_block_ends_and_then_its_process_is_gone(tmp_path: Path) -> None:
     with temporary_settings(updates={PREFECT_API_URL: None}):
         with prefect_server(tmp_path, database=tmp_path / "own.db", log=tmp_path / "logs" / "own.log") as url:

@@ -114,6 +114,7 @@ def _task_runs(tenant_config: Path) -> tuple[int, int]:
     return len(runs), _total(rows, "read")
 
 
+@pytest.mark.soak  # two full runs of a larger organisation (24 s): in make soak, to keep make test within 20 minutes
 def test_task_runs_per_flow_run_do_not_grow_with_the_number_of_records(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
