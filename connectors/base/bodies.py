@@ -26,6 +26,7 @@ __all__ = [
     "object_of",
     "object_under",
     "records_under",
+    "token_answer",
     "value_under",
 ]
 
@@ -114,3 +115,22 @@ def json_answer(response: httpx.Response, who: str) -> t.Any:
         return json_body(response)
     except MalformedResponseError as error:
         raise MalformedResponseError(f"{who}: {error}", status=response.status_code) from None
+
+
+def token_answer(response: httpx.Response, who: str) -> dict[str, t.Any]:
+    """A token endpoint's answer: the token of a 200, or the error object of a refusal (``{}`` if it has none).
+
+    A 200 that holds no ``access_token`` was garbled on its way (a proxy's page): a
+    ``MalformedResponseError``, retried, never read as a refusal.
+    """
+    if response.status_code == 200:
+        body = json_answer(response, who)
+        if not isinstance(body, dict) or "access_token" not in body:
+            got = "an object without one" if isinstance(body, dict) else json_kind(body)
+            raise MalformedResponseError(f"{who}: expected an access_token, got {got}", status=200)
+        return body
+    try:
+        refused = response.json()
+    except ValueError:
+        return {}
+    return refused if isinstance(refused, dict) else {}

@@ -18,8 +18,8 @@ from datetime import datetime
 
 import httpx
 
-from connectors.base.bodies import json_answer, json_kind
-from connectors.base.errors import AuthError, MalformedResponseError, RetriableError
+from connectors.base.bodies import token_answer
+from connectors.base.errors import AuthError, RetriableError
 from connectors.base.tokens import Token, TokenStore, utcnow
 
 __all__ = ["RECONNECT", "SalesforceAuth"]
@@ -86,21 +86,9 @@ class SalesforceAuth(httpx.Auth):
             raise RetriableError(
                 f"Salesforce token endpoint answered {response.status_code}", status=response.status_code
             )
-        if response.status_code == 200:
-            # A 200 that is not a token was garbled on its way (a proxy's page): retried, not a refusal.
-            body = json_answer(response, "Salesforce token endpoint")
-            if not isinstance(body, dict) or "access_token" not in body:
-                raise MalformedResponseError(
-                    f"Salesforce token endpoint: expected an access_token, got {_kind(body)}",
-                    status=200,
-                )
-        else:
-            try:
-                body = response.json()
-            except ValueError:
-                body = {}
+        body = token_answer(response, "Salesforce token endpoint")
         if response.status_code != 200:
-            error = body.get("error", f"HTTP {response.status_code}") if isinstance(body, dict) else "?"
+            error = body.get("error", f"HTTP {response.status_code}")
             raise AuthError(
                 f"Salesforce refused to refresh the token ({error}); {RECONNECT.format(tenant=self.tenant)}"
             )
@@ -129,7 +117,3 @@ class SalesforceAuth(httpx.Auth):
             token = yield from self._fresh_token(token)
             request.headers["Authorization"] = f"Bearer {token.access_token}"
             yield request
-
-
-def _kind(body: t.Any) -> str:
-    return "an object without one" if isinstance(body, dict) else json_kind(body)

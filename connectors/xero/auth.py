@@ -17,8 +17,8 @@ from datetime import datetime
 
 import httpx
 
-from connectors.base.bodies import json_answer, json_kind
-from connectors.base.errors import AuthError, MalformedResponseError, RetriableError
+from connectors.base.bodies import token_answer
+from connectors.base.errors import AuthError, RetriableError
 from connectors.base.tokens import Token, TokenStore, utcnow
 
 __all__ = ["RECONNECT", "XeroAuth", "XeroEndpoints"]
@@ -108,20 +108,9 @@ class XeroAuth(httpx.Auth):
     def _refreshed(self, response: httpx.Response, old: Token) -> Token:
         if response.status_code >= 500:
             raise RetriableError(f"Xero token endpoint answered {response.status_code}", status=response.status_code)
-        if response.status_code == 200:
-            # A 200 that is not a token was garbled on its way (a proxy's page): retried, not a refusal.
-            body = json_answer(response, "Xero token endpoint")
-            if not isinstance(body, dict) or "access_token" not in body:
-                raise MalformedResponseError(
-                    f"Xero token endpoint: expected an access_token, got {_kind(body)}", status=200
-                )
-        else:
-            try:
-                body = response.json()
-            except ValueError:
-                body = {}
+        body = token_answer(response, "Xero token endpoint")
         if response.status_code != 200:
-            error = body.get("error", f"HTTP {response.status_code}") if isinstance(body, dict) else "?"
+            error = body.get("error", f"HTTP {response.status_code}")
             raise AuthError(f"Xero refused to refresh the token ({error}); {RECONNECT.format(tenant=self.tenant)}")
         self.refreshes += 1
         return Token.from_response(body, self.now(), previous=old)
@@ -156,7 +145,3 @@ class XeroAuth(httpx.Auth):
             token = yield from self._fresh_token(token, force=True)
             self._sign(request, token)
             yield request
-
-
-def _kind(body: t.Any) -> str:
-    return "an object without one" if isinstance(body, dict) else json_kind(body)

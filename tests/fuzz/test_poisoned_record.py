@@ -14,8 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from starlette.applications import Starlette
-from starlette.routing import Mount
 
 from connectors.base.retry import RetryPolicy
 from connectors.vtiger import VtigerClient, make_mapper
@@ -24,10 +22,9 @@ from connectors.vtiger.streams import module_named
 from connectors.vtiger.tables import read_lookups
 from datashare.model.mapping import Mapped, Refs
 from datashare.store import Hub
-from sandbox.common.clock import FakeClock
-from sandbox.common.serve import serve_in_thread
-from sandbox.vtiger import SAMPLE_ACCESS_KEY, SAMPLE_USERNAME, VtigerState, create_app, seed_sample
+from sandbox.vtiger import SAMPLE_ACCESS_KEY, SAMPLE_USERNAME, VtigerState
 from tasks.pull import pull_batch
+from tests.sample_crm import served_sample_crm
 
 pytestmark = pytest.mark.e2e
 
@@ -37,12 +34,8 @@ POISON = "1" + "0" * 30
 @pytest.fixture
 def crm() -> Iterator[tuple[VtigerState, str]]:
     """The sample CRM, served under /vtiger on a loopback port."""
-    clock = FakeClock()
-    state = VtigerState(clock=clock)
-    seed_sample(state, seed=11)
-    clock.advance(60)
-    with serve_in_thread(Starlette(routes=[Mount("/vtiger", app=create_app(state))])) as base:
-        yield state, f"{base}/vtiger"
+    with served_sample_crm() as served:
+        yield served
 
 
 def test_a_poisoned_record_is_one_reject_naming_it_and_the_rest_of_its_batch_loads(

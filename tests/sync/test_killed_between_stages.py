@@ -15,8 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from starlette.applications import Starlette
-from starlette.routing import Mount
 
 from connectors.base.retry import RetryPolicy
 from connectors.vtiger import VtigerClient, make_mapper
@@ -25,10 +23,9 @@ from connectors.vtiger.streams import module_named
 from connectors.vtiger.tables import read_lookups
 from datashare.store import Hub
 from datashare.store.hub import raw_table_name
-from sandbox.common.clock import FakeClock
-from sandbox.common.serve import serve_in_thread
-from sandbox.vtiger import SAMPLE_ACCESS_KEY, SAMPLE_USERNAME, VtigerState, create_app, seed_sample
+from sandbox.vtiger import SAMPLE_ACCESS_KEY, SAMPLE_USERNAME, VtigerState
 from tasks.pull import pull_batch
+from tests.sample_crm import served_sample_crm
 
 pytestmark = pytest.mark.e2e
 
@@ -54,12 +51,8 @@ with VtigerClient(base, user, key, retry=RetryPolicy(attempts=2)) as client:
 @pytest.fixture
 def crm() -> Iterator[tuple[VtigerState, str]]:
     """The sample CRM, served under /vtiger on a loopback port."""
-    clock = FakeClock()
-    state = VtigerState(clock=clock)
-    seed_sample(state, seed=11)
-    clock.advance(60)
-    with serve_in_thread(Starlette(routes=[Mount("/vtiger", app=create_app(state))])) as base:
-        yield state, f"{base}/vtiger"
+    with served_sample_crm() as served:
+        yield served
 
 
 def test_a_run_killed_after_extract_and_before_load_strands_nothing(
