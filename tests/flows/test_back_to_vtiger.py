@@ -189,6 +189,7 @@ def test_a_xero_invoice_reaches_vtiger_with_items_status_and_amounts_and_then_it
     assert _writes(_run(config)) == {}
 
 
+@pytest.mark.soak  # make test within 20 minutes on 2 cores: in make soak (about 25 s)
 def test_a_vtiger_invoice_that_xero_marks_paid_is_paid_in_vtiger_not_copied(own_sandbox: tuple[Sandbox, Path]) -> None:
     sandbox, config = own_sandbox
     crm = _crm(sandbox)
@@ -297,6 +298,7 @@ def test_xero_items_reach_vtiger_with_price_tax_and_stock_and_a_stock_change_fol
     assert _writes(_run(config)) == {}
 
 
+@pytest.mark.soak  # make test within 20 minutes on 2 cores: in make soak (about 25 s)
 def test_xero_purchase_orders_reach_vtiger_to_a_vendor_made_for_their_supplier(
     own_sandbox: tuple[Sandbox, Path],
 ) -> None:

@@ -140,9 +140,10 @@ def test_an_order_without_a_customer_is_not_sent_with_the_reason_and_throttling_
     assert {world.invoice_number(n) for n in orders} <= numbers
 
 
-# Each shop's part payments are read by its connector (tests/connectors/test_shop_payments.py); end to end,
-# one shop runs in make test and the others in make soak.
-@pytest.mark.parametrize("world", ONE_SHOP_THEN_SOAK, indirect=True)
+# Each shop's part payments are read by its connector (tests/connectors/test_shop_payments.py); end to end, in
+# make soak (over a minute a shop; make test's paid-edit-refund check covers a shop's payments end to end).
+@pytest.mark.soak
+@pytest.mark.parametrize("world", SHOPS, indirect=True)
 def test_an_unpaid_order_is_in_receivables_at_once_and_paid_in_two_parts_ends_paid_with_two_payments(
     world: ShopWorld,
 ) -> None:
