@@ -105,7 +105,7 @@ def _slug(text: str) -> str:
 def run_domain(
     domain: str,
     tenant: str,
-    entities: list[str] | None,
+    entities: t.Sequence[str] | None,
     *,
     full: bool = False,
     since: date | None = None,
@@ -123,6 +123,7 @@ def run_domain(
     """
     logger = get_run_logger()
     settings = load_config(Path(config)).tenant(tenant)
+    entities = list(entities or ()) or None  # the flows' choices, as plain names
     wanted, needed = domain_entities(domain, entities)
     if plan:
         return _plan(domain, tenant, entities, full=full, since=since, config=config)

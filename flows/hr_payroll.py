@@ -20,7 +20,7 @@ from prefect.runtime import flow_run
 from prefect.states import Completed
 
 from flows.domain import DEFAULT_CONFIG, run_domain
-from flows.parameters import HrPayrollEntity
+from flows.parameters import HrPayrollEntity, with_domain_flow_args
 from tasks.hr import payroll_gate, roll_up_shifts
 
 __all__ = ["SKIPPED_TAG", "hr_payroll"]
@@ -40,6 +40,7 @@ def mark_skipped() -> None:
 
 
 @flow(name="hr_payroll", flow_run_name="hr_payroll-{tenant}", log_prints=True)
+@with_domain_flow_args
 def hr_payroll(
     tenant: str,
     entities: list[HrPayrollEntity] | None = None,
@@ -48,16 +49,7 @@ def hr_payroll(
     config: str = DEFAULT_CONFIG,
     plan: bool = False,
 ) -> list[dict[str, t.Any]] | State:
-    """Sync the tenant's HR and payroll data, or end Skipped when its organisation or connection has none.
-
-    Args:
-        tenant: The tenant to sync, by its name in the config (e.g. demo-au).
-        entities: Only these entities (and what they refer to); empty for all of the domain's.
-        full: Read everything again, not only what changed since the last run (a re-import).
-        since: With full: only what changed after this day.
-        config: The tenant config file (TOML), relative to the deployment's working directory.
-        plan: Write nothing anywhere; leave what a run would write to each app, and why, as an artifact.
-    """
+    """Sync the tenant's HR and payroll data, or end Skipped when its organisation or connection has none."""
     gate = payroll_gate(config, tenant)
     if not gate.open:
         get_run_logger().warning("HR and payroll skipped for %s: %s", tenant, gate.reason)
@@ -71,7 +63,7 @@ def hr_payroll(
     return run_domain(
         "hr_payroll",
         tenant,
-        list(entities or ()) or None,
+        entities,
         full=full,
         since=since,
         config=config,
